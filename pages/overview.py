@@ -1,0 +1,67 @@
+"""Overview: how is the work going, and what needs attention?"""
+
+import pandas as pd
+import streamlit as st
+
+from worksmith import charts, fmt, ui
+from worksmith.services import overview
+from worksmith.services.queries import activity
+
+ui.page_setup("Overview", "How the work is going across projects, goals, people and money — and what needs "
+              "attention.", __file__)
+today = ui.today()
+data = ui.query(overview.overview, today=today)
+if data.empty_workspace:
+    ui.empty_state("This workspace is empty. Add people and import a project plan to see the overview.")
+    st.stop()
+
+cols = st.columns(len(data.metrics))
+for col, metric in zip(cols, data.metrics, strict=True):
+    col.metric(metric.label, metric.value, metric.delta, delta_color=metric.delta_color, help=metric.help,
+               border=True)
+
+left, right = st.columns([3, 2])
+with left:
+    st.subheader("Needs attention")
+    if data.attention.empty:
+        st.success("Nothing needs attention: every active project is on track.")
+    else:
+        st.dataframe(
+            data.attention, hide_index=True, width="stretch",
+            column_config={
+                "status": st.column_config.TextColumn("Status", width="small"),
+                "item": st.column_config.TextColumn("What"),
+                "why": st.column_config.TextColumn("Why", width="large"),
+                "page": st.column_config.LinkColumn("Fix it on", display_text=r"/(\w+)$"),
+            })
+with right:
+    st.subheader("Milestones")
+    if data.milestones.empty:
+        st.caption("No milestones in active projects.")
+    else:
+        st.altair_chart(charts.milestone_timeline(data.milestones, pd.Timestamp(today), data.milestone_title),
+                        width="stretch")
+
+st.subheader("Portfolio")
+table = data.portfolio
+st.dataframe(
+    table, hide_index=True, width="stretch",
+    column_config={
+        "project": st.column_config.TextColumn("Project", width="medium"),
+        "health": st.column_config.TextColumn("Health"),
+        "percent_complete": st.column_config.ProgressColumn("% complete", format="percent", min_value=0,
+                                                            max_value=1),
+        "finish": st.column_config.TextColumn("Forecast finish"),
+        "vs_target": st.column_config.TextColumn("vs target", help="Working days after (+) or before (−) the "
+                                                 "target end date"),
+        "budget_used": st.column_config.ProgressColumn("Budget used", format="percent", min_value=0,
+                                                       max_value=1.5),
+        "reasons": st.column_config.TextColumn("Why", width="large"),
+    })
+
+st.altair_chart(charts.spend_by_month(data.spend, data.spend_title, ui.currency()), width="stretch")
+
+with st.expander("Recent activity"):
+    log = ui.query(activity, limit=15)
+    log["at"] = [fmt.day(t) + f" {t:%H:%M}" for t in log["at"]]
+    st.dataframe(log[["at", "actor", "summary"]], hide_index=True, width="stretch")

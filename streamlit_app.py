@@ -1,0 +1,22 @@
+"""Worksmith entrypoint: page config, navigation by section, and the router guard for cold deep links."""
+
+import streamlit as st
+
+from worksmith import ui
+
+st.set_page_config(page_title="Worksmith", page_icon="🛠️", layout="wide")
+
+# section -> (page file, title, icon); only pages that work are listed
+LAYOUT = {
+    "": [("overview.py", "Overview", "🏠")],
+    "Admin": [("data.py", "Data", "🗄️")],
+}
+PAGES = {file: st.Page(f"pages/{file}", title=title, icon=icon, default=file == "overview.py")
+         for section in LAYOUT.values() for file, title, icon in section}
+
+pg = st.navigation({section: [PAGES[file] for file, _t, _i in entries] for section, entries in LAYOUT.items()})
+st.session_state[ui.ROUTED] = True
+wanted = PAGES.get(st.session_state.pop(ui.DEEP_LINK, None))
+if wanted is not None and wanted.url_path != pg.url_path:
+    st.switch_page(wanted)
+pg.run()

@@ -1,0 +1,53 @@
+"""Altair chart builders: DataFrames in, charts out (no Streamlit). Colours and status names live here once."""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+
+STATUS_COLOURS = {
+    "on track": "#2E7D32",
+    "at risk": "#F9A825",
+    "off track": "#C62828",
+    "done": "#546E7A",
+    "not started": "#90A4AE",
+}
+STATUS_ICONS = {"on track": "🟢", "at risk": "🟡", "off track": "🔴", "done": "✔️", "not started": "⚪"}
+CRITICAL = "#C62828"
+BASELINE = "#CFD8DC"
+ACCENT = "#1565C0"
+
+
+def status_scale(domain: list[str] | None = None) -> alt.Scale:
+    domain = domain or list(STATUS_COLOURS)
+    return alt.Scale(domain=domain, range=[STATUS_COLOURS[s] for s in domain])
+
+
+def milestone_timeline(milestones: pd.DataFrame, today: pd.Timestamp, title: str) -> alt.Chart:
+    """Portfolio milestones: [project, name, day, status] -> diamonds per project row, a dashed today line."""
+    base = alt.Chart(milestones).encode(
+        x=alt.X("day:T", title="Date", axis=alt.Axis(format="%d %b")),
+        y=alt.Y("project:N", title=None, sort=alt.SortField("day")),
+    )
+    points = base.mark_point(shape="diamond", size=180, filled=True).encode(
+        color=alt.Color("status:N", scale=status_scale(), title="Status"),
+        tooltip=[alt.Tooltip("project:N", title="Project"), alt.Tooltip("name:N", title="Milestone"),
+                 alt.Tooltip("day:T", title="Date", format="%a %d %b %Y"), alt.Tooltip("status:N", title="Status")],
+    )
+    labels = base.mark_text(align="left", dx=9, dy=-9, fontSize=11).encode(text="name:N")
+    rule = alt.Chart(pd.DataFrame({"day": [today]})).mark_rule(strokeDash=[6, 4], color="#37474F").encode(
+        x="day:T", tooltip=[alt.Tooltip("day:T", title="Today", format="%a %d %b %Y")])
+    return (points + labels + rule).properties(title=title, height=max(160, 42 * milestones["project"].nunique()))
+
+
+def spend_by_month(frame: pd.DataFrame, title: str, currency: str) -> alt.Chart:
+    """[month, kind ('planned'|'actual'), amount] -> grouped bars per month."""
+    return alt.Chart(frame).mark_bar().encode(
+        x=alt.X("yearmonth(month):T", title="Month", axis=alt.Axis(format="%b %Y")),
+        xOffset=alt.XOffset("kind:N"),
+        y=alt.Y("amount:Q", title=f"Amount ({currency})", axis=alt.Axis(format=",.0f")),
+        color=alt.Color("kind:N", title=None, scale=alt.Scale(domain=["planned", "actual"],
+                                                                range=[BASELINE, ACCENT])),
+        tooltip=[alt.Tooltip("yearmonth(month):T", title="Month", format="%B %Y"), alt.Tooltip("kind:N", title=""),
+                 alt.Tooltip("amount:Q", title=f"Amount ({currency})", format=",.0f")],
+    ).properties(title=title, height=260)

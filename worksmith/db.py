@@ -1,0 +1,104 @@
+"""Engine, sessions and schema upgrades (DESIGN §5).
+
+``DATABASE_URL`` picks the store; the default is the SQLite file ``data/worksmith.db``. SQLite connections get
+``busy_timeout`` first, then WAL (checked), then foreign keys; write sessions start with ``BEGIN IMMEDIATE`` so two
+writers queue instead of failing half-way. PostgreSQL goes through psycopg 3.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from sqlalchemy import event
+from sqlalchemy.engine import Engine, make_url
+from sqlmodel import Session, create_engine
+
+from worksmith.errors import WorksmithError
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_URL = f"sqlite:///{ROOT / 'data' / 'worksmith.db'}"
+BUSY_TIMEOUT_MS = 10_000
+
+
+def database_url(url: str | None = None) -> str:
+    """The URL in force: the argument, else ``DATABASE_URL``, else the default SQLite file."""
+    url = url or os.environ.get("DATABASE_URL") or DEFAULT_URL
+    if url.startswith("postgres://"):
+        url = "postgresql://" + url[len("postgres://"):]
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://"):]
+    return url
+
+
+def describe(url: str) -> str:
+    """A short, password-free description of where the data lives, for the sidebar."""
+    u = make_url(url)
+    if u.get_backend_name() == "sqlite":
+        return f"SQLite · {Path(u.database or ':memory:').name}"
+    return f"PostgreSQL · {u.host or 'localhost'}/{u.database}"
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    # Python's sqlite3 would open transactions itself; SQLAlchemy's "begin" hook below does it instead.
+    dbapi_connection.isolation_level = None
+    cur = dbapi_connection.cursor()
+    cur.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    mode = cur.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+    if str(mode).lower() not in ("wal", "memory"):
+        cur.close()
+        raise WorksmithError(f"SQLite refused WAL mode (journal_mode is {mode}); is the database on a network drive?")
+    cur.execute("PRAGMA foreign_keys = ON")
+    cur.close()
+
+
+def _sqlite_begin(conn) -> None:
+    mode = "IMMEDIATE" if conn.get_execution_options().get("worksmith_write") else "DEFERRED"
+    conn.exec_driver_sql(f"BEGIN {mode}")
+
+
+def get_engine(url: str | None = None) -> Engine:
+    """Create an engine for ``url`` (see :func:`database_url`) with Worksmith's connection settings."""
+    url = database_url(url)
+    if make_url(url).get_backend_name() == "sqlite":
+        db = make_url(url).database
+        if db and db != ":memory:":
+            Path(db).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": BUSY_TIMEOUT_MS / 1000})
+        event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "begin", _sqlite_begin)
+        return engine
+    return create_engine(url, pool_pre_ping=True)
+
+
+@contextmanager
+def write_session(engine: Engine) -> Iterator[Session]:
+    """One unit of work: commits at the end, rolls back on any error (nothing half-written)."""
+    with Session(engine.execution_options(worksmith_write=True), expire_on_commit=False) as session, session.begin():
+        yield session
+
+
+@contextmanager
+def read_session(engine: Engine) -> Iterator[Session]:
+    with Session(engine) as session:
+        yield session
+
+
+def upgrade(engine: Engine) -> None:
+    """Bring the schema to the newest migration (an empty database gets every table)."""
+    from alembic import command
+
+    from worksmith.migrations import alembic_config
+
+    with engine.begin() as connection:
+        cfg = alembic_config(connection)
+        command.upgrade(cfg, "head")
+
+
+def current_revision(engine: Engine) -> str | None:
+    from alembic.runtime.migration import MigrationContext
+
+    with engine.connect() as connection:
+        return MigrationContext.configure(connection).get_current_revision()

@@ -1,0 +1,52 @@
+"""How numbers and dates read on screen (UX.md): '1,240 h', '€12,300', '42 %', 'Mon 12 Jan 2026', '—'."""
+
+from __future__ import annotations
+
+import math
+from datetime import date, datetime
+from typing import Any
+
+DASH = "—"
+
+
+def _missing(value: Any) -> bool:
+    if value is None:
+        return True
+    try:
+        return isinstance(value, float) and not math.isfinite(value) or value != value  # NaN != NaN
+    except (TypeError, ValueError):
+        return False
+
+
+def hours(value: float | None) -> str:
+    return DASH if _missing(value) else f"{value:,.0f} h"
+
+
+def money(value: float | None, currency: str = "€") -> str:
+    if _missing(value):
+        return DASH
+    sign = "−" if value < 0 else ""
+    return f"{sign}{currency}{abs(value):,.0f}"
+
+
+def percent(fraction: float | None) -> str:
+    """0.42 -> '42 %'."""
+    return DASH if _missing(fraction) else f"{fraction * 100:.0f} %"
+
+
+def ratio(value: float | None, digits: int = 2) -> str:
+    return DASH if _missing(value) else f"{value:.{digits}f}"
+
+
+def day(value: date | datetime | None) -> str:
+    """Dates in tables: 'Mon 12 Jan 2026'."""
+    if _missing(value) or value is None:
+        return DASH
+    return f"{value:%a} {value.day} {value:%b %Y}"
+
+
+def days(value: int | float | None) -> str:
+    if _missing(value):
+        return DASH
+    n = round(value)
+    return f"{n:+d} d" if n else "0 d"

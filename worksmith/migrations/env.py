@@ -1,0 +1,22 @@
+from alembic import context
+from sqlmodel import SQLModel
+
+import worksmith.models  # noqa: F401 - registers the tables on SQLModel.metadata
+from worksmith.db import get_engine
+
+target_metadata = SQLModel.metadata
+
+
+def run(connection) -> None:
+    context.configure(connection=connection, target_metadata=target_metadata, render_as_batch=True,
+                      compare_type=True)
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+connection = context.config.attributes.get("connection")
+if connection is not None:
+    run(connection)
+else:
+    with get_engine(context.config.get_main_option("sqlalchemy.url")).begin() as conn:
+        run(conn)

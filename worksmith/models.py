@@ -1,0 +1,665 @@
+"""Worksmith's data model (DESIGN §2).
+
+Layered per entity, as in the SQLModel docs: ``XBase`` holds the fields a person may set with their
+constraints, ``X(XBase, table=True)`` adds keys and the ``version`` column, ``XCreate`` validates input for a
+new row and ``XUpdate`` is the same with every field optional. Table models are never built straight from user
+input: services validate through ``XCreate`` (an update validates the merged record the same way), so a rule
+lives in one place.
+
+Every editable table carries ``version`` as SQLAlchemy's ``version_id_col``: a stale save raises
+``StaleDataError`` and the service turns it into "changed by someone else — reload".
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import UTC, date, datetime
+from typing import Any, ClassVar, Literal
+
+from pydantic import create_model, field_validator, model_validator
+from sqlalchemy import JSON, String, UniqueConstraint
+from sqlalchemy.orm import declared_attr
+from sqlmodel import Field, SQLModel
+
+PROJECT_STATUSES = ("proposed", "approved", "active", "on hold", "done", "cancelled")
+TASK_STATUSES = ("todo", "in progress", "blocked", "done")
+DEPENDENCY_TYPES = ("FS", "SS", "FF", "SF")
+MEMBER_ROLES = ("sponsor", "manager", "member", "stakeholder")
+RACI_CODES = ("R", "A", "C", "I")
+RISK_STATUSES = ("open", "mitigating", "closed")
+RAG = ("green", "amber", "red")
+CADENCES = ("weekly", "monthly", "quarterly")
+REQUEST_STATUSES = ("submitted", "approved", "rejected", "converted")
+BUDGET_CATEGORIES = ("labour", "software", "travel", "services", "other")
+KR_DIRECTIONS = ("up", "down")
+
+ProjectStatus = Literal["proposed", "approved", "active", "on hold", "done", "cancelled"]
+TaskStatus = Literal["todo", "in progress", "blocked", "done"]
+DependencyType = Literal["FS", "SS", "FF", "SF"]
+MemberRole = Literal["sponsor", "manager", "member", "stakeholder"]
+RaciCode = Literal["R", "A", "C", "I"]
+RiskStatus = Literal["open", "mitigating", "closed"]
+Rag = Literal["green", "amber", "red"]
+Cadence = Literal["weekly", "monthly", "quarterly"]
+RequestStatus = Literal["submitted", "approved", "rejected", "converted"]
+BudgetCategory = Literal["labour", "software", "travel", "services", "other"]
+Direction = Literal["up", "down"]
+
+
+def utcnow() -> datetime:
+    """Timestamps are stored as aware UTC datetimes."""
+    return datetime.now(UTC)
+
+
+def _finite(value: float | None, field: str) -> float | None:
+    if value is not None and not math.isfinite(value):
+        raise ValueError(f"{field} must be a finite number")
+    return value
+
+
+class Versioned(SQLModel):
+    """Optimistic locking: SQLAlchemy checks and bumps ``version`` on every UPDATE."""
+
+    version: int = Field(default=1, nullable=False)
+
+    @declared_attr  # type: ignore[misc]
+    def __mapper_args__(cls) -> dict[str, Any]:  # noqa: N805 - SQLAlchemy passes the class
+        return {"version_id_col": cls.__table__.c.version}
+
+
+class DateRange(SQLModel):
+    """Mixin for inputs with a start and an end (named by ``date_range``): the end may not be before the start."""
+
+    date_range: ClassVar[tuple[str, str]] = ("start", "end")
+
+    @model_validator(mode="after")
+    def _end_not_before_start(self):
+        first, last = self.date_range
+        start, end = getattr(self, first), getattr(self, last)
+        if start is not None and end is not None and end < start:
+            raise ValueError(f"{last} ({end:%d %b %Y}) is before {first} ({start:%d %b %Y})")
+        return self
+
+
+# --- settings -----------------------------------------------------------------------------------------------
+
+
+class Setting(SQLModel, table=True):
+    """Workspace settings (name, currency, demo flag) as key/value pairs."""
+
+    key: str = Field(primary_key=True, max_length=64)
+    value: str = ""
+
+
+# --- people ---------------------------------------------------------------------------------------------------
+
+
+class TeamBase(SQLModel):
+    name: str = Field(min_length=1, max_length=120)
+    description: str = ""
+
+
+class Team(TeamBase, Versioned, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    __table_args__ = (UniqueConstraint("name"),)
+
+
+class TeamCreate(TeamBase):
+    pass
+
+
+class PersonBase(SQLModel):
+    name: str = Field(min_length=1, max_length=120)
+    email: str = ""
+    role: str = ""
+    team_id: int | None = Field(default=None, foreign_key="team.id")
+    weekly_hours: float = Field(default=40.0, ge=0, le=168)
+    availability: float = Field(default=80.0, ge=0, le=100, description="% of capacity available for project work")
+    cost_rate: float = Field(default=0.0, ge=0, description="hourly cost")
+    skills: list[str] = Field(default_factory=list, sa_type=JSON)
+    active: bool = True
+
+    @field_validator("cost_rate", "weekly_hours", "availability")
+    @classmethod
+    def _finite_numbers(cls, v: float, info) -> float:
+        return _finite(v, info.field_name)
+
+    @field_validator("skills", mode="before")
+    @classmethod
+    def _skills_list(cls, v: Any) -> list[str]:
+        if v is None:
+            return []
+        if isinstance(v, str):
+            v = v.split(",")
+        return sorted({str(s).strip() for s in v if str(s).strip()})
+
+
+class Person(PersonBase, Versioned, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+
+
+class PersonCreate(PersonBase):
+    pass
+
+
+class TimeOffBase(DateRange):
+    person_id: int = Field(foreign_key="person.id", index=True)
+    start: date
+    end: date
+    note: str = ""
+
+
+class TimeOff(TimeOffBase, Versioned, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+
+
+class TimeOffCreate(TimeOffBase):
+    pass
+
+
+class Holiday(SQLModel, table=True):
+    """A non-working day: for the whole workspace (project_id empty) or one project's calendar."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    day: date
+    name: str = ""
+    project_id: int | None = Field(default=None, foreign_key="project.id")
+
+
+# --- goals ----------------------------------------------------------------------------------------------------
+
+
+class GoalBase(DateRange):
+    date_range: ClassVar[tuple[str, str]] = ("period_start", "period_end")
+    title: str = Field(min_length=1, max_length=200)
+    description: str = ""
+    owner_id: int | None = Field(default=None, foreign_key="person.id")
+    team_id: int | None = Field(default=None, foreign_key="team.id")
+    parent_id: int | None = Field(default=None, foreign_key="goal.id")
+    period_start: date
+    period_end: date
+    weight: float = Field(default=1.0, ge=0)
+    archived: bool = False
+
+
+class Goal(GoalBase, Versioned, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+
+
+class GoalCreate(GoalBase):
+    pass
+
+
+class KeyResultBase(SQLModel):
+    goal_id: int = Field(foreign_key="goal.id", index=True)
+    title: str = Field(min_length=1, max_length=200)
+    start_value: float = 0.0
+    target_value: float
+    current_value: float = 0.0
+    unit: str = ""
+    direction: Direction = Field(default="up", sa_type=String(20))
+    weight: float = Field(default=1.0, ge=0)
+
+    @field_validator("start_value", "target_value", "current_value", "weight")
+    @classmethod
+    def _finite_numbers(cls, v: float, info) -> float:
+        return _finite(v, info.field_name)
+
+
+class KeyResult(KeyResultBase, Versioned, table=True):
+    __tablename__ = "key_result"
+    id: int | None = Field(default=None, primary_key=True)
+
+
+class KeyResultCreate(KeyResultBase):
+    pass
+
+
+class CheckInBase(SQLModel):
+    key_result_id: int = Field(foreign_key="key_result.id", index=True)
+    day: date
+    value: float
+    confidence: int = Field(default=7, ge=0, le=10, description="0 (no chance) to 10 (certain)")
+    note: str = ""
+    author_id: int | None = Field(default=None, foreign_key="person.id")
+
+    @field_validator("value")
+    @classmethod
+    def _finite_value(cls, v: float) -> float:
+        return _finite(v, "value")
+
+
+class CheckIn(CheckInBase, table=True):
+    __tablename__ = "check_in"
+    id: int | None = Field(default=None, primary_key=True)
+
+
+class CheckInCreate(CheckInBase):
+    pass
+
+
+# --- projects -------------------------------------------------------------------------------------------------
+
+
+class ProjectBase(DateRange):
+    date_range: ClassVar[tuple[str, str]] = ("start", "target_end")
+    name: str = Field(min_length=1, max_length=200)
+    description: str = ""
+    goal_id: int | None = Field(default=None, foreign_key="goal.id")
+    team_id: int | None = Field(default=None, foreign_key="team.id")
+    manager_id: int | None = Field(default=None, foreign_key="person.id")
+    status: ProjectStatus = Field(default="proposed", sa_type=String(20))
+    priority: int = Field(default=3, ge=1, le=5, description="1 highest")
+    start: date | None = None
+    target_end: date | None = None
+    budget: float = Field(default=0.0, ge=0, description="budget at completion (BAC)")
+    expected_benefit: float = Field(default=0.0, ge=0)
+    benefit_start: date | None = None
+    lessons_learned: str = ""
+    final_review: str = ""
+    closed_on: date | None = None
+
+    @field_validator("budget", "expected_benefit")
+    @classmethod
+    def _finite_money(cls, v: float, info) -> float:
+        return _finite(v, info.field_name)
+
+
+class Project(ProjectBase, Versioned, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+
+
+class ProjectCreate(ProjectBase):
+    pass
+
+
+class BaselineBase(SQLModel):
+    project_id: int = Field(foreign_key="project.id", index=True)
+    name: str = Field(default="Baseline", min_length=1, max_length=120)
+    taken_at: datetime = Field(default_factory=utcnow)
+    budget: float = 0.0
+    snapshot: dict[str, Any] = Field(default_factory=dict, sa_type=JSON,
+                                     description="task id -> {start, finish, estimate_hours, duration}")
+
+
+class Baseline(BaselineBase, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+
+
+class ProjectMemberBase(SQLModel):
+    project_id: int = Field(foreign_key="project.id", index=True)
+    person_id: int = Field(foreign_key="person.id", index=True)
+    role: MemberRole = Field(default="member", sa_type=String(20))
+    allocation: float = Field(default=100.0, ge=0, le=100, description="% of the person's project time")
+
+
+class ProjectMember(ProjectMemberBase, Versioned, table=True):
+    __tablename__ = "project_member"
+    id: int | None = Field(default=None, primary_key=True)
+
+
+class ProjectMemberCreate(ProjectMemberBase):
+    pass
+
+
+class PhaseBase(SQLModel):
+    project_id: int = Field(foreign_key="project.id", index=True)
+    name: str = Field(min_length=1, max_length=200)
+    position: int = 0
+
+
+class Phase(PhaseBase, Versioned, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+
+
+class PhaseCreate(PhaseBase):
+    pass
+
+
+class TaskBase(SQLModel):
+    project_id: int = Field(foreign_key="project.id", index=True)
+    phase_id: int | None = Field(default=None, foreign_key="phase.id")
+    ref: int | None = Field(default=None, description="the task's id in its plan (as in a plan file)")
+    name: str = Field(min_length=1, max_length=200)
+    assignee_id: int | None = Field(default=None, foreign_key="person.id")
+    duration_days: int = Field(default=1, ge=0, description="working days; 0 = milestone")
+    estimate_hours: float = Field(default=0.0, ge=0)
+    percent_complete: float = Field(default=0.0, ge=0, le=100)
+    status: TaskStatus = Field(default="todo", sa_type=String(20))
+    required_skill: str = ""
+    start_no_earlier_than: date | None = None
+    start_date: date | None = Field(default=None, description="scheduled start, computed by the engine")
+    finish_date: date | None = Field(default=None, description="scheduled finish, computed by the engine")
+    total_float: int | None = None
+    critical: bool = False
+    position: int = 0
+
+    @field_validator("estimate_hours", "percent_complete")
+    @classmethod
+    def _finite_numbers(cls, v: float, info) -> float:
+        return _finite(v, info.field_name)
+
+
+class Task(TaskBase, Versioned, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+
+
+class TaskCreate(TaskBase):
+    pass
+
+
+class DependencyBase(SQLModel):
+    pred_id: int = Field(foreign_key="task.id", index=True)
+    succ_id: int = Field(foreign_key="task.id", index=True)
+    type: DependencyType = Field(default="FS", sa_type=String(20))
+    lag_days: int = 0
+
+    @model_validator(mode="after")
+    def _not_self(self):
+        if self.pred_id == self.succ_id:
+            raise ValueError("a task cannot depend on itself")
+        return self
+
+
+class Dependency(DependencyBase, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+
+
+class DependencyCreate(DependencyBase):
+    pass
+
+
+class RaciBase(SQLModel):
+    project_id: int = Field(foreign_key="project.id", index=True)
+    phase_id: int | None = Field(default=None, foreign_key="phase.id")
+    task_id: int | None = Field(default=None, foreign_key="task.id", description="a milestone")
+    person_id: int = Field(foreign_key="person.id", index=True)
+    code: RaciCode = Field(sa_type=String(20))
+
+
+class Raci(RaciBase, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+
+
+class RaciCreate(RaciBase):
+    pass
+
+
+class TimeEntryBase(SQLModel):
+    """Hours a person booked: the source of actual hours and of labour cost (hours × cost rate)."""
+
+    person_id: int = Field(foreign_key="person.id", index=True)
+    task_id: int | None = Field(default=None, foreign_key="task.id", index=True)
+    operation_id: int | None = Field(default=None, foreign_key="operation.id", index=True)
+    day: date
+    hours: float = Field(gt=0, le=24)
+    note: str = ""
+
+
+class TimeEntry(TimeEntryBase, table=True):
+    __tablename__ = "time_entry"
+    id: int | None = Field(default=None, primary_key=True)
+
+
+class TimeEntryCreate(TimeEntryBase):
+    pass
+
+
+class RiskBase(SQLModel):
+    project_id: int = Field(foreign_key="project.id", index=True)
+    title: str = Field(min_length=1, max_length=200)
+    probability: int = Field(ge=1, le=5)
+    impact: int = Field(ge=1, le=5)
+    owner_id: int | None = Field(default=None, foreign_key="person.id")
+    mitigation: str = ""
+    status: RiskStatus = Field(default="open", sa_type=String(20))
+
+
+class Risk(RiskBase, Versioned, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+
+
+class RiskCreate(RiskBase):
+    pass
+
+
+class StatusUpdateBase(SQLModel):
+    project_id: int = Field(foreign_key="project.id", index=True)
+    day: date
+    rag: Rag = Field(sa_type=String(20))
+    summary: str = Field(min_length=1)
+    author_id: int | None = Field(default=None, foreign_key="person.id")
+
+
+class StatusUpdate(StatusUpdateBase, table=True):
+    __tablename__ = "status_update"
+    id: int | None = Field(default=None, primary_key=True)
+
+
+class StatusUpdateCreate(StatusUpdateBase):
+    pass
+
+
+class TemplateBase(SQLModel):
+    name: str = Field(min_length=1, max_length=200)
+    description: str = ""
+    source_project_id: int | None = Field(default=None, foreign_key="project.id")
+    plan: dict[str, Any] = Field(default_factory=dict, sa_type=JSON,
+                                 description="phases, tasks (ref, name, duration, estimate...) and dependencies")
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class Template(TemplateBase, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+
+
+class TemplateCreate(TemplateBase):
+    pass
+
+
+# --- operations -----------------------------------------------------------------------------------------------
+
+
+class OperationBase(SQLModel):
+    name: str = Field(min_length=1, max_length=200)
+    description: str = ""
+    team_id: int | None = Field(default=None, foreign_key="team.id")
+    goal_id: int | None = Field(default=None, foreign_key="goal.id")
+    owner_id: int | None = Field(default=None, foreign_key="person.id")
+    demand_hours_per_week: float = Field(default=0.0, ge=0, description="recurring 'run' demand of the team")
+    stages: list[str] = Field(default_factory=lambda: ["Submitted", "Triage", "In progress", "Done"], sa_type=JSON)
+    active: bool = True
+
+    @field_validator("stages")
+    @classmethod
+    def _stages(cls, v: list[str]) -> list[str]:
+        names = [s.strip() for s in v if s and s.strip()]
+        if len(names) < 2:
+            raise ValueError("a workflow needs at least two stages")
+        if len(set(names)) != len(names):
+            raise ValueError("stage names must be different")
+        return names
+
+
+class Operation(OperationBase, Versioned, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+
+
+class OperationCreate(OperationBase):
+    pass
+
+
+class RecurringTaskBase(SQLModel):
+    operation_id: int = Field(foreign_key="operation.id", index=True)
+    name: str = Field(min_length=1, max_length=200)
+    cadence: Cadence = Field(default="weekly", sa_type=String(20))
+    hours: float = Field(default=1.0, ge=0, description="hours each time it recurs")
+    assignee_id: int | None = Field(default=None, foreign_key="person.id")
+    anchor: date = Field(description="first due date; later ones follow the cadence")
+
+
+class RecurringTask(RecurringTaskBase, Versioned, table=True):
+    __tablename__ = "recurring_task"
+    id: int | None = Field(default=None, primary_key=True)
+
+
+class RecurringTaskCreate(RecurringTaskBase):
+    pass
+
+
+class WorkItemBase(SQLModel):
+    """An item moving through an operation's workflow stages (a ticket, a new hire's onboarding...)."""
+
+    operation_id: int = Field(foreign_key="operation.id", index=True)
+    title: str = Field(min_length=1, max_length=200)
+    stage: str
+    owner_id: int | None = Field(default=None, foreign_key="person.id")
+    created_at: datetime = Field(default_factory=utcnow)
+    stage_entered_at: datetime = Field(default_factory=utcnow)
+    request_id: int | None = Field(default=None, foreign_key="request.id")
+
+
+class WorkItem(WorkItemBase, Versioned, table=True):
+    __tablename__ = "work_item"
+    id: int | None = Field(default=None, primary_key=True)
+
+
+class WorkItemCreate(WorkItemBase):
+    pass
+
+
+class RequestBase(SQLModel):
+    requester_id: int | None = Field(default=None, foreign_key="person.id")
+    type: str = Field(default="general", min_length=1, max_length=60)
+    title: str = Field(min_length=1, max_length=200)
+    description: str = ""
+    estimate_hours: float = Field(default=0.0, ge=0)
+    needed_by: date | None = None
+    goal_id: int | None = Field(default=None, foreign_key="goal.id")
+    operation_id: int | None = Field(default=None, foreign_key="operation.id")
+    status: RequestStatus = Field(default="submitted", sa_type=String(20))
+    submitted_at: datetime = Field(default_factory=utcnow)
+    decided_by_id: int | None = Field(default=None, foreign_key="person.id")
+    decided_at: datetime | None = None
+    reason: str = ""
+    project_id: int | None = Field(default=None, foreign_key="project.id")
+    task_id: int | None = Field(default=None, foreign_key="task.id")
+
+
+class Request(RequestBase, Versioned, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+
+
+class RequestCreate(RequestBase):
+    pass
+
+
+# --- money ----------------------------------------------------------------------------------------------------
+
+
+class _OwnedByWork(SQLModel):
+    """Money belongs to exactly one project or one operation."""
+
+    @model_validator(mode="after")
+    def _one_owner(self):
+        if (self.project_id is None) == (self.operation_id is None):
+            raise ValueError("choose either a project or an operation")
+        return self
+
+
+class BudgetLineBase(_OwnedByWork):
+    project_id: int | None = Field(default=None, foreign_key="project.id", index=True)
+    operation_id: int | None = Field(default=None, foreign_key="operation.id", index=True)
+    category: BudgetCategory = Field(default="other", sa_type=String(20))
+    month: date = Field(description="first day of the month")
+    planned: float = Field(ge=0)
+
+    @field_validator("month")
+    @classmethod
+    def _first_of_month(cls, v: date) -> date:
+        return v.replace(day=1)
+
+    @field_validator("planned")
+    @classmethod
+    def _finite_planned(cls, v: float) -> float:
+        return _finite(v, "planned")
+
+
+class BudgetLine(BudgetLineBase, Versioned, table=True):
+    __tablename__ = "budget_line"
+    id: int | None = Field(default=None, primary_key=True)
+
+
+class BudgetLineCreate(BudgetLineBase):
+    pass
+
+
+class ExpenseBase(_OwnedByWork):
+    project_id: int | None = Field(default=None, foreign_key="project.id", index=True)
+    operation_id: int | None = Field(default=None, foreign_key="operation.id", index=True)
+    day: date
+    amount: float = Field(gt=0)
+    category: BudgetCategory = Field(default="other", sa_type=String(20))
+    note: str = ""
+
+    @field_validator("amount")
+    @classmethod
+    def _finite_amount(cls, v: float) -> float:
+        return _finite(v, "amount")
+
+    @field_validator("day")
+    @classmethod
+    def _sane_day(cls, v: date) -> date:
+        if not date(2000, 1, 1) <= v <= date(2100, 12, 31):
+            raise ValueError("the date must be between 2000 and 2100")
+        return v
+
+
+class Expense(ExpenseBase, Versioned, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+
+
+class ExpenseCreate(ExpenseBase):
+    pass
+
+
+# --- audit ----------------------------------------------------------------------------------------------------
+
+
+class ActivityLog(SQLModel, table=True):
+    __tablename__ = "activity_log"
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(default_factory=utcnow, index=True)
+    actor_id: int | None = None
+    actor: str = ""
+    action: str
+    entity: str
+    entity_id: int | None = None
+    summary: str = ""
+    before: dict[str, Any] | None = Field(default=None, sa_type=JSON)
+    after: dict[str, Any] | None = Field(default=None, sa_type=JSON)
+
+
+# --- update models --------------------------------------------------------------------------------------------
+
+
+def _partial(create: type[SQLModel]) -> type[SQLModel]:
+    """The same fields as ``create``, all optional: the service validates the merged record with ``create``."""
+    fields = {name: (info.annotation | None, None) for name, info in create.model_fields.items()}
+    return create_model(create.__name__.replace("Create", "Update"), __base__=SQLModel, **fields)
+
+
+TeamUpdate = _partial(TeamCreate)
+PersonUpdate = _partial(PersonCreate)
+GoalUpdate = _partial(GoalCreate)
+KeyResultUpdate = _partial(KeyResultCreate)
+ProjectUpdate = _partial(ProjectCreate)
+PhaseUpdate = _partial(PhaseCreate)
+TaskUpdate = _partial(TaskCreate)
+RiskUpdate = _partial(RiskCreate)
+OperationUpdate = _partial(OperationCreate)
+RecurringTaskUpdate = _partial(RecurringTaskCreate)
+WorkItemUpdate = _partial(WorkItemCreate)
+RequestUpdate = _partial(RequestCreate)
+BudgetLineUpdate = _partial(BudgetLineCreate)
+ExpenseUpdate = _partial(ExpenseCreate)

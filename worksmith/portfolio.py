@@ -1,0 +1,111 @@
+"""Project health for the portfolio (pure): % complete, forecast vs target, money used, and a RAG with reasons.
+
+Rules (each reason is shown to the user next to the status):
+
+* % complete = Σ estimate × % complete / Σ estimate (by duration when no task has an estimate).
+* Forecast finish = the latest scheduled task finish; slip = working days from the target end to it.
+  slip > 5 working days → off track; slip > 0 → at risk.
+* Cost: spent to date (expenses + booked hours × cost rate) against planned to date (budget lines of past months,
+  the current month pro rata). More than 15 % over → off track; more than 5 % over → at risk.
+* Overdue: an unfinished task whose finish date has passed → at risk.
+* Status done → "done"; proposed / approved / on hold / cancelled → "not started".
+The worst rule wins; a project with no reason against it is on track.
+"""
+
+from __future__ import annotations
+
+import calendar
+from datetime import date
+
+import numpy as np
+import pandas as pd
+
+SLIP_RED_DAYS = 5
+COST_RED, COST_AMBER = 1.15, 1.05
+RANK = {"on track": 0, "at risk": 1, "off track": 2}
+
+
+def planned_to_date(lines: pd.DataFrame, today: date) -> pd.Series:
+    """Budget lines [owner, month, planned] summed per owner up to ``today`` (this month pro rata)."""
+    if lines.empty:
+        return pd.Series(dtype=float)
+    month_start = today.replace(day=1)
+    days_in_month = calendar.monthrange(today.year, today.month)[1]
+    share = np.where(lines["month"] < month_start, 1.0,
+                     np.where(lines["month"] == month_start, today.day / days_in_month, 0.0))
+    return (lines["planned"].astype(float) * share).groupby(lines["owner"]).sum()
+
+
+def working_days_late(target: date | None, forecast: date | None) -> int | None:
+    """Working days (Mon–Fri) from ``target`` to ``forecast``; negative when early."""
+    if target is None or forecast is None or pd.isna(target) or pd.isna(forecast):
+        return None
+    if forecast >= target:
+        return int(np.busday_count(target, forecast))
+    return -int(np.busday_count(forecast, target))
+
+
+def project_health(projects: pd.DataFrame, tasks: pd.DataFrame, spent: pd.Series, planned: pd.Series,
+                   today: date) -> pd.DataFrame:
+    """One row per project with the computed columns and ``health`` + ``reasons`` (see the module docstring).
+
+    ``projects``: [id, name, status, target_end, budget]; ``tasks``: [project_id, duration_days, estimate_hours,
+    percent_complete, finish_date]; ``spent`` / ``planned``: Series indexed by project id.
+    """
+    out = projects.copy()
+    if tasks.empty:
+        tasks = pd.DataFrame(columns=["project_id", "duration_days", "estimate_hours", "percent_complete",
+                                      "finish_date"])
+    t = tasks.copy()
+    weight = t["estimate_hours"].astype(float)
+    has_estimates = weight.groupby(t["project_id"]).transform("sum") > 0
+    t["w"] = np.where(has_estimates, weight, t["duration_days"].astype(float))
+    t["wp"] = t["w"] * t["percent_complete"].astype(float) / 100
+    g = t.groupby("project_id")
+    sums = g[["w", "wp"]].sum()
+    complete = (sums["wp"] / sums["w"].replace(0, np.nan)).where(sums["w"] > 0, g["percent_complete"].mean() / 100)
+    unfinished = t[(t["percent_complete"] < 100) & t["finish_date"].notna()]
+    overdue = unfinished[unfinished["finish_date"] < today].groupby("project_id").size()
+    out["percent_complete"] = out["id"].map(complete).astype(float)
+    out["forecast_finish"] = out["id"].map(g["finish_date"].max())
+    out["tasks"] = out["id"].map(g.size()).fillna(0).astype(int)
+    out["overdue_tasks"] = out["id"].map(overdue).fillna(0).astype(int)
+    out["spent"] = out["id"].map(spent).fillna(0.0).astype(float)
+    out["planned_to_date"] = out["id"].map(planned).fillna(0.0).astype(float)
+    out["slip_days"] = [working_days_late(a, b) for a, b in zip(out["target_end"], out["forecast_finish"],
+                                                                   strict=True)]
+    budget = out["budget"].astype(float)
+    out["budget_used"] = (out["spent"] / budget.replace(0, np.nan)).astype(float)
+    healths, reasons = [], []
+    for row in out.itertuples():
+        health, why = _rag(row)
+        healths.append(health)
+        reasons.append(why)
+    out["health"] = healths
+    out["reasons"] = reasons
+    return out
+
+
+def _rag(row) -> tuple[str, list[str]]:
+    if row.status == "done":
+        return "done", ["closed"]
+    if row.status != "active":
+        return "not started", [f"status {row.status}"]
+    found: list[tuple[str, str]] = []
+    if row.slip_days is not None and row.slip_days > 0:
+        level = "off track" if row.slip_days > SLIP_RED_DAYS else "at risk"
+        found.append((level, f"forecast finish {row.forecast_finish:%d %b} is {row.slip_days} working days after "
+                             f"the target {row.target_end:%d %b}"))
+    if row.planned_to_date > 0:
+        ratio = row.spent / row.planned_to_date
+        if ratio > COST_AMBER:
+            level = "off track" if ratio > COST_RED else "at risk"
+            found.append((level, f"spent {row.spent:,.0f} is {ratio - 1:.0%} over the {row.planned_to_date:,.0f} "
+                                 "planned to date"))
+    if row.overdue_tasks:
+        found.append(("at risk", f"{row.overdue_tasks} unfinished task{'s' if row.overdue_tasks > 1 else ''} past "
+                                 "their finish date"))
+    if not found:
+        return "on track", ["on schedule and within budget"]
+    worst = max(found, key=lambda f: RANK[f[0]])[0]
+    return worst, [text for _level, text in sorted(found, key=lambda f: -RANK[f[0]])]

@@ -1,0 +1,146 @@
+"""Scheduling stored plans: load tasks and dependencies, run the pure engine, store dates and floats.
+
+Projects linked by cross-project dependencies are scheduled together (one portfolio run per linked group), so a
+campaign that waits for a website release moves when the release moves. Computed columns (dates, float,
+critical) are written without bumping ``version``: they are outputs of the engine, not anybody's edit, and must
+not make a person's open form stale.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from datetime import date
+
+import pandas as pd
+from sqlalchemy import bindparam, select, update
+from sqlmodel import Session
+
+from worksmith import models as m
+from worksmith.schedule import (
+    Dep,
+    PortfolioResult,
+    ProjectSpec,
+    ScheduleResult,
+    TaskSpec,
+    WorkCalendar,
+    compute_portfolio,
+    compute_schedule,
+    schedule_dates,
+)
+
+
+def calendar_for(holidays: Iterable[date]) -> WorkCalendar:
+    return WorkCalendar(holidays=frozenset(holidays))
+
+
+def linked_groups(project_ids: Iterable[int], cross_links: Iterable[tuple[int, int]]) -> list[list[int]]:
+    """Projects joined (directly or through others) by cross-project dependencies, as sorted groups."""
+    parent = {p: p for p in project_ids}
+
+    def find(p: int) -> int:
+        while parent[p] != p:
+            parent[p] = parent[parent[p]]
+            p = parent[p]
+        return p
+
+    for a, b in cross_links:
+        if a in parent and b in parent:
+            parent[find(a)] = find(b)
+    groups: dict[int, list[int]] = defaultdict(list)
+    for p in parent:
+        groups[find(p)].append(p)
+    return sorted(sorted(g) for g in groups.values())
+
+
+def schedule_frames(projects: pd.DataFrame, tasks: pd.DataFrame, deps: pd.DataFrame, holidays: pd.DataFrame,
+                    *, today: date) -> pd.DataFrame:
+    """Schedule every project in ``projects``; returns [id, start_date, finish_date, total_float, critical].
+
+    A project without a start date starts ``today``. Start-no-earlier-than dates become working-day offsets
+    from the project start. Raises the engine's errors (cycle, unknown task) unchanged.
+    """
+    if tasks.empty:
+        return pd.DataFrame(columns=["id", "start_date", "finish_date", "total_float", "critical"])
+    task_project = dict(zip(tasks["id"], tasks["project_id"], strict=True))
+    cross = [(task_project[p], task_project[s]) for p, s in zip(deps["pred_id"], deps["succ_id"], strict=True)
+             if p in task_project and s in task_project and task_project[p] != task_project[s]]
+    global_holidays = set(holidays.loc[holidays["project_id"].isna(), "day"]) if len(holidays) else set()
+    by_project_holidays = holidays.dropna(subset=["project_id"]).groupby("project_id")["day"].apply(set) \
+        if len(holidays) else pd.Series(dtype=object)
+    starts = {pid: (start if isinstance(start, date) else today)
+              for pid, start in zip(projects["id"], projects["start"], strict=True)}
+    tasks_by_project = {pid: frame for pid, frame in tasks.groupby("project_id")}
+    groups = [[p for p in group if p in tasks_by_project] for group in linked_groups(starts, cross)]
+    group_of = {p: k for k, group in enumerate(groups) for p in group}
+    deps_by_group: dict[int, list[Dep]] = defaultdict(list)
+    for p, s, t, lag in zip(deps["pred_id"].tolist(), deps["succ_id"].tolist(), deps["type"].tolist(),
+                            deps["lag_days"].tolist(), strict=True):
+        if p in task_project and s in task_project:
+            deps_by_group[group_of[task_project[p]]].append(Dep(int(p), int(s), t, int(lag)))
+    out = []
+    for k, group in enumerate(groups):
+        if not group:
+            continue
+        cal = calendar_for(global_holidays.union(*(by_project_holidays.get(p, set()) for p in group)))
+        specs = []
+        for pid in group:
+            frame = tasks_by_project[pid]
+            start = starts[pid]
+            specs.append(ProjectSpec(pid, start, [
+                TaskSpec(int(tid), int(dur), cal.offset_of(snet, start) if isinstance(snet, date) else None, name)
+                for tid, dur, snet, name in zip(frame["id"].tolist(), frame["duration_days"].tolist(),
+                                                frame["start_no_earlier_than"].tolist(), frame["name"].tolist(),
+                                                strict=True)]))
+        joint = compute_portfolio(specs, deps_by_group[k], cal)
+        for result in _per_project_floats(joint, specs, deps_by_group[k]):
+            dates = schedule_dates(result, cal, joint.base_start)
+            for tid, r in result.tasks.items():
+                start, finish = dates[tid]
+                out.append((tid, start, finish, r.total_float, r.critical))
+    return pd.DataFrame(out, columns=["id", "start_date", "finish_date", "total_float", "critical"])
+
+
+def _per_project_floats(joint: PortfolioResult, specs: list[ProjectSpec], deps: list[Dep]) -> list[ScheduleResult]:
+    """Floats and the critical path of each project against its own finish, keeping the linked dates.
+
+    The joint run gives every task its early dates with cross-project links honoured; a task's float should still
+    say how far it can slip before *its own project* finishes later (as MS Project shows it). So each project of a
+    linked group is run again alone, a task driven by another project pinned to its joint early start.
+    """
+    if len(specs) == 1:
+        return [joint.schedule]
+    external = {d.succ for d in deps if joint.task_project[d.pred] != joint.task_project[d.succ]}
+    results = []
+    for spec in specs:
+        own = {t.id for t in spec.tasks}
+        offset = joint.project_offsets[spec.key]
+        tasks = [TaskSpec(t.id, t.duration, joint.schedule[t.id].es if t.id in external else offset + (t.snet or 0),
+                          t.name) for t in spec.tasks]
+        results.append(compute_schedule(tasks, [d for d in deps if d.pred in own and d.succ in own]))
+    return results
+
+
+def reschedule(session: Session, *, today: date | None = None) -> int:
+    """Recompute and store every task's dates, float and critical flag. Returns the number of tasks updated."""
+    conn = session.connection()
+    projects = pd.DataFrame(conn.execute(select(m.Project.__table__.c.id, m.Project.__table__.c.start)).fetchall(),
+                            columns=["id", "start"])
+    t = m.Task.__table__
+    tasks = pd.DataFrame(conn.execute(select(t.c.id, t.c.project_id, t.c.duration_days, t.c.start_no_earlier_than,
+                                             t.c.name)).fetchall(),
+                         columns=["id", "project_id", "duration_days", "start_no_earlier_than", "name"])
+    d = m.Dependency.__table__
+    deps = pd.DataFrame(conn.execute(select(d.c.pred_id, d.c.succ_id, d.c.type, d.c.lag_days)).fetchall(),
+                        columns=["pred_id", "succ_id", "type", "lag_days"])
+    h = m.Holiday.__table__
+    holidays = pd.DataFrame(conn.execute(select(h.c.day, h.c.project_id)).fetchall(), columns=["day", "project_id"])
+    result = schedule_frames(projects, tasks, deps, holidays, today=today or date.today())
+    rows = [{"tid": int(r.id), "s": r.start_date, "f": r.finish_date, "tf": int(r.total_float), "c": bool(r.critical)}
+            for r in result.itertuples()]
+    if rows:
+        stmt = (update(t).where(t.c.id == bindparam("tid"))
+                .values(start_date=bindparam("s"), finish_date=bindparam("f"), total_float=bindparam("tf"),
+                        critical=bindparam("c")))
+        conn.execute(stmt, rows)
+    return len(rows)

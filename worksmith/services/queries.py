@@ -1,0 +1,62 @@
+"""The query layer: reads return pandas DataFrames, never ORM objects, so pages and pure modules stay simple."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+from sqlalchemy import select
+from sqlmodel import Session, SQLModel
+
+from worksmith import models as m
+
+EXPORT_TABLES: tuple[type[SQLModel], ...] = (
+    m.Team, m.Person, m.TimeOff, m.Holiday, m.Goal, m.KeyResult, m.CheckIn, m.Project, m.Baseline,
+    m.ProjectMember, m.Phase, m.Task, m.Dependency, m.Raci, m.TimeEntry, m.Risk, m.StatusUpdate, m.Template,
+    m.Operation, m.RecurringTask, m.WorkItem, m.Request, m.BudgetLine, m.Expense, m.ActivityLog, m.Setting,
+)
+
+
+def frame(session: Session, model: type[SQLModel], *where, order_by=None) -> pd.DataFrame:
+    """All rows of ``model`` (optionally filtered) as a DataFrame with one column per table column."""
+    table = model.__table__
+    stmt = select(table)
+    for clause in where:
+        stmt = stmt.where(clause)
+    stmt = stmt.order_by(*(order_by if order_by is not None else table.primary_key.columns))
+    result = session.connection().execute(stmt)
+    return pd.DataFrame(result.fetchall(), columns=list(result.keys()))
+
+
+def all_frames(session: Session) -> dict[str, pd.DataFrame]:
+    """Every table, for the Excel/CSV export."""
+    return {model.__tablename__: frame(session, model) for model in EXPORT_TABLES}
+
+
+def activity(session: Session, limit: int = 200) -> pd.DataFrame:
+    log = m.ActivityLog.__table__
+    stmt = select(log.c.at, log.c.actor, log.c.action, log.c.entity, log.c.entity_id, log.c.summary)
+    rows = session.connection().execute(stmt.order_by(log.c.id.desc()).limit(limit)).fetchall()
+    return pd.DataFrame(rows, columns=["at", "actor", "action", "entity", "entity_id", "summary"])
+
+
+def people(session: Session) -> pd.DataFrame:
+    """People with their team's name."""
+    people = frame(session, m.Person)
+    teams = frame(session, m.Team)[["id", "name"]].rename(columns={"id": "team_id", "name": "team"})
+    return people.merge(teams, on="team_id", how="left")
+
+
+def labour_cost(session: Session, *, until: date | None = None) -> pd.DataFrame:
+    """Booked hours priced at each person's cost rate: [person_id, task_id, operation_id, project_id, day, hours,
+    cost_rate, cost]."""
+    te, task, person = m.TimeEntry.__table__, m.Task.__table__, m.Person.__table__
+    stmt = (select(te.c.person_id, te.c.task_id, te.c.operation_id, task.c.project_id, te.c.day, te.c.hours,
+                   person.c.cost_rate)
+            .join(person, person.c.id == te.c.person_id).outerjoin(task, task.c.id == te.c.task_id))
+    if until is not None:
+        stmt = stmt.where(te.c.day <= until)
+    result = session.connection().execute(stmt)
+    df = pd.DataFrame(result.fetchall(), columns=list(result.keys()))
+    df["cost"] = df["hours"].astype(float) * df["cost_rate"].astype(float) if len(df) else pd.Series(dtype=float)
+    return df

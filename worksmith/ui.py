@@ -1,0 +1,151 @@
+"""The only Streamlit-aware module of the package: page setup, the cached engine, reads, commands, common widgets.
+
+Pages call :func:`page_setup` first, read through :func:`query`, write through :func:`run` and render. Session
+keys are declared once in ``STATE_DEFAULTS``.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import Any, TypeVar
+
+import streamlit as st
+from sqlalchemy.engine import Engine
+
+from worksmith import demo, fmt
+from worksmith.db import database_url, describe, get_engine, read_session, upgrade, write_session
+from worksmith.errors import WorksmithError
+from worksmith.services import workspace
+from worksmith.services.core import Actor
+from worksmith.services.queries import people
+
+T = TypeVar("T")
+
+STATE_DEFAULTS: dict[str, Any] = {
+    "actor_id": None,  # the "acting as" person (DESIGN §6)
+}
+ROUTED = "_routed"  # set by the entrypoint before it runs a page
+DEEP_LINK = "_deep_link"  # the page file a cold deep link asked for
+
+
+def today() -> date:
+    """Today, or ``WORKSMITH_TODAY`` (YYYY-MM-DD) so screenshots and tests can pin the date."""
+    pinned = os.environ.get("WORKSMITH_TODAY")
+    return date.fromisoformat(pinned) if pinned else date.today()
+
+
+@st.cache_resource(show_spinner="Opening the workspace…")
+def _engine(url: str) -> Engine:
+    engine = get_engine(url)
+    upgrade(engine)
+    if os.environ.get("WORKSMITH_DEMO", "1") != "0":
+        with read_session(engine) as session:
+            new = workspace.is_new(session)
+        if new:
+            demo.seed(engine, "S", today=today())
+    return engine
+
+
+def engine() -> Engine:
+    return _engine(database_url())
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def _cached(_fn: Callable, name: str, url: str, kwargs: tuple) -> Any:
+    with read_session(_engine(url)) as session:
+        return _fn(session, **dict(kwargs))
+
+
+def query(fn: Callable[..., T], **kwargs: Any) -> T:
+    """Run a read-only service function ``fn(session, **kwargs)``; cached until the next write."""
+    return _cached(fn, f"{fn.__module__}.{fn.__qualname__}", database_url(), tuple(sorted(kwargs.items())))
+
+
+def actor() -> Actor:
+    frame = query(people)
+    chosen = st.session_state.get("actor_id")
+    match = frame[frame["id"] == chosen]
+    if match.empty:
+        return Actor(None, "anonymous")
+    return Actor(int(chosen), str(match.iloc[0]["name"]))
+
+
+def run(command: Callable[..., T], *args: Any, success: str | None = None, **kwargs: Any) -> T | None:
+    """Run a write ``command(session, *args, actor=..., **kwargs)`` in one transaction.
+
+    A refusal (``WorksmithError``) shows its message with ``st.error`` and returns None; nothing is written.
+    """
+    try:
+        with write_session(engine()) as session:
+            result = command(session, *args, actor=actor(), **kwargs)
+    except WorksmithError as error:
+        st.error(str(error), icon="⚠️")
+        return None
+    st.cache_data.clear()
+    if success:
+        st.toast(success, icon="✅")
+    return result
+
+
+def page_setup(title: str, subtitle: str, page_file: str) -> None:
+    """Route a cold deep link through the entrypoint, then draw the header and the sidebar."""
+    if not st.session_state.get(ROUTED):
+        # The first request to a fresh server ran this page without the entrypoint (DESIGN §6): go through it.
+        st.session_state[DEEP_LINK] = Path(page_file).name
+        st.switch_page("streamlit_app.py")
+    for key, value in STATE_DEFAULTS.items():
+        st.session_state.setdefault(key, value)
+    _sidebar()
+    st.title(title)
+    st.caption(subtitle)
+
+
+def _sidebar() -> None:
+    settings = query(workspace_settings)
+    with st.sidebar:
+        st.markdown(f"### {settings['name']}")
+        st.caption(describe(database_url()))
+        frame = query(people)
+        options = [None, *frame["id"].tolist()]
+        names = dict(zip(frame["id"], frame["name"], strict=True))
+        if st.session_state.get("actor_id") not in options:
+            st.session_state["actor_id"] = None
+        st.selectbox("Acting as", options, key="actor_id",
+                     format_func=lambda pid: "— choose yourself —" if pid is None else names[pid],
+                     help="Until sign-in exists, changes and approvals are recorded under this name.")
+        if settings.get("demo") == "1":
+            st.badge("demo data", icon="🧪", color="orange")
+            with st.popover("Reset demo data", width="stretch"):
+                st.write("Replace everything in this workspace with a fresh copy of the demo?")
+                if st.button("Yes, reset the demo", type="primary", key="sidebar_reset_demo"):
+                    with st.spinner("Seeding the demo…"):
+                        demo.seed(engine(), "S", today=today(), reset=True)
+                    st.cache_data.clear()
+                    st.toast("Demo data reset", icon="🔄")
+                    st.rerun()
+
+
+def workspace_settings(session) -> dict[str, str]:
+    return workspace.settings(session)
+
+
+def money(value: float | None) -> str:
+    return fmt.money(value, query(workspace_settings)["currency"])
+
+
+def currency() -> str:
+    return query(workspace_settings)["currency"]
+
+
+def empty_state(message: str) -> None:
+    """An empty workspace explains what to do next instead of drawing blank charts."""
+    st.info(message, icon="👋")
+    c1, c2 = st.columns(2)
+    c1.page_link("pages/data.py", label="Import a plan or start from the Data page", icon="📥")
+    if c2.button("Load the demo workspace", key="empty_load_demo"):
+        demo.seed(engine(), "S", today=today(), reset=True)
+        st.cache_data.clear()
+        st.rerun()
