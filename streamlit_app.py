@@ -3,16 +3,12 @@
 import streamlit as st
 
 from worksmith import ui
+from worksmith.navigation import DEFAULT, LAYOUT
 
 st.set_page_config(page_title="Worksmith", page_icon="🛠️", layout="wide")
 
-# section -> (page file, title, icon); only pages that work are listed
-LAYOUT = {
-    "": [("overview.py", "Overview", "🏠")],
-    "Admin": [("data.py", "Data", "🗄️")],
-}
-PAGES = {file: st.Page(f"pages/{file}", title=title, icon=icon, default=file == "overview.py")
-         for section in LAYOUT.values() for file, title, icon in section}
+PAGES = {file: st.Page(f"pages/{file}", title=title, icon=icon, default=file == DEFAULT)
+         for entries in LAYOUT.values() for file, title, icon in entries}
 
 pg = st.navigation({section: [PAGES[file] for file, _t, _i in entries] for section, entries in LAYOUT.items()})
 st.session_state[ui.ROUTED] = True

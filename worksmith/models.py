@@ -77,7 +77,8 @@ class DateRange(SQLModel):
         first, last = self.date_range
         start, end = getattr(self, first), getattr(self, last)
         if start is not None and end is not None and end < start:
-            raise ValueError(f"{last} ({end:%d %b %Y}) is before {first} ({start:%d %b %Y})")
+            raise ValueError(f"{last.replace('_', ' ')} ({end:%d %b %Y}) is before {first.replace('_', ' ')} "
+                             f"({start:%d %b %Y})")
         return self
 
 

@@ -13,7 +13,7 @@ from datetime import date, datetime
 from typing import Any, TypeVar
 
 import pydantic
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import func, select
 from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session, SQLModel
 
@@ -180,15 +180,28 @@ def delete(session: Session, model: type[T], row_id: int, *, actor: Actor, expec
     if expected_version is not None and current_version is not None and current_version != expected_version:
         raise ConflictError(f"{entity_label(model)} {_describe(row)} was changed by someone else — reload before "
                             "deleting; nothing was deleted.")
+    users = _referring(session, model, row_id)
+    if users:
+        raise ValidationError(f"{entity_label(model)} {_describe(row)} cannot be deleted: other records still refer "
+                              f"to it ({', '.join(users)}). Remove or reassign them first.")
     before = snapshot(row)
     session.delete(row)
     try:
-        with session.begin_nested():
-            session.flush()
+        session.flush()
     except StaleDataError:
         raise ConflictError(f"{entity_label(model)} {_describe(row)} was changed by someone else — reload.") from None
-    except IntegrityError:
-        raise ValidationError(f"{entity_label(model)} {_describe(row)} cannot be deleted: other records still refer "
-                              "to it.") from None
     log(session, actor, "delete", model.__tablename__, row_id, f"deleted {entity_label(model).lower()} "
         f"{_describe(row)}", before=before)
+
+
+def _referring(session: Session, model: type[SQLModel], row_id: int) -> list[str]:
+    """'3 task.project' for every table column that still points at this row."""
+    found = []
+    for table in SQLModel.metadata.sorted_tables:
+        for column in table.columns:
+            if any(fk.column.table is model.__table__ for fk in column.foreign_keys):
+                n = session.connection().execute(
+                    select(func.count()).select_from(table).where(column == row_id)).scalar_one()
+                if n:
+                    found.append(f"{n} {table.name.replace('_', ' ')} {field_label(column.name)}")
+    return found
