@@ -246,6 +246,17 @@ OPERATIONS = [
      [("Weekly blog post", "weekly", 6, "Liam Chen", 3), ("Newsletter", "monthly", 8, "Mia Johansson", 7)]),
 ]
 
+# process templates: the checklist a new case of the operation starts with (days relative to the case's start)
+CHECKLISTS = {
+    "Onboarding": [
+        {"name": "Send welcome pack", "offset_days": -5, "hours": 1, "assignee": "Chloe Martins"},
+        {"name": "Order laptop and accounts", "offset_days": -5, "hours": 2, "assignee": "Grace Okafor"},
+        {"name": "First-day welcome and tour", "offset_days": 0, "hours": 2, "assignee": "Chloe Martins"},
+        {"name": "Payroll and benefits set-up", "offset_days": 1, "hours": 1, "assignee": "Zoe Andersen"},
+        {"name": "30-day check-in", "offset_days": 30, "hours": 1, "assignee": "Emily Carter"},
+    ],
+}
+
 WORK_ITEMS = {
     "IT support": [("Laptop will not boot", 1, 2), ("VPN drops every hour", 2, 6), ("New starter accounts", 2, 1),
                    ("Printer on floor 2", 0, 0), ("Licence for design tool", 1, 9), ("Phishing email report", 3, 3),
@@ -675,15 +686,22 @@ def _operations(b: _Builder, rng: random.Random, today: date, week0: date, spec:
     op_ids = {}
     for name, team, owner, goal, hours, stages, recurring in ops:
         oid = b.add(m.Operation, name=name, description="", team_id=team_ids[team], goal_id=goal_ids.get(goal),
-                    owner_id=person_ids[owner], demand_hours_per_week=hours, stages=stages, active=True)
+                    owner_id=person_ids[owner], demand_hours_per_week=hours, stages=stages, active=True,
+                    checklist=[dict(item, assignee_id=person_ids[item["assignee"]])
+                               for item in CHECKLISTS.get(name, [])])
         op_ids[name] = oid
         for rname, cadence, rhours, assignee, offset in recurring:
             b.add(m.RecurringTask, operation_id=oid, name=rname, cadence=cadence, hours=rhours,
                   assignee_id=person_ids[assignee], anchor=week0 - timedelta(weeks=26) + timedelta(days=offset))
         for title, stage_index, age in WORK_ITEMS.get(name, []):
             entered = _at(today - timedelta(days=age))
-            b.add(m.WorkItem, operation_id=oid, title=title, stage=stages[stage_index], owner_id=person_ids[owner],
-                  created_at=entered - timedelta(days=stage_index * 2), stage_entered_at=entered, request_id=None)
+            created = entered - timedelta(days=stage_index * 2)
+            iid = b.add(m.WorkItem, operation_id=oid, title=title, stage=stages[stage_index],
+                        owner_id=person_ids[owner], created_at=created, stage_entered_at=entered, request_id=None,
+                        case="", due=None, estimate_hours=float(rng.choice([1, 2, 4, 8])))
+            for k in range(stage_index + 1):
+                b.add(m.WorkItemMove, item_id=iid, from_stage=stages[k - 1] if k else None, to_stage=stages[k],
+                      at=entered if k == stage_index else created + timedelta(days=2 * k), actor=owner)
         members = [pid for pid, info in person_info.items() if info["team"] == team]
         rate = sum(person_info[p]["rate"] for p in members) / max(1, len(members))
         for month in _month_starts(week0 - timedelta(weeks=4 * spec["op_months"] // 2),
@@ -702,6 +720,11 @@ def _operations(b: _Builder, rng: random.Random, today: date, week0: date, spec:
             for person in members[:3]:
                 b.add(m.TimeEntry, person_id=person, task_id=None, operation_id=oid, day=friday,
                       hours=round(hours / max(1, min(3, len(members))), 1) or 0.5, note="")
+    b.add(m.AutomationRule, name="IT requests become support tickets", trigger="request_approved",
+          condition={"type": "IT"}, action="create_work_item",
+          params={"operation_id": op_ids["IT support"], "owner_id": person_ids["Charlotte Dubois"]}, active=True)
+    b.add(m.AutomationRule, name="Overdue tasks show on the Overview", trigger="task_overdue", condition={},
+          action="flag_overview", params={}, active=True)
     for requester, rtype, title, desc, hours, weeks, op, goal, status, decider, reason in REQUESTS:
         submitted = _at(today - timedelta(days=rng.randint(1, 12)))
         b.add(m.Request, requester_id=person_ids[requester], type=rtype, title=title, description=desc,

@@ -256,6 +256,8 @@ class ProjectBase(DateRange):
     budget: float = Field(default=0.0, ge=0, description="budget at completion (BAC)")
     expected_benefit: float = Field(default=0.0, ge=0)
     benefit_start: date | None = None
+    value_score: int = Field(default=3, ge=1, le=5, description="strategic value for ranking candidates")
+    risk_score: int = Field(default=3, ge=1, le=5, description="delivery risk for ranking candidates (5 = riskiest)")
     lessons_learned: str = ""
     final_review: str = ""
     closed_on: date | None = None
@@ -469,6 +471,9 @@ class OperationBase(SQLModel):
     owner_id: int | None = Field(default=None, foreign_key="person.id")
     demand_hours_per_week: float = Field(default=0.0, ge=0, description="recurring 'run' demand of the team")
     stages: list[str] = Field(default_factory=lambda: ["Submitted", "Triage", "In progress", "Done"], sa_type=JSON)
+    checklist: list[dict[str, Any]] = Field(
+        default_factory=list, sa_type=JSON,
+        description="process template: [{name, offset_days, hours, assignee_id}] instantiated per new case")
     active: bool = True
 
     @field_validator("stages")
@@ -518,6 +523,9 @@ class WorkItemBase(SQLModel):
     created_at: datetime = Field(default_factory=utcnow)
     stage_entered_at: datetime = Field(default_factory=utcnow)
     request_id: int | None = Field(default=None, foreign_key="request.id")
+    case: str = Field(default="", description="groups the checklist items of one case, e.g. one new hire")
+    due: date | None = None
+    estimate_hours: float = Field(default=0.0, ge=0)
 
 
 class WorkItem(WorkItemBase, Versioned, table=True):
@@ -526,6 +534,38 @@ class WorkItem(WorkItemBase, Versioned, table=True):
 
 
 class WorkItemCreate(WorkItemBase):
+    pass
+
+
+class WorkItemMove(SQLModel, table=True):
+    """A work item's stage change: the history behind time-in-stage and bottleneck figures."""
+
+    __tablename__ = "work_item_move"
+    id: int | None = Field(default=None, primary_key=True)
+    item_id: int = Field(foreign_key="work_item.id", index=True)
+    from_stage: str | None = None
+    to_stage: str
+    at: datetime = Field(default_factory=utcnow)
+    actor: str = ""
+
+
+class AutomationRuleBase(SQLModel):
+    """'When <trigger> [matching <condition>], do <action> with <params>' — listed and editable on Operations."""
+
+    name: str = Field(min_length=1, max_length=200)
+    trigger: str = Field(max_length=60, description="e.g. request_approved, task_overdue")
+    condition: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)
+    action: str = Field(max_length=60, description="e.g. create_work_item, flag_overview")
+    params: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)
+    active: bool = True
+
+
+class AutomationRule(AutomationRuleBase, Versioned, table=True):
+    __tablename__ = "automation_rule"
+    id: int | None = Field(default=None, primary_key=True)
+
+
+class AutomationRuleCreate(AutomationRuleBase):
     pass
 
 
@@ -545,6 +585,7 @@ class RequestBase(SQLModel):
     reason: str = ""
     project_id: int | None = Field(default=None, foreign_key="project.id")
     task_id: int | None = Field(default=None, foreign_key="task.id")
+    work_item_id: int | None = Field(default=None, description="the work item it became in its operation")
 
 
 class Request(RequestBase, Versioned, table=True):
@@ -664,3 +705,4 @@ WorkItemUpdate = _partial(WorkItemCreate)
 RequestUpdate = _partial(RequestCreate)
 BudgetLineUpdate = _partial(BudgetLineCreate)
 ExpenseUpdate = _partial(ExpenseCreate)
+AutomationRuleUpdate = _partial(AutomationRuleCreate)

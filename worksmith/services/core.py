@@ -40,7 +40,7 @@ CREATE_MODELS: dict[type[SQLModel], type[SQLModel]] = {
     m.Dependency: m.DependencyCreate, m.Raci: m.RaciCreate, m.TimeEntry: m.TimeEntryCreate, m.Risk: m.RiskCreate,
     m.StatusUpdate: m.StatusUpdateCreate, m.Template: m.TemplateCreate, m.Operation: m.OperationCreate,
     m.RecurringTask: m.RecurringTaskCreate, m.WorkItem: m.WorkItemCreate, m.Request: m.RequestCreate,
-    m.BudgetLine: m.BudgetLineCreate, m.Expense: m.ExpenseCreate,
+    m.BudgetLine: m.BudgetLineCreate, m.Expense: m.ExpenseCreate, m.AutomationRule: m.AutomationRuleCreate,
 }
 
 
