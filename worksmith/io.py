@@ -1,0 +1,786 @@
+"""Plan files: import and export of a project plan as CSV or Excel (.xlsx), DESIGN §4.
+
+Import columns (same for CSV and .xlsx; header names are matched case-insensitively, other columns are
+ignored, so an exported file can be imported again)::
+
+    id,name,phase,duration_days,predecessors,assignee,estimate_hours,start_no_earlier_than
+
+- ``id`` a whole number >= 0, unique; ``duration_days`` a whole number >= 0 (0 = milestone);
+- ``predecessors`` in MS Project notation, comma-separated ``ID[TYPE][±LAG d]``: ``3``, ``3FS+2d``, ``5SS``,
+  ``7FF-1d``. Type FS/SS/FF/SF (any case) defaults to FS, lag (whole working days) to 0; spaces, ``+2``
+  without the ``d`` and ``2 d``/``2 days`` are tolerated, and ``;`` also separates;
+- ``estimate_hours`` empty or a number >= 0; ``start_no_earlier_than`` empty or a working-day offset >= 0.
+
+Export adds ``early_start,early_finish,late_start,late_finish,total_float_days,critical`` (offsets in working
+days from day 0, ``critical`` as ``true``/``false``) and, when a start date is given, ``start_date,finish_date``
+(ISO dates; finish = day EF - 1, a milestone's finish = its start). See :mod:`worksmith.schedule`.
+
+Import is all-or-nothing: every problem of every row is collected and the whole file is refused with one
+:class:`PlanFileError` (a :class:`ValidationError`) listing them. Row numbers count data rows the way a
+person reads them: row 1 is the first row below the header.
+"""
+
+from __future__ import annotations
+
+import csv
+import io as _io
+import math
+import re
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from numbers import Integral, Real
+from pathlib import Path
+from typing import IO, Any
+
+import pandas as pd
+
+from worksmith.errors import CycleError, ValidationError, WorksmithError
+from worksmith.schedule import Dep, TaskSpec, WorkCalendar, compute_schedule, schedule_dates
+
+__all__ = [
+    "DATE_COLUMNS",
+    "EXPORT_COLUMNS",
+    "PLAN_COLUMNS",
+    "SCHEDULE_COLUMNS",
+    "Link",
+    "Plan",
+    "PlanFileError",
+    "PlanRow",
+    "RowError",
+    "annotate_errors",
+    "format_predecessors",
+    "parse_plan",
+    "parse_predecessors",
+    "plan_bytes",
+    "read_plan",
+    "read_plan_frame",
+    "run_schedule_cli",
+    "schedule_plan",
+    "validate_plan",
+    "write_plan",
+]
+
+PLAN_COLUMNS: list[str] = [
+    "id",
+    "name",
+    "phase",
+    "duration_days",
+    "predecessors",
+    "assignee",
+    "estimate_hours",
+    "start_no_earlier_than",
+]
+SCHEDULE_COLUMNS: list[str] = [
+    "early_start",
+    "early_finish",
+    "late_start",
+    "late_finish",
+    "total_float_days",
+    "critical",
+]
+DATE_COLUMNS: list[str] = ["start_date", "finish_date"]
+EXPORT_COLUMNS: list[str] = PLAN_COLUMNS + SCHEDULE_COLUMNS + DATE_COLUMNS
+REQUIRED_COLUMNS: tuple[str, ...] = ("id", "duration_days")
+ROW_CONVENTION = "row 1 = the first row below the header"
+NOTATION_HINT = "use ID[TYPE][±LAG d], e.g. 3, 3FS+2d, 5SS, 7FF-1d"
+MAX_LISTED_ERRORS = 25
+EXTRA_CELLS_COLUMN = "_extra_cells"  # set by read_plan_frame on CSV rows longer than the header
+
+_LINK_RE = re.compile(
+    r"^\s*(?P<id>\d+)\s*(?P<type>FS|SS|FF|SF)?\s*(?:(?P<sign>[+-])\s*(?P<lag>\d+)\s*(?:d|days?)?\s*)?$",
+    re.IGNORECASE,
+)
+_INT_RE = re.compile(r"^[+-]?\d+(?:\.0*)?$")
+
+
+# ------------------------------------------------------------------------------------------- notation
+@dataclass(frozen=True)
+class Link:
+    """One parsed predecessor entry: ``pred`` id, dependency ``type`` and ``lag`` in working days."""
+
+    pred: int
+    type: str = "FS"
+    lag: int = 0
+
+    def __str__(self) -> str:
+        return format_predecessors([self])
+
+
+def parse_predecessors(text: object) -> list[Link]:
+    """Parse a ``predecessors`` cell in MS Project notation.
+
+    Parameters
+    ----------
+    text:
+        The cell: e.g. ``"3, 5SS, 7FF-1d, 8fs + 2 d"``; empty/None gives no links. An Excel number such as
+        ``3`` or ``3.0`` is read as ``"3"``.
+
+    Returns
+    -------
+    list[Link]
+        One link per comma- (or semicolon-) separated entry, in order; empty entries are skipped.
+
+    Raises
+    ------
+    ValueError
+        An entry does not match ``ID[TYPE][±LAG d]``; the message quotes the entry.
+
+    Examples
+    --------
+    >>> parse_predecessors("3FS+2d, 5ss")
+    [Link(pred=3, type='FS', lag=2), Link(pred=5, type='SS', lag=0)]
+    """
+    cell = _text(text)
+    links: list[Link] = []
+    for token in re.split(r"[,;]", cell):
+        if not token.strip():
+            continue
+        m = _LINK_RE.match(token)
+        if m is None:
+            raise ValueError(f"bad predecessor notation '{token.strip()}' ({NOTATION_HINT})")
+        lag = int(m["lag"]) if m["lag"] is not None else 0
+        if m["sign"] == "-":
+            lag = -lag
+        links.append(Link(int(m["id"]), (m["type"] or "FS").upper(), lag))
+    return links
+
+
+def format_predecessors(links: Sequence[Link]) -> str:
+    """Write links in canonical MS Project notation: ``3``, ``3FS+2d``, ``5SS``, ``7FF-1d`` joined by ``,``."""
+    parts = []
+    for link in links:
+        if link.type == "FS" and link.lag == 0:
+            parts.append(str(link.pred))
+        elif link.lag == 0:
+            parts.append(f"{link.pred}{link.type}")
+        else:
+            parts.append(f"{link.pred}{link.type}{link.lag:+d}d")
+    return ",".join(parts)
+
+
+# ------------------------------------------------------------------------------------------- data model
+@dataclass(frozen=True)
+class RowError:
+    """One problem found in a plan file.
+
+    ``row`` is the data row (1 = first row below the header) or None for a whole-file problem;
+    ``task_id`` the row's id when it could be read; ``column`` the column concerned, if one.
+    """
+
+    row: int | None
+    message: str
+    task_id: int | None = None
+    column: str | None = None
+
+    def __str__(self) -> str:
+        if self.row is None:
+            return self.message
+        where = f"Row {self.row}" + (f" (id {self.task_id})" if self.task_id is not None else "")
+        return f"{where}: {self.message}"
+
+
+class PlanFileError(ValidationError):
+    """A plan file refused as a whole; ``errors`` lists every :class:`RowError` found."""
+
+    def __init__(self, errors: Sequence[RowError], source: str | None = None):
+        self.errors = list(errors)
+        what = f"Plan file '{source}'" if source else "Plan file"
+        count = len(self.errors)
+        lines = [f"{what} refused, nothing imported: {count} problem{'s' if count != 1 else ''} ({ROW_CONVENTION})."]
+        lines += [f"- {e}" for e in self.errors[:MAX_LISTED_ERRORS]]
+        if count > MAX_LISTED_ERRORS:
+            lines.append(f"- … and {count - MAX_LISTED_ERRORS} more.")
+        first = self.errors[0] if self.errors else None
+        super().__init__("\n".join(lines), field=first.column if first else None, row=first.row if first else None)
+
+
+@dataclass(frozen=True)
+class PlanRow:
+    """One valid task row of a plan file (``row`` = data row number, 1 = first row below the header)."""
+
+    row: int
+    id: int
+    name: str
+    phase: str
+    duration_days: int
+    predecessors: str
+    assignee: str
+    estimate_hours: float | int | None
+    start_no_earlier_than: int | None
+    links: tuple[Link, ...] = ()
+
+
+@dataclass(frozen=True)
+class Plan:
+    """A validated plan: its rows, and the same as :class:`TaskSpec` / :class:`Dep` for the scheduler."""
+
+    rows: list[PlanRow]
+    tasks: list[TaskSpec]
+    deps: list[Dep]
+
+    @property
+    def names(self) -> dict[int, str]:
+        """Task id -> name."""
+        return {r.id: r.name for r in self.rows}
+
+    def frame(self) -> pd.DataFrame:
+        """The rows as a DataFrame with the import columns (optional numbers as int/float or None)."""
+        return _frame(
+            {
+                "id": [r.id for r in self.rows],
+                "name": [r.name for r in self.rows],
+                "phase": [r.phase for r in self.rows],
+                "duration_days": [r.duration_days for r in self.rows],
+                "predecessors": [r.predecessors for r in self.rows],
+                "assignee": [r.assignee for r in self.rows],
+                "estimate_hours": [r.estimate_hours for r in self.rows],
+                "start_no_earlier_than": [r.start_no_earlier_than for r in self.rows],
+            }
+        )
+
+
+def _frame(columns: dict[str, list[Any]]) -> pd.DataFrame:
+    """Build a DataFrame keeping Python values (ints stay ints next to None, no float conversion)."""
+    return pd.DataFrame({name: pd.Series(values, dtype=object) for name, values in columns.items()})
+
+
+# ------------------------------------------------------------------------------------------- cell values
+def _blank(value: object) -> bool:
+    if value is None or value is pd.NA or value is pd.NaT:
+        return True
+    if isinstance(value, float) and math.isnan(value):
+        return True
+    return isinstance(value, str) and not value.strip()
+
+
+def _text(value: object) -> str:
+    """A cell as stripped text; Excel's 3.0 becomes '3'; blanks become ''."""
+    if _blank(value):
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, Real) and not isinstance(value, bool | int) and float(value).is_integer():
+        return str(int(value))
+    if isinstance(value, datetime) and value.time() == datetime.min.time():
+        return value.date().isoformat()
+    return str(value).strip()
+
+
+def _header(name: object) -> str:
+    """Normalise a column header: ``' Duration Days'`` -> ``'duration_days'``."""
+    return re.sub(r"[\s-]+", "_", _text(name).lower())
+
+
+def _whole(value: object) -> int | None:
+    """A cell as a whole number, or None if it is not one (``'3'``, ``3``, ``3.0`` are 3; ``'3.5'`` is None)."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, Integral):
+        return int(value)
+    if isinstance(value, Real):
+        number = float(value)
+        return int(number) if number.is_integer() else None
+    text = _text(value)
+    if _INT_RE.match(text):
+        return int(float(text)) if "." in text else int(text)
+    return None
+
+
+def _number(value: object) -> float | None:
+    """A cell as a finite number, or None."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, Real):
+        number = float(value)
+    else:
+        try:
+            number = float(_text(value))
+        except ValueError:
+            return None
+    return number if math.isfinite(number) else None
+
+
+# ------------------------------------------------------------------------------------------- reading
+def _source_name(source: object, filename: str | None) -> str | None:
+    if filename:
+        return str(filename)
+    if isinstance(source, str | Path):
+        return str(source)
+    name = getattr(source, "name", None)
+    return name if isinstance(name, str) else None
+
+
+def _read_bytes(source: object) -> bytes:
+    if isinstance(source, bytes | bytearray):
+        return bytes(source)
+    if isinstance(source, str | Path):
+        return Path(source).read_bytes()
+    if hasattr(source, "getvalue"):
+        data = source.getvalue()  # type: ignore[union-attr]
+    elif hasattr(source, "read"):
+        data = source.read()  # type: ignore[union-attr]
+    else:
+        raise ValidationError(f"Cannot read a plan from {type(source).__name__}.", field="file")
+    return data.encode("utf-8") if isinstance(data, str) else bytes(data)
+
+
+def _csv_records(data: bytes) -> list[list[object]]:
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = data.decode("cp1252", errors="replace")
+    first_line = next((line for line in text.splitlines() if line.strip()), "")
+    delimiter = max([",", ";", "\t"], key=lambda d: (first_line.count(d), d == ","))
+    return [list(rec) for rec in csv.reader(_io.StringIO(text, newline=""), delimiter=delimiter)]
+
+
+def _xlsx_records(data: bytes, name: str) -> list[list[object]]:
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(_io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises zipfile/KeyError/InvalidFileException for damaged files
+        raise ValidationError(f"Cannot read '{name}' as an Excel workbook (.xlsx): {exc}", field="file") from exc
+    try:
+        names = [s.lower() for s in workbook.sheetnames]
+        sheet = workbook.worksheets[names.index("plan")] if "plan" in names else workbook.worksheets[0]
+        return [list(row) for row in sheet.iter_rows(values_only=True)]
+    finally:
+        workbook.close()
+
+
+def read_plan_frame(source: str | Path | bytes | IO[Any], filename: str | None = None) -> pd.DataFrame:
+    """Read a plan file as it is, without validating it (for a preview next to :func:`validate_plan`).
+
+    Parameters
+    ----------
+    source:
+        A path, raw bytes, or a binary file-like object (e.g. Streamlit's ``UploadedFile``).
+    filename:
+        Name used to pick the format (``.csv`` or ``.xlsx``) when ``source`` has none; an .xlsx content is
+        also recognised by its signature.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Object columns named by the header (stripped, lower-case), cells as read (text for CSV; numbers,
+        text or None for .xlsx), index = data row numbers starting at 1. Blank rows inside the table are kept
+        so positions match the row numbers a person sees; trailing blank rows are dropped. A CSV row with
+        more cells than the header is flagged in an extra column ``_extra_cells`` that
+        :func:`validate_plan` reports.
+
+    Raises
+    ------
+    ValidationError
+        The file cannot be read, is an old .xls, has no header, or repeats a column.
+    """
+    name = _source_name(source, filename) or "upload"
+    suffix = Path(name).suffix.lower()
+    if suffix == ".xls":
+        raise ValidationError(
+            f"'{name}' is an old Excel .xls file; save it as .xlsx or .csv and import that.", field="file"
+        )
+    try:
+        data = _read_bytes(source)
+    except OSError as exc:
+        raise ValidationError(f"Cannot read plan file '{name}': {exc.strerror or exc}.", field="file") from exc
+    is_xlsx = suffix in (".xlsx", ".xlsm") or (suffix != ".csv" and data[:4] == b"PK\x03\x04")
+    records = _xlsx_records(data, name) if is_xlsx else _csv_records(data)
+
+    def blank_record(rec: list[object]) -> bool:
+        return all(_blank(v) for v in rec)
+
+    start = next((i for i, rec in enumerate(records) if not blank_record(rec)), None)
+    if start is None:
+        raise ValidationError(
+            f"Plan file '{name}' is empty; expected a header row: {','.join(PLAN_COLUMNS)}.", field="file"
+        )
+    header = [_header(h) for h in records[start]]
+    body = records[start + 1 :]
+    while body and blank_record(body[-1]):
+        body.pop()
+    seen: set[str] = set()
+    for h in header:
+        if h and h in seen:
+            raise ValidationError(f"Plan file '{name}': column '{h}' appears more than once.", field=h)
+        seen.add(h)
+    keep = [i for i, h in enumerate(header) if h]
+    columns = {header[i]: [rec[i] if i < len(rec) else None for rec in body] for i in keep}
+    if not is_xlsx:
+        # A CSV row with more cells than the header usually has an unquoted "2,3" predecessor list,
+        # which shifts every later cell: flag it instead of reading shifted values.
+        extra = [
+            f"{len(rec)} cells but the header has {len(header)} columns" if len(rec) > len(header) else None
+            for rec in body
+        ]
+        if any(n is not None for n in extra):
+            columns[EXTRA_CELLS_COLUMN] = extra
+    frame = _frame(columns)
+    frame.index = pd.RangeIndex(1, len(body) + 1)
+    return frame
+
+
+# ------------------------------------------------------------------------------------------- validation
+def _check(df: pd.DataFrame) -> tuple[list[PlanRow], list[RowError], CycleError | None]:
+    """Parse and check every row; return the rows read, all errors (a cycle included) and the cycle."""
+    columns: dict[str, Any] = {}
+    for c in df.columns:
+        columns.setdefault(_header(c), c)
+    missing = [c for c in REQUIRED_COLUMNS if c not in columns]
+    if missing:
+        return (
+            [],
+            [
+                RowError(
+                    None,
+                    f"Missing column{'s' if len(missing) > 1 else ''} {', '.join(missing)}; "
+                    f"expected columns: {','.join(PLAN_COLUMNS)}.",
+                    column=missing[0],
+                )
+            ],
+            None,
+        )
+
+    def cells(col: str) -> list[object]:
+        return list(df[columns[col]]) if col in columns else [None] * len(df)
+
+    values = {col: cells(col) for col in PLAN_COLUMNS}
+    extra_cells = list(df[EXTRA_CELLS_COLUMN]) if EXTRA_CELLS_COLUMN in df.columns else [None] * len(df)
+    errors: list[RowError] = []
+    rows: list[PlanRow] = []
+    first_row_of: dict[int, int] = {}
+    for pos in range(len(df)):
+        number = pos + 1
+        cell = {col: values[col][pos] for col in PLAN_COLUMNS}
+        if all(_blank(v) for v in cell.values()):
+            continue
+        problems: list[tuple[str, str]] = []
+        if not _blank(extra_cells[pos]):
+            problems.append(
+                (
+                    "predecessors",
+                    f'{_text(extra_cells[pos])}; a list of predecessors must be in quotes, e.g. "2,3FS+1d"',
+                )
+            )
+
+        task_id: int | None = None
+        raw_id = cell["id"]
+        if _blank(raw_id):
+            problems.append(("id", "id is missing"))
+        else:
+            task_id = _whole(raw_id)
+            if task_id is None or task_id < 0:
+                problems.append(("id", f"id must be a whole number of 0 or more, got '{_text(raw_id)}'"))
+                task_id = None
+            elif task_id in first_row_of:
+                problems.append(("id", f"duplicate id {task_id}, already used in row {first_row_of[task_id]}"))
+            else:
+                first_row_of[task_id] = number
+
+        duration = _whole(cell["duration_days"])
+        if _blank(cell["duration_days"]):
+            problems.append(("duration_days", "duration_days is missing (0 for a milestone)"))
+        elif duration is None:
+            problems.append(
+                (
+                    "duration_days",
+                    f"duration_days must be a whole number of working days, got '{_text(cell['duration_days'])}'",
+                )
+            )
+        elif duration < 0:
+            problems.append(("duration_days", f"duration_days must be 0 (milestone) or more, got {duration}"))
+
+        links: list[Link] = []
+        try:
+            links = parse_predecessors(cell["predecessors"])
+        except ValueError as exc:
+            problems.append(("predecessors", str(exc)))
+
+        estimate: float | int | None = None
+        if not _blank(cell["estimate_hours"]):
+            number_value = _number(cell["estimate_hours"])
+            if number_value is None:
+                problems.append(
+                    (
+                        "estimate_hours",
+                        f"estimate_hours must be a number of hours, got '{_text(cell['estimate_hours'])}'",
+                    )
+                )
+            elif number_value < 0:
+                problems.append(
+                    ("estimate_hours", f"estimate_hours must be 0 or more, got {_text(cell['estimate_hours'])}")
+                )
+            else:
+                estimate = int(number_value) if number_value.is_integer() else number_value
+
+        snet: int | None = None
+        raw_snet = cell["start_no_earlier_than"]
+        if not _blank(raw_snet):
+            snet = _whole(raw_snet)
+            if snet is None or snet < 0:
+                problems.append(
+                    (
+                        "start_no_earlier_than",
+                        "start_no_earlier_than must be a working-day offset (a whole number of 0 or more, "
+                        f"0 = the project start), got '{_text(raw_snet)}'",
+                    )
+                )
+                snet = None
+
+        errors.extend(RowError(number, msg, task_id, col) for col, msg in problems)
+        if task_id is not None:
+            rows.append(
+                PlanRow(
+                    row=number,
+                    id=task_id,
+                    name=_text(cell["name"]),
+                    phase=_text(cell["phase"]),
+                    duration_days=duration if duration is not None and duration >= 0 else 0,
+                    predecessors=_text(cell["predecessors"]),
+                    assignee=_text(cell["assignee"]),
+                    estimate_hours=estimate,
+                    start_no_earlier_than=snet,
+                    links=tuple(links),
+                )
+            )
+
+    if not first_row_of and not errors:
+        errors.append(RowError(None, "The plan file has no task rows below the header."))
+
+    # Unknown predecessors (needs every id first), then a cycle among the known links.
+    known = set(first_row_of)
+    for r in rows:
+        for link in r.links:
+            if link.pred not in known:
+                errors.append(RowError(r.row, f"unknown predecessor {link.pred}", r.id, "predecessors"))
+    unique_rows = [r for r in rows if first_row_of.get(r.id) == r.row]
+    cycle: CycleError | None = None
+    try:
+        compute_schedule(
+            [TaskSpec(r.id, r.duration_days, None, r.name) for r in unique_rows],
+            [Dep(link.pred, r.id, link.type, link.lag) for r in unique_rows for link in r.links if link.pred in known],
+        )
+    except CycleError as exc:
+        cycle = exc
+        first = exc.cycle[0]
+        errors.append(RowError(first_row_of[first], str(exc), first, "predecessors"))
+    errors.sort(key=lambda e: (e.row is not None, e.row or 0))
+    return rows, errors, cycle
+
+
+def validate_plan(df: pd.DataFrame) -> list[RowError]:
+    """Check a plan table (e.g. from :func:`read_plan_frame`) and return every problem, for a preview.
+
+    Parameters
+    ----------
+    df:
+        One row per task with the import columns (extra columns are ignored). Row numbers in the errors are
+        positions in ``df`` starting at 1 (= the first row below the header of the file).
+
+    Returns
+    -------
+    list[RowError]
+        Empty if the plan can be imported. Checks: missing columns, missing/duplicate/non-numeric id,
+        missing/non-integer/negative duration, bad predecessor notation, unknown predecessor id,
+        non-numeric/negative estimate, bad start-no-earlier-than, dependency cycles.
+    """
+    return _check(df)[1]
+
+
+def annotate_errors(df: pd.DataFrame, errors: Sequence[RowError]) -> pd.DataFrame:
+    """Return a copy of ``df`` with a ``problems`` column (messages joined by "; ", "" when the row is fine)."""
+    by_row: dict[int, list[str]] = {}
+    for e in errors:
+        if e.row is not None:
+            by_row.setdefault(e.row, []).append(e.message)
+    out = df.copy()
+    out["problems"] = ["; ".join(by_row.get(pos + 1, [])) for pos in range(len(df))]
+    return out
+
+
+def parse_plan(df: pd.DataFrame, source: str | None = None) -> Plan:
+    """Validate a plan table and build the :class:`Plan`, or refuse it as a whole.
+
+    Parameters
+    ----------
+    df:
+        As for :func:`validate_plan`.
+    source:
+        File name to mention in the error message.
+
+    Returns
+    -------
+    Plan
+
+    Raises
+    ------
+    CycleError
+        The dependencies form a loop and that is the only problem (``cycle`` lists the task ids).
+    PlanFileError
+        Any other problem (a :class:`ValidationError`; ``errors`` lists all of them, a cycle included).
+    """
+    rows, errors, cycle = _check(df)
+    if cycle is not None and len(errors) == 1:
+        raise cycle
+    if errors:
+        raise PlanFileError(errors, source)
+    tasks = [TaskSpec(r.id, r.duration_days, r.start_no_earlier_than, r.name) for r in rows]
+    deps = [Dep(link.pred, r.id, link.type, link.lag) for r in rows for link in r.links]
+    return Plan(rows, tasks, deps)
+
+
+def read_plan(source: str | Path | bytes | IO[Any], filename: str | None = None) -> Plan:
+    """Read and validate a plan file (.csv or .xlsx); all-or-nothing.
+
+    Parameters
+    ----------
+    source:
+        A path, raw bytes or a binary file-like object (e.g. Streamlit's ``UploadedFile``).
+    filename:
+        Name used for the format and in messages when ``source`` carries none.
+
+    Returns
+    -------
+    Plan
+        Rows, :class:`TaskSpec` list and :class:`Dep` list.
+
+    Raises
+    ------
+    PlanFileError
+        (a ``ValidationError``) listing every problem with its row, e.g. "Row 4 (id 7): unknown predecessor 99".
+    ValidationError
+        The file cannot be read at all.
+    CycleError
+        The only problem is a dependency cycle.
+    """
+    name = _source_name(source, filename)
+    return parse_plan(read_plan_frame(source, filename), Path(name).name if name else None)
+
+
+# ------------------------------------------------------------------------------------------- export
+def schedule_plan(plan: Plan, start: date | None = None, calendar: WorkCalendar | None = None) -> pd.DataFrame:
+    """Schedule a plan and return the export table.
+
+    Parameters
+    ----------
+    plan:
+        A validated plan.
+    start:
+        Project start date (day 0, or the next working day). Without it there are no date columns.
+    calendar:
+        Working days (default Monday–Friday, no holidays).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns :data:`PLAN_COLUMNS` + :data:`SCHEDULE_COLUMNS` (+ :data:`DATE_COLUMNS` with a start date), one
+        row per task in file order; ``critical`` is the text ``true``/``false``; dates are ISO text.
+
+    Raises
+    ------
+    ScheduleError
+        If the plan cannot be scheduled (not for a plan from :func:`read_plan`).
+    """
+    result = compute_schedule(plan.tasks, plan.deps)
+    frame = plan.frame()
+    tasks = [result.tasks[r.id] for r in plan.rows]
+    frame["early_start"] = pd.Series([t.es for t in tasks], dtype=object)
+    frame["early_finish"] = pd.Series([t.ef for t in tasks], dtype=object)
+    frame["late_start"] = pd.Series([t.ls for t in tasks], dtype=object)
+    frame["late_finish"] = pd.Series([t.lf for t in tasks], dtype=object)
+    frame["total_float_days"] = pd.Series([t.total_float for t in tasks], dtype=object)
+    frame["critical"] = pd.Series(["true" if t.critical else "false" for t in tasks], dtype=object)
+    if start is not None:
+        dates = schedule_dates(result, calendar or WorkCalendar(), start)
+        frame["start_date"] = pd.Series([dates[r.id][0].isoformat() for r in plan.rows], dtype=object)
+        frame["finish_date"] = pd.Series([dates[r.id][1].isoformat() for r in plan.rows], dtype=object)
+    return frame
+
+
+def _format_of(path: str | Path) -> str:
+    suffix = Path(path).suffix.lower()
+    if suffix in (".csv", ".xlsx"):
+        return suffix[1:]
+    raise ValidationError(f"Cannot write '{path}': the file name must end in .csv or .xlsx.", field="file")
+
+
+def plan_bytes(df: pd.DataFrame, fmt: str = "csv") -> bytes:
+    """Serialise a plan table for a download: ``fmt`` ``"csv"`` (UTF-8) or ``"xlsx"`` (sheet ``plan``)."""
+    if fmt == "csv":
+        return df.to_csv(index=False, lineterminator="\n").encode("utf-8")
+    if fmt == "xlsx":
+        buffer = _io.BytesIO()
+        df.to_excel(buffer, index=False, sheet_name="plan", engine="openpyxl")
+        return buffer.getvalue()
+    raise ValidationError(f"Unknown plan file format '{fmt}'; use csv or xlsx.", field="format")
+
+
+def write_plan(df: pd.DataFrame, path: str | Path) -> None:
+    """Write a plan table to ``path``; the format follows the extension (.csv or .xlsx).
+
+    Raises
+    ------
+    ValidationError
+        The extension is neither .csv nor .xlsx.
+    OSError
+        The file cannot be written.
+    """
+    Path(path).write_bytes(plan_bytes(df, _format_of(path)))
+
+
+# ------------------------------------------------------------------------------------------- CLI
+def run_schedule_cli(
+    in_path: str | Path,
+    out_path: str | Path | None,
+    start: str | None,
+    *,
+    calendar: WorkCalendar | None = None,
+) -> int:
+    """``python -m worksmith schedule plan.csv -o out.csv [--start YYYY-MM-DD]``.
+
+    Reads the plan, schedules it and writes the export table to ``out_path`` (.csv or .xlsx), or as CSV to
+    stdout when ``out_path`` is None or ``"-"``. A one-line summary goes to stdout after writing a file, to
+    stderr when the table itself went to stdout.
+
+    Returns
+    -------
+    int
+        0 on success; 2 for bad input (unreadable or invalid plan, cycle, bad date, bad output name) with
+        the message on stderr; 1 if the output cannot be written.
+    """
+    to_stdout = out_path is None or str(out_path) == "-"
+    try:
+        start_date = None
+        if start:
+            try:
+                start_date = date.fromisoformat(start.strip())
+            except ValueError:
+                raise ValidationError(f"--start must be a date YYYY-MM-DD, got '{start}'.", field="start") from None
+        if not to_stdout:
+            _format_of(out_path)  # type: ignore[arg-type]
+        plan = read_plan(in_path)
+        calendar = calendar or WorkCalendar()
+        table = schedule_plan(plan, start_date, calendar)
+    except WorksmithError as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+
+    critical = int((table["critical"] == "true").sum())
+    finish = max((int(v) for v in table["early_finish"]), default=0)
+    summary = f"Scheduled {len(table)} tasks: project finish day {finish}, {critical} critical"
+    if start_date is not None and len(table):
+        summary += f", last working day {max(table['finish_date'])}"
+    try:
+        if to_stdout:
+            sys.stdout.write(plan_bytes(table, "csv").decode("utf-8"))
+            sys.stdout.flush()
+            print(summary + ".", file=sys.stderr)
+        else:
+            write_plan(table, out_path)  # type: ignore[arg-type]
+            print(f"{summary}. Wrote {out_path}.")
+    except OSError as exc:
+        print(f"Cannot write '{out_path}': {exc.strerror or exc}.", file=sys.stderr)
+        return 1
+    return 0
