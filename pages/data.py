@@ -10,7 +10,8 @@ from worksmith.services.queries import EXPORT_TABLES, activity
 ui.page_setup("Data", "Export the workspace, see the activity log, start over.", __file__)
 today = ui.today()
 
-exp, log_tab, start_tab = st.tabs(["📤 Export", "🕑 Activity log", "♻️ Start over"])
+exp, log_tab, start_tab = st.tabs(
+    [":material/download: Export", ":material/history: Activity log", ":material/restart_alt: Start over"])
 with exp:
     c1, c2 = st.columns(2)
     with c1:

@@ -17,45 +17,45 @@ if data.empty_workspace:
 
 cols = st.columns(len(data.metrics))
 for col, metric in zip(cols, data.metrics, strict=True):
-    col.metric(metric.label, metric.value, metric.delta, delta_color=metric.delta_color, help=metric.help,
-               border=True)
+    col.metric(metric.label, metric.value, metric.delta, delta_color=metric.delta_color,
+               delta_arrow=metric.delta_arrow, help=metric.help, border=True)
 
-left, right = st.columns([3, 2])
-with left:
-    st.subheader("Needs attention")
-    if data.attention.empty:
-        st.success("Nothing needs attention: every active project is on track.")
-    else:
-        st.dataframe(
-            data.attention, hide_index=True, width="stretch",
-            column_config={
-                "status": st.column_config.TextColumn("Status", width="small"),
-                "item": st.column_config.TextColumn("What"),
-                "why": st.column_config.TextColumn("Why", width="large"),
-                "page": st.column_config.LinkColumn("Fix it on", display_text=r"/(\w+)$"),
-            })
-with right:
-    st.subheader("Milestones")
-    if data.milestones.empty:
-        st.caption("No milestones in active projects.")
-    else:
-        st.altair_chart(charts.milestone_timeline(data.milestones, pd.Timestamp(today), data.milestone_title),
-                        width="stretch")
+st.subheader("Needs attention")
+if data.attention.empty:
+    st.success("Nothing needs attention: every active project and goal is on track.", icon=":material/verified:")
+else:
+    for row in data.attention.itertuples():
+        with st.container(border=True):
+            c1, c2, c3 = st.columns([2, 6, 1], vertical_alignment="center")
+            c1.markdown(f"**{row.item}**  \n{ui.status_label(row.status)}")
+            c2.caption(row.why)
+            c3.page_link(f"pages/{row.page}.py", label="Open", icon=":material/arrow_forward:")
+
+st.subheader("Milestones")
+if data.milestones.empty:
+    st.caption("No milestones in active projects in the coming weeks.")
+else:
+    st.altair_chart(charts.milestone_timeline(data.milestones, pd.Timestamp(today), data.milestone_title),
+                    width="stretch")
 
 st.subheader("Portfolio")
-table = data.portfolio
 st.dataframe(
-    table, hide_index=True, width="stretch",
+    ui.style_status(data.portfolio, "health"), hide_index=True, width="stretch",
     column_config={
         "project": st.column_config.TextColumn("Project", width="medium"),
         "health": st.column_config.TextColumn("Health"),
-        "percent_complete": st.column_config.ProgressColumn("% complete", format="percent", min_value=0,
-                                                            max_value=1),
+        "status": st.column_config.TextColumn("Status"),
+        "team": st.column_config.TextColumn("Team"),
+        "manager": st.column_config.TextColumn("Manager"),
+        "budget": st.column_config.TextColumn("Budget"),
+        "goal": st.column_config.TextColumn("Goal"),
+        "percent_complete": st.column_config.ProgressColumn("% complete", format="%.0f%%", min_value=0,
+                                                            max_value=100),
         "finish": st.column_config.TextColumn("Forecast finish"),
         "vs_target": st.column_config.TextColumn("vs target", help="Working days after (+) or before (−) the "
                                                  "target end date"),
-        "budget_used": st.column_config.ProgressColumn("Budget used", format="percent", min_value=0,
-                                                       max_value=1.5),
+        "budget_used": st.column_config.ProgressColumn("Budget used", format="%.0f%%", min_value=0,
+                                                       max_value=100, help="Spent to date / budget"),
         "reasons": st.column_config.TextColumn("Why", width="large"),
     })
 

@@ -15,7 +15,6 @@ bulk, then the schedule engine computes the dates.
 from __future__ import annotations
 
 import random
-import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
@@ -24,13 +23,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from sqlalchemy import delete as sql_delete
-from sqlalchemy import insert, text
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, SQLModel
 
 from worksmith import models as m
+from worksmith.io import parse_predecessors
 from worksmith.services.plans import schedule_frames
-from worksmith.services.workspace import clear
+from worksmith.services.workspace import bulk_insert, clear
 
 SIZES = {
     # extra generated teams, people per generated team, generated projects, tasks per generated project
@@ -200,6 +199,10 @@ PROJECTS = [
       overhead={"services": 2000}, benefit=60_000, priority=4),
 ]
 
+# strategic value and delivery risk (1-5) of the candidates ranked on the Goals page; others keep the default 3
+CANDIDATE_SCORES = {"Customer portal": {"value_score": 4, "risk_score": 4},
+                    "Data warehouse": {"value_score": 3, "risk_score": 2}}
+
 # cross-project link: the campaign launch waits for the website release (+2 working days)
 CROSS_LINKS = [("Website relaunch", 12, "Spring campaign", 7, "FS", 2)]
 
@@ -223,7 +226,7 @@ GOALS = [
 
 # name, team, owner, goal, hours/week of the team, stages, [(recurring task, cadence, hours, assignee, first due)]
 OPERATIONS = [
-    ("Payroll", "Finance", "Zoe Andersen", "Run a lean, efficient company", 6,
+    ("Payroll", "Finance", "Zoe Andersen", None, 6,  # keep-the-lights-on work: the Goals page lists it as unaligned
      ["Collect changes", "Calculate", "Approve", "Paid"],
      [("Monthly payroll run", "monthly", 16, "Zoe Andersen", 24), ("Payroll tax filing", "monthly", 4,
                                                                      "Chloe Martins", 10)]),
@@ -289,16 +292,9 @@ def week_monday(day: date) -> date:
     return day - timedelta(days=day.weekday())
 
 
-_PRED = re.compile(r"^(\d+)\s*(FS|SS|FF|SF)?\s*([+-]\s*\d+)?\s*d?$", re.IGNORECASE)
-
-
 def _parse_preds(notation: str) -> list[tuple[int, str, int]]:
-    """'4SS+3d, 2' -> [(4, 'SS', 3), (2, 'FS', 0)]: the plan file's notation, for the hand-written plans here."""
-    out = []
-    for part in filter(None, (p.strip() for p in notation.split(","))):
-        ref, typ, lag = _PRED.match(part).groups()
-        out.append((int(ref), (typ or "FS").upper(), int((lag or "0").replace(" ", ""))))
-    return out
+    """'4SS+3d, 2' -> [(4, 'SS', 3), (2, 'FS', 0)]: the plan file's notation."""
+    return [(int(link.pred), link.type, link.lag) for link in parse_predecessors(notation)]
 
 
 class _Builder:
@@ -316,21 +312,7 @@ class _Builder:
         return values["id"]
 
     def insert(self, session: Session) -> None:
-        conn = session.connection()
-        for table in SQLModel.metadata.sorted_tables:
-            rows = self.rows.get(table.name)
-            if not rows:
-                continue
-            defaults = {c.name: c.default.arg for c in table.columns
-                        if c.default is not None and not callable(c.default.arg)}
-            complete = [{**defaults, **{c.name: None for c in table.columns if c.nullable}, **r} for r in rows]
-            for i in range(0, len(complete), 5000):
-                conn.execute(insert(table), complete[i:i + 5000])
-        if conn.dialect.name == "postgresql":
-            for table in SQLModel.metadata.sorted_tables:
-                if "id" in table.c and table.name in self.rows:
-                    conn.execute(text(f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
-                                      f"(SELECT COALESCE(MAX(id), 1) FROM {table.name}))"))
+        bulk_insert(session, self.rows)
 
 
 def _at(day: date) -> datetime:
@@ -497,7 +479,7 @@ def _projects(b: _Builder, rng: random.Random, today: date, week0: date, plans: 
                     team_id=team_ids[plan.team], manager_id=person_ids.get(plan.manager), status=plan.status,
                     priority=plan.priority, start=start, target_end=None, budget=0.0,
                     expected_benefit=float(plan.benefit), benefit_start=None, lessons_learned=plan.lessons,
-                    final_review="", closed_on=None)
+                    final_review="", closed_on=None, **CANDIDATE_SCORES.get(plan.name, {}))
         project_rows[plan.name] = (pid, plan, start)
         phases = {}
         for ref, phase, name, days, _preds, skill, factor in plan.tasks:
@@ -714,8 +696,8 @@ def _operations(b: _Builder, rng: random.Random, today: date, week0: date, spec:
                     b.add(m.Expense, project_id=None, operation_id=oid, category=category,
                           day=month + timedelta(days=14), amount=round(amount * rng.uniform(0.85, 1.12), 2),
                           note=f"{category.capitalize()} {month:%b %Y}")
-        # booked run hours for the last 8 weeks, per team member, on the operation
-        for w in range(8, 0, -1):
+        # booked run hours, weekly, by up to three team members (the last half year: S's whole budget history)
+        for w in range(26, 0, -1):
             friday = week0 - timedelta(weeks=w) + timedelta(days=4)
             for person in members[:3]:
                 b.add(m.TimeEntry, person_id=person, task_id=None, operation_id=oid, day=friday,

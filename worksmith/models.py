@@ -200,6 +200,7 @@ class KeyResultBase(SQLModel):
     unit: str = ""
     direction: Direction = Field(default="up", sa_type=String(20))
     weight: float = Field(default=1.0, ge=0)
+    archived: bool = False
 
     @field_validator("start_value", "target_value", "current_value", "weight")
     @classmethod

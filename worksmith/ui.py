@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 import streamlit as st
 from sqlalchemy.engine import Engine
 
-from worksmith import demo, fmt
+from worksmith import charts, demo, fmt
 from worksmith.db import database_url, describe, get_engine, read_session, upgrade, write_session
 from worksmith.errors import WorksmithError
 from worksmith.services import workspace
@@ -25,10 +25,11 @@ from worksmith.services.queries import people
 T = TypeVar("T")
 
 STATE_DEFAULTS: dict[str, Any] = {
-    "actor_id": None,  # the "acting as" person (DESIGN §6)
+    "actor_id": 0,  # the "acting as" person (DESIGN §6); 0 = nobody chosen yet
 }
 ROUTED = "_routed"  # set by the entrypoint before it runs a page
 DEEP_LINK = "_deep_link"  # the page file a cold deep link asked for
+NOBODY = 0
 
 
 def today() -> date:
@@ -82,11 +83,11 @@ def run(command: Callable[..., T], *args: Any, success: str | None = None, **kwa
         with write_session(engine()) as session:
             result = command(session, *args, actor=actor(), **kwargs)
     except WorksmithError as error:
-        st.error(str(error), icon="⚠️")
+        st.error(str(error), icon=":material/error:")
         return None
     st.cache_data.clear()
     if success:
-        st.toast(success, icon="✅")
+        st.toast(success, icon=":material/check_circle:")
     return result
 
 
@@ -97,7 +98,8 @@ def page_setup(title: str, subtitle: str, page_file: str) -> None:
         st.session_state[DEEP_LINK] = Path(page_file).name
         st.switch_page("streamlit_app.py")
     for key, value in STATE_DEFAULTS.items():
-        st.session_state.setdefault(key, value)
+        # re-assigning keeps a widget's value when the next page does not draw the widget at once
+        st.session_state[key] = st.session_state.get(key, value)
     _sidebar()
     st.title(title)
     st.caption(subtitle)
@@ -109,22 +111,20 @@ def _sidebar() -> None:
         st.markdown(f"### {settings['name']}")
         st.caption(describe(database_url()))
         frame = query(people)
-        options = [None, *frame["id"].tolist()]
-        names = dict(zip(frame["id"], frame["name"], strict=True))
-        if st.session_state.get("actor_id") not in options:
-            st.session_state["actor_id"] = None
-        st.selectbox("Acting as", options, key="actor_id",
-                     format_func=lambda pid: "— choose yourself —" if pid is None else names[pid],
+        names = {NOBODY: "— choose yourself —", **dict(zip(frame["id"].tolist(), frame["name"], strict=True))}
+        if st.session_state.get("actor_id") not in names:
+            st.session_state["actor_id"] = NOBODY
+        st.selectbox("Acting as", list(names), key="actor_id", format_func=names.get,
                      help="Until sign-in exists, changes and approvals are recorded under this name.")
         if settings.get("demo") == "1":
-            st.badge("demo data", icon="🧪", color="orange")
+            st.badge("demo data", icon=":material/science:", color="orange")
             with st.popover("Reset demo data", width="stretch"):
                 st.write("Replace everything in this workspace with a fresh copy of the demo?")
                 if st.button("Yes, reset the demo", type="primary", key="sidebar_reset_demo"):
                     with st.spinner("Seeding the demo…"):
                         demo.seed(engine(), "S", today=today(), reset=True)
                     st.cache_data.clear()
-                    st.toast("Demo data reset", icon="🔄")
+                    st.toast("Demo data reset", icon=":material/restart_alt:")
                     st.rerun()
 
 
@@ -140,11 +140,34 @@ def currency() -> str:
     return query(workspace_settings)["currency"]
 
 
+def status_label(text: str) -> str:
+    """'■ off track' -> the same text coloured with the status colour (markdown)."""
+    for status, colour in _MD_COLOURS.items():
+        if text.endswith(status):
+            return f":{colour}[**{text}**]"
+    return text
+
+
+_MD_COLOURS = {"on track": "green", "at risk": "orange", "off track": "red", "done": "gray", "not started": "gray"}
+
+
+def style_status(frame, column: str):
+    """A Styler colouring ``column`` (values like '● on track') with the status colours."""
+
+    def colour(value: object) -> str:
+        for status, hex_colour in charts.STATUS_COLOURS.items():
+            if str(value).endswith(status):
+                return f"color: {hex_colour}; font-weight: 600"
+        return ""
+
+    return frame.style.map(colour, subset=[column])
+
+
 def empty_state(message: str) -> None:
     """An empty workspace explains what to do next instead of drawing blank charts."""
-    st.info(message, icon="👋")
+    st.info(message, icon=":material/waving_hand:")
     c1, c2 = st.columns(2)
-    c1.page_link("pages/data.py", label="Import a plan or start from the Data page", icon="📥")
+    c1.page_link("pages/data.py", label="Import a plan or start from the Data page", icon=":material/upload_file:")
     if c2.button("Load the demo workspace", key="empty_load_demo"):
         demo.seed(engine(), "S", today=today(), reset=True)
         st.cache_data.clear()

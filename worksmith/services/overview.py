@@ -9,8 +9,13 @@ import pandas as pd
 from sqlmodel import Session
 
 from worksmith import charts, fmt
+from worksmith import models as m
+from worksmith.goals import roll_up
 from worksmith.services import portfolio as portfolio_service
+from worksmith.services.queries import frame
 from worksmith.services.workspace import is_empty, settings
+
+RANK = {"off track": 0, "at risk": 1}
 
 
 @dataclass(frozen=True)
@@ -19,6 +24,7 @@ class Metric:
     value: str
     delta: str | None = None
     delta_color: str = "normal"
+    delta_arrow: str = "auto"
     help: str | None = None
 
 
@@ -32,6 +38,11 @@ class Overview:
     portfolio: pd.DataFrame = field(default_factory=pd.DataFrame)
     spend: pd.DataFrame = field(default_factory=pd.DataFrame)
     spend_title: str = ""
+
+
+def goal_status(session: Session, *, today: date) -> pd.DataFrame:
+    """Every goal's rolled-up progress and status (``worksmith.goals.roll_up``)."""
+    return roll_up(frame(session, m.Goal), frame(session, m.KeyResult), today)
 
 
 def overview(session: Session, *, today: date) -> Overview:
@@ -49,26 +60,37 @@ def overview(session: Session, *, today: date) -> Overview:
     planned_ytd = planned.loc[planned["month"] < month_start, "amount"].sum() + planned.loc[
         planned["month"] == month_start, "amount"].sum() * today.day / pd.Timestamp(today).days_in_month
     variance = actual_ytd - planned_ytd
+    goals = goal_status(session, today=today)
+    goals_behind = goals[goals["status"].isin(["at risk", "off track"])]
     metrics = [
         Metric("Active projects", f"{len(active)}",
-               f"{int((health['status'] == 'proposed').sum())} proposed", "off",
+               f"{int((health['status'] == 'proposed').sum())} proposed", "off", delta_arrow="off",
                help="Projects with status active; proposed ones wait for approval on the Goals page."),
-        Metric("Projects off track", f"{len(off)}", f"{len(risky)} at risk", "off",
+        Metric("Projects off track", f"{len(off)}", f"{len(risky)} more at risk", "off", delta_arrow="off",
                help="Health from schedule slip, cost against plan to date and overdue tasks (see the Why column)."),
+        Metric("Goals at risk or off track", f"{len(goals_behind)}", f"of {len(goals)} goals", "off",
+               delta_arrow="off",
+               help="Goal progress (weighted mean of key results and child goals) against the share of the period "
+                    "elapsed: ≥ 0.7 of it on track, 0.4–0.7 at risk, below off track."),
         Metric(f"Spent {today.year} to date", fmt.money(actual_ytd, currency),
-               f"{fmt.money(variance, currency)} vs plan "
-               f"({fmt.percent(variance / planned_ytd) if planned_ytd else fmt.DASH})",
+               # ASCII minus so Streamlit points the arrow the right way
+               f"{fmt.money(variance, currency).replace('−', '-')} vs plan "
+               f"({fmt.percent(variance / planned_ytd).replace('−', '-') if planned_ytd else fmt.DASH})",
                "inverse",
                help="Expenses plus booked hours × cost rate, against budget lines to date (this month pro rata)."),
     ]
-    attention = pd.DataFrame(
-        [{"status": f"{charts.STATUS_ICONS[h]} {h}", "item": f"Project · {name}", "why": "; ".join(reasons),
-          "page": "/projects"}
-         for name, h, reasons in zip(active["name"], active["health"], active["reasons"], strict=True)
-         if h in ("off track", "at risk")],
-        columns=["status", "item", "why", "page"])
-    attention = attention.sort_values("status", key=lambda s: s.str.contains("off").map({True: 0, False: 1}))
+    rows = [(h, f"Project · {name}", "; ".join(reasons), "projects")
+            for name, h, reasons in zip(active["name"], active["health"], active["reasons"], strict=True)
+            if h in ("off track", "at risk")]
+    rows += [(st, f"Goal · {title}", why, "goals")
+             for title, st, why in zip(goals_behind["title"], goals_behind["status"], goals_behind["explanation"],
+                                       strict=True)]
+    attention = pd.DataFrame(rows, columns=["status", "item", "why", "page"])
+    attention = attention.sort_values("status", key=lambda s: s.map(RANK).fillna(9), kind="stable")
+    attention["status"] = [f"{charts.STATUS_ICONS[h]} {h}" for h in attention["status"]]
     miles = portfolio_service.milestones(session, today=today, health=health)
+    window = (pd.Timestamp(today) - pd.Timedelta(weeks=3), pd.Timestamp(today) + pd.Timedelta(weeks=13))
+    miles = miles[miles["day"].between(*window)]
     upcoming = miles[(miles["day"] >= pd.Timestamp(today)) & (miles["status"] != "done")]
     title = (f"{len(upcoming)} milestones ahead; next: {upcoming.sort_values('day').iloc[0]['name']} "
              f"on {upcoming['day'].min():%d %b}" if len(upcoming) else "No milestone ahead")
@@ -78,11 +100,11 @@ def overview(session: Session, *, today: date) -> Overview:
         "status": health["status"],
         "team": health["team"],
         "manager": health["manager"],
-        "percent_complete": health["percent_complete"],
+        "percent_complete": health["percent_complete"] * 100,
         "finish": [fmt.day(d) for d in health["forecast_finish"]],
         "vs_target": [fmt.days(d) for d in health["slip_days"]],
         "budget": [fmt.money(b, currency) for b in health["budget"]],
-        "budget_used": health["budget_used"],
+        "budget_used": health["budget_used"] * 100,
         "goal": health["goal"].fillna("— unaligned —"),
         "reasons": ["; ".join(r) for r in health["reasons"]],
     })

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import delete as sql_delete
+from sqlalchemy import insert, text
 from sqlmodel import Session, SQLModel, select
 
 from worksmith import models as m
@@ -33,6 +36,29 @@ def is_empty(session: Session) -> bool:
 def is_new(session: Session) -> bool:
     """Never used: empty and no settings saved (a workspace emptied on purpose keeps its settings)."""
     return session.exec(select(m.Setting).limit(1)).first() is None and is_empty(session)
+
+
+def bulk_insert(session: Session, rows: dict[str, list[dict[str, Any]]]) -> None:
+    """Insert rows with explicit ids, parents first (demo seeding, restore). Column defaults fill the gaps.
+
+    On PostgreSQL the id sequences are moved past the inserted ids so later inserts get fresh ones.
+    """
+    conn = session.connection()
+    for table in SQLModel.metadata.sorted_tables:
+        table_rows = rows.get(table.name)
+        if not table_rows:
+            continue
+        defaults = {c.name: c.default.arg for c in table.columns
+                    if c.default is not None and not callable(c.default.arg)}
+        blanks = {c.name: None for c in table.columns if c.nullable}
+        complete = [{**defaults, **blanks, **r} for r in table_rows]
+        for i in range(0, len(complete), 5000):
+            conn.execute(insert(table), complete[i:i + 5000])
+    if conn.dialect.name == "postgresql":
+        for table in SQLModel.metadata.sorted_tables:
+            if "id" in table.c and rows.get(table.name):
+                conn.execute(text(f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
+                                  f"(SELECT COALESCE(MAX(id), 1) FROM {table.name}))"))
 
 
 def clear(session: Session) -> None:

@@ -114,6 +114,7 @@ def upgrade() -> None:
     sa.Column('unit', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
     sa.Column('direction', sa.String(length=20), nullable=False),
     sa.Column('weight', sa.Float(), nullable=False),
+    sa.Column('archived', sa.Boolean(), nullable=False),
     sa.Column('id', sa.Integer(), nullable=False),
     sa.ForeignKeyConstraint(['goal_id'], ['goal.id'], ),
     sa.PrimaryKeyConstraint('id')

@@ -1,4 +1,8 @@
-"""Altair chart builders: DataFrames in, charts out (no Streamlit). Colours and status names live here once."""
+"""Altair chart builders: DataFrames in, charts out (no Streamlit). Colours and status names live here once.
+
+Shared pieces and the Overview's charts are here; each page's own charts live in a submodule
+(``charts.gantt``, ``charts.goals``, ``charts.workload``, ``charts.budget``, ``charts.operations``).
+"""
 
 from __future__ import annotations
 
@@ -12,7 +16,8 @@ STATUS_COLOURS = {
     "done": "#546E7A",
     "not started": "#90A4AE",
 }
-STATUS_ICONS = {"on track": "🟢", "at risk": "🟡", "off track": "🔴", "done": "✔️", "not started": "⚪"}
+# shapes from ordinary text fonts (no emoji font needed), distinct without colour
+STATUS_ICONS = {"on track": "●", "at risk": "▲", "off track": "■", "done": "✔", "not started": "○"}
 CRITICAL = "#C62828"
 BASELINE = "#CFD8DC"
 ACCENT = "#1565C0"
@@ -23,21 +28,23 @@ def status_scale(domain: list[str] | None = None) -> alt.Scale:
     return alt.Scale(domain=domain, range=[STATUS_COLOURS[s] for s in domain])
 
 
-def milestone_timeline(milestones: pd.DataFrame, today: pd.Timestamp, title: str) -> alt.Chart:
+def milestone_timeline(milestones: pd.DataFrame, today: pd.Timestamp, title: str) -> alt.LayerChart:
     """Portfolio milestones: [project, name, day, status] -> diamonds per project row, a dashed today line."""
+    order = milestones.sort_values("day").drop_duplicates("project")["project"].tolist()
     base = alt.Chart(milestones).encode(
-        x=alt.X("day:T", title="Date", axis=alt.Axis(format="%d %b")),
-        y=alt.Y("project:N", title=None, sort=alt.SortField("day")),
+        x=alt.X("day:T", title="Date", axis=alt.Axis(format="%d %b", labelFontSize=13, titleFontSize=13)),
+        y=alt.Y("project:N", title=None, sort=order, axis=alt.Axis(labelFontSize=14, labelLimit=260)),
     )
-    points = base.mark_point(shape="diamond", size=180, filled=True).encode(
-        color=alt.Color("status:N", scale=status_scale(), title="Status"),
+    points = base.mark_point(shape="diamond", size=260, filled=True, opacity=1).encode(
+        color=alt.Color("status:N", scale=status_scale(), title="Status",
+                        legend=alt.Legend(orient="top", labelFontSize=13)),
         tooltip=[alt.Tooltip("project:N", title="Project"), alt.Tooltip("name:N", title="Milestone"),
                  alt.Tooltip("day:T", title="Date", format="%a %d %b %Y"), alt.Tooltip("status:N", title="Status")],
     )
-    labels = base.mark_text(align="left", dx=9, dy=-9, fontSize=11).encode(text="name:N")
+    labels = base.mark_text(align="left", dx=10, dy=-12, fontSize=13).encode(text="name:N")
     rule = alt.Chart(pd.DataFrame({"day": [today]})).mark_rule(strokeDash=[6, 4], color="#37474F").encode(
         x="day:T", tooltip=[alt.Tooltip("day:T", title="Today", format="%a %d %b %Y")])
-    return (points + labels + rule).properties(title=title, height=max(160, 42 * milestones["project"].nunique()))
+    return (points + labels + rule).properties(title=title, height=alt.Step(56))
 
 
 def spend_by_month(frame: pd.DataFrame, title: str, currency: str) -> alt.Chart:
