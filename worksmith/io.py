@@ -833,13 +833,12 @@ def backup_json(session: Any) -> dict[str, Any]:
 def _typed(column: Any, value: Any) -> Any:
     if value is None:
         return None
-    try:
-        kind = column.type.python_type
-    except NotImplementedError:
-        return value
-    if kind is datetime and isinstance(value, str):
+    from sqlalchemy import Date, DateTime
+
+    kind = getattr(column.type, "impl", column.type)  # sqlmodel's UTCDateTime decorates DateTime
+    if isinstance(kind, DateTime) and isinstance(value, str):
         return datetime.fromisoformat(value)
-    if kind is date and isinstance(value, str):
+    if isinstance(kind, Date) and isinstance(value, str):
         return date.fromisoformat(value)
     return value
 
