@@ -1,17 +1,21 @@
 """Data: take the workspace out (Excel, CSV), see who changed what, start over."""
 
+import json
+
 import streamlit as st
 
 from worksmith import demo, fmt, ui
 from worksmith.db import write_session
+from worksmith.io import backup_json, restore_json
 from worksmith.services import export, workspace
 from worksmith.services.queries import EXPORT_TABLES, activity
 
 ui.page_setup("Data", "Export the workspace, see the activity log, start over.", __file__)
 today = ui.today()
 
-exp, log_tab, start_tab = st.tabs(
-    [":material/download: Export", ":material/history: Activity log", ":material/restart_alt: Start over"])
+exp, backup_tab, log_tab, start_tab = st.tabs(
+    [":material/download: Export", ":material/backup: Backup and restore", ":material/history: Activity log",
+     ":material/restart_alt: Start over"])
 with exp:
     c1, c2 = st.columns(2)
     with c1:
@@ -28,6 +32,27 @@ with exp:
         table = st.selectbox("Table", names, key="data_csv_table")
         st.download_button(f"Download {table}.csv", ui.query(export.table_csv, table=table),
                            file_name=f"{table}.csv", mime="text/csv", key="data_csv_download")
+with backup_tab:
+    c1, c2 = st.columns(2)
+    with c1:
+        st.markdown("**Back up** every table to one JSON file — it restores into SQLite or PostgreSQL.")
+        if st.button("Prepare backup", key="data_prepare_backup"):
+            st.session_state["data_backup"] = json.dumps(ui.query(backup_json)).encode("utf-8")
+        if st.session_state.get("data_backup"):
+            st.download_button("Download backup.json", st.session_state["data_backup"], type="primary",
+                               file_name=f"worksmith-backup-{today:%Y-%m-%d}.json", mime="application/json")
+    with c2:
+        st.markdown("**Restore** replaces everything in this workspace with the backup's contents.")
+        upload = st.file_uploader("Backup file (.json)", type=["json"], key="data_restore_file")
+        if upload is not None and st.button("Restore this backup", type="primary", key="data_restore"):
+            try:
+                document = json.loads(upload.getvalue())
+            except ValueError:
+                st.error("This file is not JSON; choose a backup made with “Prepare backup”.")
+            else:
+                counts = ui.run(restore_json, document, success="Backup restored")
+                if counts is not None:
+                    st.caption(f"Restored {sum(counts.values()):,} rows in {len(counts)} tables.")
 with log_tab:
     log = ui.query(activity, limit=1000)
     c1, c2 = st.columns(2)

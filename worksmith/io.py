@@ -843,7 +843,7 @@ def _typed(column: Any, value: Any) -> Any:
     return value
 
 
-def restore_json(session: Any, data: dict[str, Any]) -> dict[str, int]:
+def restore_json(session: Any, data: dict[str, Any], *, actor: Any = None) -> dict[str, int]:
     """Replace the workspace with a :func:`backup_json` document, all or nothing. Returns rows per table."""
     from sqlmodel import SQLModel
 
@@ -864,4 +864,8 @@ def restore_json(session: Any, data: dict[str, Any]) -> dict[str, int]:
 
     session.execute(delete(known["setting"]))
     bulk_insert(session, rows)
+    if actor is not None:
+        from worksmith.services.core import log
+
+        log(session, actor, "restore", "workspace", None, f"restored a backup ({sum(map(len, rows.values()))} rows)")
     return {name: len(r) for name, r in rows.items()}
