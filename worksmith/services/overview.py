@@ -12,7 +12,9 @@ from worksmith import charts, fmt
 from worksmith import models as m
 from worksmith.goals import roll_up
 from worksmith.services import portfolio as portfolio_service
+from worksmith.services.budgets import alerts as budget_alerts
 from worksmith.services.queries import frame
+from worksmith.services.workload import load_workload
 from worksmith.services.workspace import is_empty, settings
 
 RANK = {"off track": 0, "at risk": 1}
@@ -62,6 +64,10 @@ def overview(session: Session, *, today: date) -> Overview:
     variance = actual_ytd - planned_ytd
     goals = goal_status(session, today=today)
     goals_behind = goals[goals["status"].isin(["at risk", "off track"])]
+    week = load_workload(session, start=today, weeks=1, today=today)
+    over = week.cells[week.cells["over"]]
+    names = frame(session, m.Person).set_index("id")["name"]
+    money_alerts = budget_alerts(session, today=today)
     metrics = [
         Metric("Active projects", f"{len(active)}",
                f"{int((health['status'] == 'proposed').sum())} proposed", "off", delta_arrow="off",
@@ -72,6 +78,10 @@ def overview(session: Session, *, today: date) -> Overview:
                delta_arrow="off",
                help="Goal progress (weighted mean of key results and child goals) against the share of the period "
                     "elapsed: ≥ 0.7 of it on track, 0.4–0.7 at risk, below off track."),
+        Metric("People over capacity this week", f"{over['person_id'].nunique()}",
+               f"{fmt.hours(over['excess'].sum())} over", "inverse" if len(over) else "off", delta_arrow="off",
+               help="Load (project tasks' remaining hours spread over their working days, plus recurring operations "
+                    "work) above capacity (weekly hours × availability × working days not off / 5)."),
         Metric(f"Spent {today.year} to date", fmt.money(actual_ytd, currency),
                # ASCII minus so Streamlit points the arrow the right way
                f"{fmt.money(variance, currency).replace('−', '-')} vs plan "
@@ -85,6 +95,12 @@ def overview(session: Session, *, today: date) -> Overview:
     rows += [(st, f"Goal · {title}", why, "goals")
              for title, st, why in zip(goals_behind["title"], goals_behind["status"], goals_behind["explanation"],
                                        strict=True)]
+    rows += [("off track" if severity == "critical" else "at risk", f"Budget · {name}", message, "budgets")
+             for name, severity, message in zip(money_alerts["name"], money_alerts["severity"],
+                                                money_alerts["message"], strict=True)]
+    rows += [("off track", f"Person · {names.get(pid, pid)}",
+              f"{fmt.hours(load)} planned this week against {fmt.hours(cap)} capacity", "workload")
+             for pid, load, cap in zip(over["person_id"], over["load"], over["capacity"], strict=True)]
     attention = pd.DataFrame(rows, columns=["status", "item", "why", "page"])
     attention = attention.sort_values("status", key=lambda s: s.map(RANK).fillna(9), kind="stable")
     attention["status"] = [f"{charts.STATUS_ICONS[h]} {h}" for h in attention["status"]]

@@ -26,7 +26,8 @@ def frame(session: Session, model: type[SQLModel], *where, order_by=None) -> pd.
         stmt = stmt.where(clause)
     stmt = stmt.order_by(*(order_by if order_by is not None else table.primary_key.columns))
     result = session.connection().execute(stmt)
-    return pd.DataFrame(result.fetchall(), columns=list(result.keys()))
+    # plain tuples: building a DataFrame from Row objects is several times slower on large tables
+    return pd.DataFrame([tuple(row) for row in result], columns=list(result.keys()))
 
 
 def all_frames(session: Session) -> dict[str, pd.DataFrame]:
