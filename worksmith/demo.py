@@ -263,13 +263,20 @@ CHECKLISTS = {
 WORK_ITEMS = {
     "IT support": [("Laptop will not boot", 1, 2), ("VPN drops every hour", 2, 6), ("New starter accounts", 2, 1),
                    ("Printer on floor 2", 0, 0), ("Licence for design tool", 1, 9), ("Phishing email report", 3, 3),
-                   ("Shared drive permissions", 2, 12), ("Monitor request", 0, 1), ("Wi-Fi in meeting room", 1, 15)],
+                   ("Shared drive permissions", 2, 12), ("Monitor request", 0, 1), ("Wi-Fi in meeting room", 1, 15),
+                   # closed tickets for the stage history (a fixed estimate: they draw nothing from the random stream)
+                   ("Password reset for Mia", 3, 8, 1), ("Keyboard replacement", 3, 5, 1),
+                   ("Email signature update", 3, 2, 1)],
     "Onboarding": [("Maya Singh — Backend developer", 1, 4), ("Tom Berger — Recruiter", 2, 2),
                    ("Nina Kowalski — Accountant", 0, 1)],
     "Content calendar": [("Case study: Riverside office", 1, 5), ("Spring lookbook", 2, 3), ("SEO guide", 0, 8)],
     "Payroll": [("November changes", 0, 3), ("Bonus payments", 1, 1)],
     "Month-end close": [("October close", 2, 4)],
 }
+
+# a work item's days in each workflow stage before its current one (stage 1, e.g. Triage, is the slow one), so the
+# move history gives the bottleneck view different average stays per stage
+STAGE_STAYS = (1, 4, 2)
 
 # requester, type, title, description, hours, needed in weeks, operation, goal, status, decided by, reason
 REQUESTS = [
@@ -675,15 +682,16 @@ def _operations(b: _Builder, rng: random.Random, today: date, week0: date, spec:
         for rname, cadence, rhours, assignee, offset in recurring:
             b.add(m.RecurringTask, operation_id=oid, name=rname, cadence=cadence, hours=rhours,
                   assignee_id=person_ids[assignee], anchor=week0 - timedelta(weeks=26) + timedelta(days=offset))
-        for title, stage_index, age in WORK_ITEMS.get(name, []):
+        for title, stage_index, age, *estimate in WORK_ITEMS.get(name, []):
             entered = _at(today - timedelta(days=age))
-            created = entered - timedelta(days=stage_index * 2)
+            stays = [STAGE_STAYS[k % len(STAGE_STAYS)] for k in range(stage_index)]  # days in each earlier stage
+            created = entered - timedelta(days=sum(stays))
             iid = b.add(m.WorkItem, operation_id=oid, title=title, stage=stages[stage_index],
                         owner_id=person_ids[owner], created_at=created, stage_entered_at=entered, request_id=None,
-                        case="", due=None, estimate_hours=float(rng.choice([1, 2, 4, 8])))
+                        case="", due=None, estimate_hours=float(estimate[0] if estimate else rng.choice([1, 2, 4, 8])))
             for k in range(stage_index + 1):
                 b.add(m.WorkItemMove, item_id=iid, from_stage=stages[k - 1] if k else None, to_stage=stages[k],
-                      at=entered if k == stage_index else created + timedelta(days=2 * k), actor=owner)
+                      at=entered if k == stage_index else created + timedelta(days=sum(stays[:k])), actor=owner)
         members = [pid for pid, info in person_info.items() if info["team"] == team]
         rate = sum(person_info[p]["rate"] for p in members) / max(1, len(members))
         for month in _month_starts(week0 - timedelta(weeks=4 * spec["op_months"] // 2),

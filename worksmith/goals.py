@@ -42,11 +42,13 @@ is skipped: it commits no hours, and later candidates are still tried (a smaller
 
 from __future__ import annotations
 
+import calendar
 import math
 from collections.abc import Iterable, Mapping
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any, NamedTuple
 
+import numpy as np
 import pandas as pd
 
 from worksmith.errors import ValidationError
@@ -769,3 +771,197 @@ def capacity_cut_line_detail(ranked: pd.DataFrame, free: pd.DataFrame) -> pd.Dat
     return _frame(detail, CUT_LINE_DETAIL_COLUMNS, objects=("id", "team_id", "month"), ints=("rank",),
                   floats=("hours", "free_hours", "committed_before", "committed_after", "short_hours"),
                   bools=("fits",))
+
+
+# --- inputs for ranking and the capacity check ----------------------------------------------------------------
+
+VALUE_FROM_ROI = "value = 1 + log₂(benefit ÷ cost), clamped to 1–5"
+ALIGNMENT_BY_STATUS = {"off track": 1.0, "at risk": 0.75, "on track": 0.5, "no data": 0.5, "done": 0.25}
+
+
+def candidate_value(budget: Any, expected_benefit: Any, value_score: Any) -> tuple[float, str]:
+    """The "value" criterion (1–5) of a candidate and how it was found.
+
+    Where the candidate has a return on investment — an expected benefit and a cost (budget), both > 0 — value
+    comes from it: ``ROI = (benefit − cost) / cost`` and ``value = clamp(1 + log₂(benefit / cost), 1, 5)``, so
+    break-even (ROI 0 %) scores 1 and each doubling of benefit ÷ cost adds a point (ROI 100 % → 2, 300 % → 3,
+    700 % → 4, ≥ 1,500 % → 5). Otherwise the project's own ``value_score`` (1–5) is used.
+
+    Examples
+    --------
+    >>> candidate_value(10_000, 40_000, 3)[0]   # benefit ÷ cost = 4 → 1 + 2
+    3.0
+    >>> candidate_value(0, 40_000, 2)
+    (2.0, 'no cost entered, so the value score: 2')
+    """
+    score = _number(value_score, "value_score", default=3.0)
+    if not 1 <= score <= 5:
+        raise ValidationError(f"value_score must be between 1 and 5, not {_num(score)}", field="value_score")
+    cost = _number(budget, "budget", default=0.0)
+    benefit = _number(expected_benefit, "expected_benefit", default=0.0)
+    if cost < 0 or benefit < 0:
+        raise ValidationError("budget and expected benefit may not be negative", field="budget" if cost < 0 else
+                              "expected_benefit")
+    if benefit <= 0:
+        return score, f"no expected benefit entered, so the value score: {_num(score)}"
+    if cost <= 0:
+        return score, f"no cost entered, so the value score: {_num(score)}"
+    ratio = benefit / cost
+    value = min(5.0, max(1.0, 1.0 + math.log2(ratio)))
+    roi = _num(round((ratio - 1) * 100))
+    text = (f"ROI ({_num(round(benefit))} − {_num(round(cost))}) / {_num(round(cost))} = {roi} %; "
+            f"1 + log₂({ratio:.2f}) = {1 + math.log2(ratio):.2f}")
+    if value != 1.0 + math.log2(ratio):
+        text += f" → clamped to {value:.2f}"
+    return value, text
+
+
+def alignment_score(goal_title: Any, status: Any) -> tuple[float, str]:
+    """The "alignment" criterion (0–1): how much a candidate's goal needs help.
+
+    No goal (or an archived one) → 0. Otherwise by the goal's status: off track 1, at risk 0.75, on track or no data
+    0.5, done 0.25 — work that serves a goal which is behind counts most.
+    """
+    if _is_missing(goal_title) or _is_missing(status):
+        return 0.0, "serves no (active) goal → 0"
+    score = ALIGNMENT_BY_STATUS.get(str(status), 0.5)
+    return score, f"serves '{goal_title}' ({status}) → {score:g}"
+
+
+def values_as_of(krs: pd.DataFrame, check_ins: pd.DataFrame, day: date) -> pd.DataFrame:
+    """Key results with ``current_value`` as it stood at the end of ``day``.
+
+    ``krs`` needs ``id`` and ``start_value``; ``check_ins`` needs ``key_result_id``, ``day``, ``value``. The value
+    is that of the latest check-in on or before ``day`` (the later id wins on the same day); a KR without one is
+    at its start value. Used for "status a week ago".
+    """
+    _require(krs, ["id", "start_value"], "Key results")
+    _require(check_ins, ["key_result_id", "day", "value"], "Check-ins")
+    cutoff = _to_date(day, "day")
+    latest: dict[Any, tuple[date, int, float]] = {}
+    for pos, rec in enumerate(check_ins.to_dict("records")):
+        when = _to_date(rec["day"], "day")
+        if when > cutoff:
+            continue
+        key = _key(rec["key_result_id"])
+        order = (when, _key(rec.get("id")) or pos)
+        if key not in latest or order >= latest[key][:2]:
+            latest[key] = (*order, float(rec["value"]))
+    out = krs.copy()
+    out["current_value"] = [latest[_key(k)][2] if _key(k) in latest else float(s)
+                            for k, s in zip(krs["id"], krs["start_value"], strict=True)]
+    return out
+
+
+def _holiday_days(holidays: Iterable[date]) -> list[np.datetime64]:
+    return sorted({np.datetime64(_to_date(h, "holiday"), "D") for h in holidays})
+
+
+def month_starts(first: date, last: date) -> list[date]:
+    """The first day of each month from the month of ``first`` to the month of ``last``."""
+    months, cur = [], first.replace(day=1)
+    while cur <= last:
+        months.append(cur)
+        cur = (cur.replace(day=28) + timedelta(days=4)).replace(day=1)
+    return months
+
+
+def next_quarter(today: date) -> tuple[date, date]:
+    """First and last day of the calendar quarter after the one containing ``today``.
+
+    >>> next_quarter(date(2026, 11, 25))
+    (datetime.date(2027, 1, 1), datetime.date(2027, 3, 31))
+    """
+    day = _to_date(today, "today")
+    q = (day.month - 1) // 3
+    year, q = (day.year + 1, 0) if q == 3 else (day.year, q + 1)
+    last_month = 3 * q + 3
+    return date(year, 3 * q + 1, 1), date(year, last_month, calendar.monthrange(year, last_month)[1])
+
+def spread_monthly(items: pd.DataFrame, holidays: Iterable[date] = ()) -> pd.DataFrame:
+    """Spread each item's hours evenly over the working days (Mon–Fri, not a holiday) of ``start..finish`` and add
+    them up per calendar month.
+
+    Parameters
+    ----------
+    items : DataFrame
+        ``start``, ``finish`` (inclusive; missing = start) and ``hours``; every other column is a key kept on the
+        output rows.
+    holidays : iterable of date
+        Non-working days.
+
+    Returns
+    -------
+    DataFrame
+        The key columns, ``month`` (first day) and ``hours``: one row per item and month with hours > 0. A month gets
+        ``hours × working days of the window in that month / working days of the window``; a window without a
+        working day (a milestone on a Saturday) puts all its hours in the month of ``start``.
+
+    Raises
+    ------
+    ValidationError
+        A missing column or start, a finish before the start, or negative hours.
+
+    Examples
+    --------
+    A task of 10 h from Thu 29 Jan to Wed 4 Feb 2026 has 2 working days in January and 3 in February: 4 h and 6 h.
+    """
+    _require(items, ["start", "finish", "hours"], "Work to spread")
+    keys = [c for c in items.columns if c not in ("start", "finish", "hours")]
+    cal = np.busdaycalendar(weekmask="1111100", holidays=_holiday_days(holidays))
+    rows: list[dict[str, Any]] = []
+    for row, rec in enumerate(items.to_dict("records")):
+        hours = _number(rec["hours"], "hours", default=0.0)
+        if hours < 0:
+            raise ValidationError(f"Row {row + 1} has negative hours ({_num(hours)})", field="hours", row=row)
+        if hours == 0:
+            continue
+        start = _to_date(rec["start"], "start")
+        finish = start if _is_missing(rec["finish"]) else _to_date(rec["finish"], "finish")
+        if finish < start:
+            raise ValidationError(f"Row {row + 1} finishes ({_day(finish)}) before it starts ({_day(start)})",
+                                  field="finish", row=row)
+        key = {k: rec[k] for k in keys}
+        months = month_starts(start, finish)
+        bounds = [max(mo, start) for mo in months] + [finish + timedelta(days=1)]
+        counts = [int(np.busday_count(a, b, busdaycal=cal)) for a, b in zip(bounds[:-1], bounds[1:], strict=True)]
+        total = sum(counts)
+        if total == 0:
+            rows.append({**key, "month": start.replace(day=1), "hours": hours})
+            continue
+        rows.extend({**key, "month": mo, "hours": hours * n / total}
+                    for mo, n in zip(months, counts, strict=True) if n)
+    return pd.DataFrame(rows, columns=[*keys, "month", "hours"])
+
+
+def operation_hours(operations: pd.DataFrame, recurring: pd.DataFrame, start: date, end: date,
+                    holidays: Iterable[date] = ()) -> pd.Series:
+    """Planned "run" hours of each operation within ``start..end`` (inclusive), indexed by operation id.
+
+    ``hours = demand_hours_per_week × working days in the window / 5 + Σ recurring occurrences in the window ×
+    hours`` (occurrences as in ``worksmith.workload.recurrence_dates``). Inactive operations (``active`` False) plan
+    0 h. ``operations``: ``id, demand_hours_per_week`` (and optional ``active``); ``recurring``: ``operation_id,
+    cadence, hours, anchor``.
+    """
+    from worksmith.workload import recurrence_dates
+
+    _require(operations, ["id", "demand_hours_per_week"], "Operations")
+    _require(recurring, ["operation_id", "cadence", "hours", "anchor"], "Recurring tasks")
+    first, last = _to_date(start, "start"), _to_date(end, "end")
+    cal = np.busdaycalendar(weekmask="1111100", holidays=_holiday_days(holidays))
+    days = int(np.busday_count(first, last + timedelta(days=1), busdaycal=cal)) if last >= first else 0
+    out: dict[Any, float] = {}
+    live: set = set()
+    for rec in operations.to_dict("records"):
+        op, active = _key(rec["id"]), rec.get("active", True)
+        out[op] = 0.0
+        if _is_missing(active) or bool(active):
+            live.add(op)
+            out[op] = _number(rec["demand_hours_per_week"], "demand_hours_per_week", default=0.0) * days / 5
+    for rec in recurring.to_dict("records"):
+        op = _key(rec["operation_id"])
+        if op in live:
+            n = len(recurrence_dates(str(rec["cadence"]), _to_date(rec["anchor"], "anchor"), first, last))
+            out[op] += n * _number(rec["hours"], "hours", default=0.0)
+    return pd.Series(out, dtype="float64")
+

@@ -44,7 +44,7 @@ class Overview:
 
 def goal_status(session: Session, *, today: date) -> pd.DataFrame:
     """Every goal's rolled-up progress and status (``worksmith.goals.roll_up``)."""
-    return roll_up(frame(session, m.Goal), frame(session, m.KeyResult), today)
+    return roll_up(frame(session, m.Goal), frame(session, m.KeyResult, m.KeyResult.archived.is_(False)), today)
 
 
 def overview(session: Session, *, today: date) -> Overview:
