@@ -720,7 +720,8 @@ def _operations(b: _Builder, rng: random.Random, today: date, week0: date, spec:
         b.add(m.Request, requester_id=person_ids[requester], type=rtype, title=title, description=desc,
               estimate_hours=hours, needed_by=week0 + timedelta(weeks=weeks), goal_id=goal_ids.get(goal),
               operation_id=op_ids.get(op), status=status, submitted_at=submitted,
-              decided_by_id=person_ids.get(decider), decided_at=submitted + timedelta(days=2) if decider else None,
+              decided_by_id=person_ids.get(decider),
+              decided_at=min(submitted + timedelta(days=2), _at(today)) if decider else None,  # never in the future
               reason=reason, project_id=None, task_id=None)
 
 

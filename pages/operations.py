@@ -1,0 +1,183 @@
+"""Operations: ongoing work per team — the workflow board, bottlenecks, recurring work, process templates, rules."""
+
+import pandas as pd
+import streamlit as st
+
+from worksmith import fmt, ui
+from worksmith import operations as flow
+from worksmith.charts import STATUS_ICONS
+from worksmith.charts import operations as op_charts
+from worksmith.services import operations as svc
+from worksmith.services import requests as req_svc
+
+ui.page_setup("Operations", "Ongoing work per team: where items wait, what recurs next, and the rules that run it.",
+              __file__)
+today = ui.today()
+if flash := st.session_state.pop("ops_flash", None):
+    st.toast(flash, icon=":material/check_circle:")
+data = ui.query(svc.summary, today=today)
+if data.empty_workspace:
+    ui.empty_state("No operations yet. Operations are the ongoing work of a team (payroll, IT support, onboarding): "
+                   "load the demo to see how they look, or import your data from the Data page.")
+    st.stop()
+
+for col, metric in zip(st.columns(len(data.metrics)), data.metrics, strict=True):
+    col.metric(metric.label, metric.value, metric.delta, delta_color=metric.delta_color, help=metric.help,
+               border=True, delta_arrow=metric.delta_arrow)
+
+names = dict(zip(data.operations["id"], data.operations["operation"], strict=True))
+pick, link = st.columns([2, 1], vertical_alignment="bottom")
+op_id = pick.selectbox("Operation", list(names), format_func=names.get, key="operation", bind="query-params")
+if data.awaiting:
+    link.page_link("pages/requests.py", label=f"{data.awaiting} requests await approval", icon=":material/inbox:")
+d = ui.query(svc.detail, operation_id=op_id, today=today)
+st.markdown(f"**Owner** {d.owner} · **Team** {d.team} · **Goal** {d.goal} · **Recurring demand** "
+            f"{fmt.hours(d.demand_hours_per_week)}/week standing + {fmt.hours(d.recurring_hours_per_week)}/week "
+            f"recurring tasks" + (f"  \n{d.description}" if d.description else ""))
+
+
+def move(item, stage: str) -> None:
+    done = ui.run(svc.move_item, item_id=int(item.id), to_stage=stage, expected_version=int(item.version),
+                  now=svc.moment(today))
+    if done is not None:
+        st.session_state["ops_flash"] = f"Moved '{item.title}' to {stage}"
+        st.rerun()
+
+
+def card(item, final: bool) -> None:
+    with st.container(border=True, key=f"ops_item_{item.id}"):
+        st.markdown(f"**{item.title}**")
+        wait = "done" if final else flow.wait_status(float(item.days_in_stage))
+        due = "" if pd.isna(item.due) else f" · due {item.due:%d %b}"
+        st.caption(f"{item.owner} · {STATUS_ICONS[wait]} {item.days_in_stage} d in stage · opened {item.age_days} d "
+                   f"ago{due}")
+        back, forward = flow.neighbours(d.stages, item.stage) if item.stage in d.stages else (None, d.stages[0])
+        b1, b2 = st.columns([2, 3])
+        if back and b1.button("Back", key=f"ops_back_{item.id}", icon=":material/arrow_back:", width="stretch",
+                              help=f"Move back to {back}"):
+            move(item, back)
+        if forward and b2.button(forward, key=f"ops_fwd_{item.id}", icon=":material/arrow_forward:", width="stretch",
+                                 help=f"Move on to {forward} (items move one stage forward at a time)"):
+            move(item, forward)
+
+
+st.subheader(f"Workflow — {d.bottleneck.finding}")
+st.caption("Items move one stage forward at a time, or back to an earlier stage; every move is kept in the item's "
+           f"history and the activity log. {STATUS_ICONS['at risk']} waiting {flow.AT_RISK_DAYS}+ days, "
+           f"{STATUS_ICONS['off track']} {flow.OFF_TRACK_DAYS}+ days.")
+stray = d.items[~d.items["stage"].isin(d.stages)] if len(d.items) else d.items
+for col, stage in zip(st.columns(len(d.stages)), d.stats.itertuples(), strict=True):
+    with col:
+        here = d.items[d.items["stage"] == stage.stage] if len(d.items) else d.items
+        st.markdown(f"#### {stage.stage} · {stage.items}")
+        st.caption("last stage: done" if stage.final else
+                   f"oldest {svc.fmt_days(stage.oldest_days)} · average stay {svc.fmt_days(stage.avg_days_in_stage)}")
+        if stage.position == 0:
+            here = pd.concat([stray, here])
+        for item in (here.sort_values("days_in_stage").head(5) if stage.final else here).itertuples():
+            card(item, bool(stage.final))
+        if stage.final and len(here) > 5:
+            st.caption(f"+ {len(here) - 5} more done earlier")
+
+st.subheader("Bottlenecks")
+left, right = st.columns(2)
+left.altair_chart(op_charts.items_per_stage(d.stats, d.bottleneck.finding), width="stretch")
+slow, slow_days = d.bottleneck.slowest_stage, svc.fmt_days(d.bottleneck.slowest_days)
+right.altair_chart(op_charts.time_in_stage(
+    d.stats, f"Items stay longest in {slow} (average {slow_days})" if slow else
+    f"No single slowest stage: the longest average stay is {slow_days}" if slow_days != fmt.DASH else
+    "No finished stays in the history yet", slow), width="stretch")
+
+people = ui.query(svc.people_options)
+rec_tab, case_tab, rule_tab, all_tab = st.tabs([":material/event_repeat: Recurring tasks",
+                                                ":material/checklist: Start a case",
+                                                ":material/bolt: Automation rules", ":material/list: All operations"])
+with rec_tab:
+    if d.recurring.empty:
+        st.info("No recurring tasks in this operation.")
+    else:
+        st.dataframe(svc.recurring_table(d.recurring), hide_index=True, width="stretch")
+        st.caption("Next due = the first occurrence on or after today, from the first due date: weekly every 7 days; "
+                   "monthly / quarterly on the same day of the month (the 31st falls on the month's last day). "
+                   "Hours per week = hours × occurrences per year / 52; they count as 'run' work on the Workload page.")
+
+with case_tab:
+    if d.checklist.empty:
+        st.info("This operation has no process template yet: add its checklist steps below.")
+    else:
+        st.markdown("A new case (e.g. a new hire) gets one work item per step in the first stage, due on the start "
+                    "date + the step's days (negative: before the start).")
+        st.dataframe(svc.checklist_table(d.checklist, people), hide_index=True, width="stretch")
+        with st.form("ops_case_form", clear_on_submit=True):
+            c1, c2 = st.columns(2)
+            case = c1.text_input("Case name", placeholder="e.g. Ana Lopez — Designer", key="ops_case_name")
+            start = c2.date_input("Start date", value=today, key="ops_case_start", format="DD/MM/YYYY")
+            if st.form_submit_button("Start the case", type="primary", key="ops_case_submit"):
+                made = ui.run(svc.start_case, operation_id=d.id, case=case, start=start, now=svc.moment(today))
+                if made:
+                    st.session_state["ops_flash"] = f"Started '{case.strip()}': {len(made)} work items in {d.name}"
+                    st.rerun()
+    with st.expander("Edit the checklist (process template)"):
+        edited = st.data_editor(
+            d.checklist, num_rows="dynamic", hide_index=True, width="stretch", key=f"ops_checklist_{d.id}",
+            column_config={
+                "name": st.column_config.TextColumn("Step", required=True),
+                "offset_days": st.column_config.NumberColumn("Days from start", step=1, format="%d"),
+                "hours": st.column_config.NumberColumn("Hours", min_value=0.0, step=0.5),
+                "assignee_id": st.column_config.SelectboxColumn("Assignee", options=list(people),
+                                                                format_func=people.get)})
+        if st.button("Save the checklist", key="ops_checklist_save"):
+            if ui.run(svc.update_checklist, operation_id=d.id, checklist=edited.to_dict("records"),
+                      expected_version=d.version) is not None:
+                st.session_state["ops_flash"] = f"Checklist of {d.name} saved"
+                st.rerun()
+
+with rule_tab:
+    st.caption("Simple, transparent rules: each says what starts it and what it does. Approving a request on the "
+               "Requests page runs the request rules; the overdue rule feeds the Overview's 'needs attention' list.")
+    op_names, types = ui.query(svc.operation_options), ui.query(req_svc.request_types)
+    for rule in ui.query(svc.rules).itertuples():
+        with st.container(border=True, key=f"ops_rule_{rule.id}"):
+            on = "on" if rule.active else "off"
+            st.markdown(f"**{rule.name}** · {STATUS_ICONS['on track' if rule.active else 'not started']} {on}  \n"
+                        f"{rule.description}")
+            with st.form(f"ops_rule_form_{rule.id}", border=False):
+                active = st.toggle("Active", value=bool(rule.active), key=f"ops_rule_active_{rule.id}")
+                cond, params = dict(rule.condition or {}), dict(rule.params or {})
+                if rule.action == "create_work_item":
+                    c1, c2, c3 = st.columns(3)
+                    opts = ["", *types]
+                    cond["type"] = c1.selectbox("Request type", opts, index=opts.index(cond.get("type", "")) if
+                                                cond.get("type", "") in opts else 0, key=f"ops_rule_type_{rule.id}",
+                                                format_func=lambda t: t or "any type", accept_new_options=True)
+                    params["operation_id"] = c2.selectbox(
+                        "Create the work item in", list(op_names), format_func=op_names.get,
+                        index=list(op_names).index(params["operation_id"]) if params.get("operation_id") in op_names
+                        else 0, key=f"ops_rule_op_{rule.id}")
+                    owners = [None, *people]
+                    params["owner_id"] = c3.selectbox(
+                        "Owned by", owners, format_func=lambda p: "nobody yet" if p is None else people[p],
+                        index=owners.index(params.get("owner_id")) if params.get("owner_id") in owners else 0,
+                        key=f"ops_rule_owner_{rule.id}")
+                else:
+                    params["grace_days"] = st.number_input(
+                        "Flag after this many days late", min_value=0, step=1, value=int(params.get("grace_days", 0)),
+                        key=f"ops_rule_grace_{rule.id}")
+                if st.form_submit_button("Save rule", key=f"ops_rule_save_{rule.id}"):
+                    if ui.run(svc.update_rule, rule_id=int(rule.id), expected_version=int(rule.version),
+                              active=active, condition=cond, params=params) is not None:
+                        st.session_state["ops_flash"] = f"Rule '{rule.name}' saved ({'on' if active else 'off'})"
+                        st.rerun()
+    flags = ui.query(svc.overdue_flags, today=today)
+    st.caption(f"The overdue rule flags {len(flags)} item{'s' if len(flags) != 1 else ''} on the Overview today.")
+    if len(flags):
+        chips = [f"{STATUS_ICONS[level]} {level}" for level in flags["status"]]
+        st.dataframe(flags.drop(columns=["page"]).assign(status=chips), hide_index=True, width="stretch",
+                     column_config={"status": "Status", "item": "Item", "why": st.column_config.TextColumn(
+                         "Why", width="large")})
+
+with all_tab:
+    st.dataframe(data.operations.drop(columns=["id", "active"]), hide_index=True, width="stretch", column_config={
+        "operation": "Operation", "team": "Team", "owner": "Owner", "goal": "Goal", "open_items": "Open items",
+        "run_hours": st.column_config.TextColumn("Run hours / week", help="Standing demand + recurring tasks"),
+        "oldest_wait": "Oldest wait", "next_due": "Next recurring task"})
