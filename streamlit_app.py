@@ -12,7 +12,8 @@ PAGES = {file: st.Page(f"pages/{file}", title=title, icon=icon, default=file == 
 
 pg = st.navigation({section: [PAGES[file] for file, _t, _i in entries] for section, entries in LAYOUT.items()})
 st.session_state[ui.ROUTED] = True
-wanted = PAGES.get(st.session_state.pop(ui.DEEP_LINK, None))
+file, params = st.session_state.pop(ui.DEEP_LINK, (None, {}))
+wanted = PAGES.get(file)
 if wanted is not None and wanted.url_path != pg.url_path:
-    st.switch_page(wanted)
+    st.switch_page(wanted, query_params=params)  # the link's selection (?project=…) survives the detour
 pg.run()

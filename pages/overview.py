@@ -29,7 +29,8 @@ else:
             c1, c2, c3 = st.columns([2, 6, 1], vertical_alignment="center")
             c1.markdown(f"**{row.item}**  \n{ui.status_label(row.status)}")
             c2.caption(row.why)
-            c3.page_link(f"pages/{row.page}.py", label="Open", icon=":material/arrow_forward:")
+            c3.page_link(f"pages/{row.page}.py", label="Open", icon=":material/arrow_forward:",
+                         query_params=row.params)
 
 st.subheader("Milestones")
 if data.milestones.empty:

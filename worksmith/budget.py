@@ -12,6 +12,9 @@ Formulas
 * ``PV(t)`` spreads each baseline task's budget evenly over its working days (Mon–Fri, minus optional holidays)
   from its start to its finish, both included, and sums what is planned up to and including day ``t``.
   A task with no working day in its range (a milestone on a weekend) books its whole budget on its finish date.
+* Task budget = ``BAC × baseline estimate hours / Σ baseline estimate hours`` (by baseline duration when no task
+  has an estimate), :func:`task_budgets`. Without a usable baseline, PV spreads the budget lines over their months'
+  working days (:func:`lines_baseline`).
 * ``EV = Σ task % complete / 100 × task budget``; when no task has a budget, ``EV = overall % complete / 100 × BAC``.
 * ``AC(t) = Σ expenses up to t + Σ hours × cost rate up to t`` (labour cost).
 * ``CV = EV − AC``, ``SV = EV − PV``, ``CPI = EV / AC``, ``SPI = EV / PV``.
@@ -25,11 +28,17 @@ Formulas
   (and some benefit has arrived).
 * Forecast finish = project start + planned duration / SPI (calendar days), never before today; the planned finish
   when SPI is undefined or 0.
+* Planned to date = past months' budget lines in full, the current month pro rata by calendar days.
+* Expenses (form or CSV, :func:`check_expense`, :func:`parse_expense_csv`): a positive finite amount, a date from
+  1 January five years back to 90 days ahead, a category from ``CATEGORIES``.
 """
 
 from __future__ import annotations
 
+import csv
+import io
 import math
+import re
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -621,6 +630,16 @@ def _add_months(d: date, n: int) -> date:
     return date(index // 12, index % 12 + 1, 1)
 
 
+def add_months(d: date, n: int) -> date:
+    """The first day of the month ``n`` months after ``d``'s month (``n`` may be negative)."""
+    return _add_months(_to_date(d, "date"), n)
+
+
+def month_end(d: date) -> date:
+    """The last day of ``d``'s month."""
+    return _month_end(_to_date(d, "date"))
+
+
 # --- ROI ------------------------------------------------------------------------------------------------------
 
 
@@ -677,7 +696,7 @@ def _over(a: float, b: float) -> bool:
     return a > b + _EPS * max(1.0, abs(b))
 
 
-def budget_alerts(rows: pd.DataFrame) -> pd.DataFrame:
+def budget_alerts(rows: pd.DataFrame, *, currency: str = "") -> pd.DataFrame:
     """Budget warnings per project/operation, each explained with its numbers.
 
     Rules (severity "critical" beyond the second threshold, else "warning"):
@@ -691,6 +710,8 @@ def budget_alerts(rows: pd.DataFrame) -> pd.DataFrame:
     ----------
     rows : DataFrame
         ``owner``, ``name``, ``bac``, ``ev``, ``ac``, ``pv``, ``spent_this_month``, ``planned_this_month``.
+    currency : str, optional
+        Prefix for amounts in the messages ("€" gives "€41,000"); none by default.
 
     Returns
     -------
@@ -705,7 +726,10 @@ def budget_alerts(rows: pd.DataFrame) -> pd.DataFrame:
     needed = ["owner", "name", "bac", "ev", "ac", "pv", "spent_this_month", "planned_this_month"]
     _require(rows, needed, "Budget rows")
     alerts: list[dict[str, Any]] = []
-    money = fmt_money
+
+    def money(x: float | None) -> str:
+        return _cur(x, currency)
+
     for row, rec in enumerate(rows.to_dict("records")):
         try:
             nums = {k: _number(rec[k], k, default=0.0, minimum=0) for k in needed[2:]}
@@ -738,3 +762,455 @@ def budget_alerts(rows: pd.DataFrame) -> pd.DataFrame:
     alerts.sort(key=lambda a: a["severity"] != "critical")
     return pd.DataFrame({c: _series([a[c] for a in alerts], None if alerts else object) for c in ALERT_COLUMNS},
                         columns=ALERT_COLUMNS)
+
+
+# --- task budgets from a baseline -----------------------------------------------------------------------------
+
+TASK_BUDGET_COLUMNS = ["task_id", "start", "finish", "estimate_hours", "budget"]
+
+
+def task_budgets(snapshot: Mapping[Any, Mapping[str, Any]], bac: float) -> pd.DataFrame:
+    """Each baseline task's budget: its share of BAC by baseline estimate hours.
+
+    ``budget = BAC × estimate_hours / Σ estimate_hours``. When no task has estimate hours the share is by baseline
+    duration (working days); when no task has either (only milestones) every budget is 0 and the caller falls back
+    to the budget lines (see :func:`lines_baseline`). Labour and non-labour money (licences, consultants) are both
+    spread this way: a task "carries" the project's money in proportion to its work, so EV = Σ % complete × budget
+    and PV (the same budgets spread over the baseline dates) are measured in the same units.
+
+    Parameters
+    ----------
+    snapshot : mapping
+        ``Baseline.snapshot``: task id → ``{start, finish, duration, estimate_hours}`` (dates as ISO strings or dates).
+    bac : float
+        Budget at completion, ≥ 0.
+
+    Returns
+    -------
+    DataFrame
+        ``task_id`` (int when the key is a number), ``start``, ``finish`` (date or None), ``estimate_hours``,
+        ``budget``; sorted by start date then task id. The budgets sum to BAC unless every weight is 0.
+
+    Raises
+    ------
+    ValidationError
+        A negative or non-finite BAC, estimate or duration.
+
+    Examples
+    --------
+    >>> task_budgets({"1": {"estimate_hours": 30}, "2": {"estimate_hours": 10}}, 1000)["budget"].tolist()
+    [750.0, 250.0]
+    """
+    bac = _number(bac, "BAC", minimum=0)
+    rows = []
+    for key, rec in snapshot.items():
+        rec = rec or {}
+        task_id = int(key) if str(key).lstrip("-").isdigit() else key
+        hours = _number(rec.get("estimate_hours"), "estimate_hours", default=0.0, minimum=0)
+        duration = _number(rec.get("duration"), "duration", default=0.0, minimum=0)
+        start = None if _missing(rec.get("start")) else _to_date(rec.get("start"), "start")
+        finish = None if _missing(rec.get("finish")) else _to_date(rec.get("finish"), "finish")
+        rows.append((task_id, start, finish, hours, duration))
+    total_hours = sum(r[3] for r in rows)
+    total_days = sum(r[4] for r in rows)
+    weights = [r[3] for r in rows] if total_hours > 0 else [r[4] for r in rows]
+    total = total_hours if total_hours > 0 else total_days
+    budgets = [bac * w / total if total > 0 else 0.0 for w in weights]
+    rows = sorted(zip(rows, budgets, strict=True), key=lambda x: (x[0][1] or date.max, str(x[0][0])))
+    return pd.DataFrame({
+        "task_id": _series([r[0] for r, _ in rows], object),
+        "start": _series([r[1] for r, _ in rows], object),
+        "finish": _series([r[2] for r, _ in rows], object),
+        "estimate_hours": _series([r[3] for r, _ in rows], "float64"),
+        "budget": _series([b for _, b in rows], "float64"),
+    }, columns=TASK_BUDGET_COLUMNS)
+
+
+def lines_baseline(lines: pd.DataFrame) -> pd.DataFrame:
+    """Budget lines as pseudo baseline tasks, one per month, for :func:`planned_value_curve`.
+
+    The fallback when a project has no baseline (or its baseline has no estimates): PV(t) is the money planned
+    in the budget lines, each month's total spread evenly over that month's working days.
+
+    Parameters
+    ----------
+    lines : DataFrame
+        ``month``, ``planned`` (≥ 0).
+
+    Returns
+    -------
+    DataFrame
+        ``task_id`` ("YYYY-MM"), ``start`` (first day of the month), ``finish`` (last day), ``budget``; one row per
+        month, sorted.
+
+    Raises
+    ------
+    ValidationError
+        A missing column, a month that is not a date, or a negative amount.
+    """
+    _require(lines, ["month", "planned"], "Budget lines")
+    months: dict[date, float] = {}
+    for rec in lines.to_dict("records"):
+        month = month_start(rec["month"])
+        months[month] = months.get(month, 0.0) + _number(rec["planned"], "planned", minimum=0)
+    keys = sorted(months)
+    return pd.DataFrame({
+        "task_id": _series([f"{k:%Y-%m}" for k in keys], object),
+        "start": _series(keys, object),
+        "finish": _series([_month_end(k) for k in keys], object),
+        "budget": _series([months[k] for k in keys], "float64"),
+    }, columns=["task_id", "start", "finish", "budget"])
+
+
+def planned_to_date(lines: pd.DataFrame, today: date) -> float:
+    """Money planned by the end of ``today`` in budget lines [month, planned]: past months in full, the current
+    month pro rata by calendar days (``planned × day / days in month``), later months not at all."""
+    return float(planned_to_date_by(lines, today).sum())
+
+
+def planned_to_date_by(lines: pd.DataFrame, today: date, by: str | None = None) -> pd.Series:
+    """:func:`planned_to_date` per value of column ``by`` (a Series indexed by it), or per line when ``by`` is None.
+
+    Raises
+    ------
+    ValidationError
+        A missing column, a month that is not a date, or a negative or non-finite amount.
+    """
+    _require(lines, ["month", "planned"] + ([by] if by else []), "Budget lines")
+    day = _to_date(today, "today")
+    this_month = day.replace(day=1)
+    share_now = day.day / _month_end(day).day
+    months = [month_start(v) for v in lines["month"]]
+    planned = [_number(v, "planned", minimum=0) for v in lines["planned"]]
+    amounts = [p if mo < this_month else p * share_now if mo == this_month else 0.0
+               for mo, p in zip(months, planned, strict=True)]
+    out = pd.Series(amounts, index=lines.index, dtype="float64")
+    return out if by is None else out.groupby(lines[by]).sum()
+
+
+# --- explaining an overrun ------------------------------------------------------------------------------------
+
+
+def overrun_reasons(by_category: pd.DataFrame, *, currency: str = "", top: int = 3) -> list[str]:
+    """The categories spending more than planned to date, biggest overrun first, as sentences.
+
+    Parameters
+    ----------
+    by_category : DataFrame
+        ``category``, ``planned`` (to date), ``actual`` (to date).
+    currency : str
+        Prefix for amounts ("€").
+    top : int
+        At most this many reasons.
+
+    Returns
+    -------
+    list of str
+        e.g. ``["services €41,000 spent vs €30,400 planned to date (+35 %)", ...]``; a category with nothing
+        planned reads "… spent with nothing planned".
+    """
+    _require(by_category, ["category", "planned", "actual"], "Spend by category")
+    found = []
+    for rec in by_category.to_dict("records"):
+        planned = _number(rec["planned"], "planned", default=0.0)
+        actual = _number(rec["actual"], "actual", default=0.0)
+        if _over(actual, planned) and actual - planned >= 0.5:
+            found.append((actual - planned, rec["category"], planned, actual))
+    found.sort(key=lambda f: (-f[0], str(f[1])))
+    out = []
+    for _gap, category, planned, actual in found[:top]:
+        if planned > 0:
+            out.append(f"{category} {_cur(actual, currency)} spent vs {_cur(planned, currency)} planned to date "
+                       f"(+{(actual - planned) / planned * 100:.0f} %)")
+        else:
+            out.append(f"{category} {_cur(actual, currency)} spent with nothing planned")
+    return out
+
+
+def _cur(x: float | None, currency: str = "") -> str:
+    """Money the way worksmith.fmt writes it ("€12,300", "−€500"), via fmt_money's rounding; "—" if undefined."""
+    text = fmt_money(x)
+    if text == DASH or not currency:
+        return text
+    return f"−{currency}{text[1:]}" if text.startswith("−") else f"{currency}{text}"
+
+
+# --- ROI cash flow --------------------------------------------------------------------------------------------
+
+BENEFIT_MONTHS = 12
+
+
+def month_range(first: date, last: date) -> list[date]:
+    """First days of the months from ``first``'s month to ``last``'s month, both included (empty if reversed)."""
+    cur, end = month_start(first), month_start(last)
+    out = []
+    while cur <= end:
+        out.append(cur)
+        cur = _add_months(cur, 1)
+    return out
+
+
+def roi_cash_flow(*, benefit: float, actual_by_month: Mapping[date, float], remaining_cost: float,
+                  remaining_from: date, remaining_until: date, benefit_start: date,
+                  benefit_months: int = BENEFIT_MONTHS) -> pd.DataFrame:
+    """Monthly cost and benefit of a project, for ROI and payback.
+
+    * cost: the actual cost of each past month, then ``remaining_cost`` (forecast at completion − spent) spread
+      evenly over the months from ``remaining_from`` to ``remaining_until`` (at least one month);
+    * benefit: ``benefit`` (the expected benefit) spread evenly over ``benefit_months`` months from
+      ``benefit_start``'s month.
+
+    Returns
+    -------
+    DataFrame
+        ``month`` (first day), ``cost``, ``benefit``, ``cum_cost``, ``cum_benefit``; sorted by month, months with
+        neither cost nor benefit between the first and the last one included.
+
+    Raises
+    ------
+    ValidationError
+        A negative or non-finite amount, or ``benefit_months`` < 1.
+    """
+    benefit = _number(benefit, "benefit", default=0.0, minimum=0)
+    remaining = _number(remaining_cost, "remaining cost", default=0.0, minimum=0)
+    if benefit_months < 1:
+        raise ValidationError("benefit_months must be at least 1", field="benefit_months")
+    cost: dict[date, float] = {}
+    for month, amount in actual_by_month.items():
+        key = month_start(month)
+        cost[key] = cost.get(key, 0.0) + _number(amount, "actual cost", minimum=0)
+    if remaining > 0:
+        months = month_range(remaining_from, max(_to_date(remaining_until, "until"), _to_date(remaining_from,
+                                                                                             "from")))
+        for month in months:
+            cost[month] = cost.get(month, 0.0) + remaining / len(months)
+    gain: dict[date, float] = {}
+    if benefit > 0:
+        first = month_start(benefit_start)
+        for k in range(benefit_months):
+            gain[_add_months(first, k)] = benefit / benefit_months
+    keys = sorted(set(cost) | set(gain))
+    if keys:
+        keys = month_range(keys[0], keys[-1])
+    c = [cost.get(k, 0.0) for k in keys]
+    b = [gain.get(k, 0.0) for k in keys]
+    return pd.DataFrame({
+        "month": _series(keys, object),
+        "cost": _series(c, "float64"),
+        "benefit": _series(b, "float64"),
+        "cum_cost": _series(np.cumsum(c).tolist() if c else [], "float64"),
+        "cum_benefit": _series(np.cumsum(b).tolist() if b else [], "float64"),
+    })
+
+
+# --- expenses: validation and CSV import ----------------------------------------------------------------------
+
+CATEGORIES = ("labour", "software", "travel", "services", "other")  # as models.BUDGET_CATEGORIES
+EXPENSE_PAST_YEARS = 5
+EXPENSE_FUTURE_DAYS = 90
+NOTE_MAX = 500
+EXPENSE_CSV_COLUMNS = ("date", "project", "category", "amount", "note")
+_CSV_ALIASES = {"day": "date", "owner": "project", "operation": "project", "notes": "note", "description": "note"}
+IMPORT_ROW_COLUMNS = ["row", "day", "project_id", "operation_id", "owner", "category", "amount", "note"]
+IMPORT_ERROR_COLUMNS = ["row", "column", "value", "problem"]
+
+
+def expense_date_range(today: date) -> tuple[date, date]:
+    """The dates an expense may have: from 1 January ``EXPENSE_PAST_YEARS`` years back to ``EXPENSE_FUTURE_DAYS``
+    days after today (an invoice dated a little ahead is fine; a typo like 2062 is not)."""
+    day = _to_date(today, "today")
+    return date(day.year - EXPENSE_PAST_YEARS, 1, 1), day + timedelta(days=EXPENSE_FUTURE_DAYS)
+
+
+def _day_text(d: date) -> str:
+    return f"{d:%a} {d.day} {d:%b %Y}"
+
+
+def check_expense(*, day: Any, category: Any, amount: Any, note: Any, today: date) -> list[tuple[str, str]]:
+    """Problems with one expense, as ``(field, sentence)`` pairs naming the field; empty when it is valid.
+
+    Rules: ``amount`` a positive finite number; ``day`` a date inside :func:`expense_date_range`; ``category`` one
+    of ``CATEGORIES``; ``note`` at most ``NOTE_MAX`` characters.
+    """
+    problems: list[tuple[str, str]] = []
+    first, last = expense_date_range(today)
+    if _missing(day):
+        problems.append(("date", "date is missing"))
+    else:
+        try:
+            d = _to_date(day, "date")
+        except ValidationError:
+            problems.append(("date", f"date {day!r} is not a date (use YYYY-MM-DD)"))
+        else:
+            if not first <= d <= last:
+                problems.append(("date", f"date {_day_text(d)} is outside {_day_text(first)} – {_day_text(last)}"))
+    if _missing(category) or str(category).strip() == "":
+        problems.append(("category", f"category is missing (one of {', '.join(CATEGORIES)})"))
+    elif str(category).strip().lower() not in CATEGORIES:
+        problems.append(("category", f"category '{category}' is not one of {', '.join(CATEGORIES)}"))
+    if amount is None or amount is pd.NA or (isinstance(amount, str) and not amount.strip()):
+        problems.append(("amount", "amount is missing"))
+    else:
+        try:
+            value = float(amount)
+        except (TypeError, ValueError):
+            problems.append(("amount", f"amount {amount!r} is not a number"))
+        else:
+            if not math.isfinite(value):
+                problems.append(("amount", f"amount must be a finite number, not {amount!r}"))
+            elif value <= 0:
+                problems.append(("amount", f"amount must be more than 0, not {fmt_money(value)}"))
+    if not _missing(note) and len(str(note)) > NOTE_MAX:
+        problems.append(("note", f"note is {len(str(note))} characters long (at most {NOTE_MAX})"))
+    return problems
+
+
+def _parse_amount(text: str) -> float | None:
+    t = re.sub(r"[\s\u00a0\u202f€$£]", "", text)
+    if re.fullmatch(r"[+-]?\d+(\.\d+)?", t):
+        return float(t)
+    if re.fullmatch(r"[+-]?\d{1,3}(,\d{3})+(\.\d+)?", t):
+        return float(t.replace(",", ""))
+    if re.fullmatch(r"[+-]?\d{1,3}(\.\d{3})+,\d+", t):
+        return float(t.replace(".", "").replace(",", "."))
+    if re.fullmatch(r"[+-]?\d+,\d{1,2}", t):
+        return float(t.replace(",", "."))
+    return None
+
+
+def _parse_day(text: str) -> date | None:
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        return None
+
+
+def _owner_lookup(projects: pd.DataFrame, operations: pd.DataFrame):
+    _require(projects, ["id", "name"], "Projects")
+    _require(operations, ["id", "name"], "Operations")
+    project_ids = {int(i): str(n) for i, n in zip(projects["id"], projects["name"], strict=True)}
+    operation_ids = {int(i): str(n) for i, n in zip(operations["id"], operations["name"], strict=True)}
+    by_name: dict[str, tuple[str, int]] = {}
+    for i, n in operation_ids.items():
+        by_name.setdefault(n.strip().casefold(), ("operation", i))
+    for i, n in project_ids.items():
+        by_name[n.strip().casefold()] = ("project", i)  # a project wins over an operation of the same name
+
+    def resolve(text: str) -> tuple[str, int, str] | str:
+        key = text.strip()
+        match = re.fullmatch(r"(project|operation)\s*[:#]\s*(\d+)", key, flags=re.IGNORECASE)
+        if match:
+            kind, number = match.group(1).lower(), int(match.group(2))
+            names = project_ids if kind == "project" else operation_ids
+            return (kind, number, names[number]) if number in names else f"there is no {kind} with id {number}"
+        if re.fullmatch(r"\d+", key):
+            number = int(key)
+            if number in project_ids:
+                return "project", number, project_ids[number]
+            return f"there is no project with id {number}"
+        found = by_name.get(key.casefold())
+        if found is None:
+            return f"there is no project or operation named '{key}'"
+        kind, number = found
+        return kind, number, (project_ids if kind == "project" else operation_ids)[number]
+
+    return resolve
+
+
+def parse_expense_csv(data: bytes | str, *, projects: pd.DataFrame, operations: pd.DataFrame,
+                      today: date) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Read expenses from CSV text: ``date, project, category, amount, note``, all or nothing.
+
+    * Header names are matched case-insensitively (``day`` = date, ``owner``/``operation`` = project,
+      ``notes``/``description`` = note); other columns are ignored; ``note`` may be left out. The delimiter is
+      ``,``, ``;`` or a tab (the one the header uses most).
+    * ``date`` as ``YYYY-MM-DD`` inside :func:`expense_date_range`.
+    * ``project``: a project id (``7``), a project name, an operation name (case-insensitive), or ``project:7`` /
+      ``operation:3``. A project wins over an operation with the same name.
+    * ``category`` one of ``CATEGORIES`` (any case); ``amount`` a positive number — ``1234.5``, ``1,234.50``,
+      ``1.234,50``, ``12,50`` and a currency sign (€ $ £) are understood.
+    * Blank lines are skipped; row numbers count data rows as a person reads them (row 1 = the first row below the
+      header), blank ones included.
+
+    Parameters
+    ----------
+    data : bytes or str
+        The file (UTF-8, with or without BOM; Windows-1252 is tried when it is not UTF-8).
+    projects, operations : DataFrame
+        ``id``, ``name`` of the existing projects and operations.
+    today : date
+        For the date range.
+
+    Returns
+    -------
+    (rows, errors) : tuple of DataFrame
+        ``rows`` (``IMPORT_ROW_COLUMNS``: row, day, project_id, operation_id, owner name, category, amount, note)
+        holds every valid row; ``errors`` (``IMPORT_ERROR_COLUMNS``: row — ``None`` for a whole-file problem —,
+        column, value, problem) every problem. Import only when ``errors`` is empty: the rows of a file with any
+        error must not be written (all or nothing).
+    """
+    resolve = _owner_lookup(projects, operations)
+    errors: list[dict[str, Any]] = []
+    rows: list[dict[str, Any]] = []
+
+    def error(row: int | None, column: str, value: Any, problem: str) -> None:
+        errors.append({"row": row, "column": column, "value": "" if value is None else str(value),
+                       "problem": problem})
+
+    if isinstance(data, bytes | bytearray):
+        try:
+            text = bytes(data).decode("utf-8-sig")
+        except UnicodeDecodeError:
+            text = bytes(data).decode("cp1252", errors="replace")
+    else:
+        text = str(data).lstrip("\ufeff")
+    lines = text.splitlines()
+    header_line = next((i for i, line in enumerate(lines) if line.strip()), None)
+    if header_line is None:
+        error(None, "", "", "the file is empty: expected a header date, project, category, amount, note")
+        return _frame_of(rows, IMPORT_ROW_COLUMNS), _frame_of(errors, IMPORT_ERROR_COLUMNS)
+    first = lines[header_line]
+    delimiter = max([",", ";", "\t"], key=lambda d: (first.count(d), d == ","))
+    records = list(csv.reader(io.StringIO("\n".join(lines[header_line:])), delimiter=delimiter))
+    header = [_CSV_ALIASES.get(h.strip().lower(), h.strip().lower()) for h in records[0]]
+    missing = [c for c in EXPENSE_CSV_COLUMNS[:4] if c not in header]
+    if missing:
+        error(None, ", ".join(missing), "", f"missing column{'s' if len(missing) > 1 else ''} "
+              f"{', '.join(missing)} (the header needs date, project, category, amount and may have note)")
+        return _frame_of(rows, IMPORT_ROW_COLUMNS), _frame_of(errors, IMPORT_ERROR_COLUMNS)
+    index = {c: header.index(c) for c in EXPENSE_CSV_COLUMNS if c in header}
+    for number, rec in enumerate(records[1:], start=1):
+        if not any(cell.strip() for cell in rec):
+            continue
+        cell = {c: (rec[i].strip() if i < len(rec) else "") for c, i in index.items()}
+        before, reported = len(errors), set()
+        day = _parse_day(cell["date"])
+        if cell["date"] and day is None:
+            error(number, "date", cell["date"], f"'{cell['date']}' is not a date (use YYYY-MM-DD, e.g. 2026-03-31)")
+            reported.add("date")
+        amount = _parse_amount(cell["amount"]) if cell["amount"] else None
+        if cell["amount"] and amount is None:
+            error(number, "amount", cell["amount"], f"'{cell['amount']}' is not a number")
+            reported.add("amount")
+        for field, problem in check_expense(day=day, category=cell["category"], amount=amount,
+                                            note=cell.get("note", ""), today=today):
+            if field not in reported:
+                error(number, field, cell.get(field, ""), problem)
+        owner = resolve(cell["project"]) if cell["project"] else "project is missing (a project id or name)"
+        if isinstance(owner, str):
+            error(number, "project", cell["project"], owner)
+        if len(errors) > before:
+            continue
+        kind, owner_id, name = owner
+        rows.append({"row": number, "day": day, "project_id": owner_id if kind == "project" else None,
+                     "operation_id": owner_id if kind == "operation" else None, "owner": name,
+                     "category": cell["category"].lower(), "amount": amount, "note": cell.get("note", "")})
+    if not rows and not errors:
+        error(None, "", "", "the file has a header but no expense rows")
+    return _frame_of(rows, IMPORT_ROW_COLUMNS), _frame_of(errors, IMPORT_ERROR_COLUMNS)
+
+
+def _frame_of(records: list[dict[str, Any]], columns: list[str]) -> pd.DataFrame:
+    return pd.DataFrame({c: _series([r[c] for r in records], object) for c in columns}, columns=columns)

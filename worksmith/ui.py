@@ -95,7 +95,7 @@ def page_setup(title: str, subtitle: str, page_file: str) -> None:
     """Route a cold deep link through the entrypoint, then draw the header and the sidebar."""
     if not st.session_state.get(ROUTED):
         # The first request to a fresh server ran this page without the entrypoint (DESIGN §6): go through it.
-        st.session_state[DEEP_LINK] = Path(page_file).name
+        st.session_state[DEEP_LINK] = (Path(page_file).name, st.query_params.to_dict())
         st.switch_page("streamlit_app.py")
     for key, value in STATE_DEFAULTS.items():
         # re-assigning keeps a widget's value when the next page does not draw the widget at once

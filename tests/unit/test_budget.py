@@ -11,22 +11,35 @@ import pytest
 from worksmith.budget import (
     ALERT_COLUMNS,
     EVM_COLUMNS,
+    IMPORT_ERROR_COLUMNS,
+    IMPORT_ROW_COLUMNS,
     METRICS,
     PLAN_VS_ACTUAL_COLUMNS,
     actual_cost_curve,
+    add_months,
     budget_alerts,
+    check_expense,
     earned_value,
     ev_to_date,
     evm_series,
+    expense_date_range,
     fmt_money,
     fmt_ratio,
     forecast_finish,
+    lines_baseline,
+    month_end,
+    month_range,
     month_start,
+    overrun_reasons,
+    parse_expense_csv,
     payback_month,
     plan_vs_actual,
+    planned_to_date,
     planned_value_curve,
     roi,
+    roi_cash_flow,
     safe_div,
+    task_budgets,
 )
 from worksmith.errors import ValidationError
 
@@ -449,3 +462,238 @@ class TestBudgetAlerts:
         with pytest.raises(ValidationError, match="Apollo: ac") as info:
             alerts(ac=-1)
         assert info.value.row == 0
+
+
+class TestAlertCurrency:
+    def test_amounts_carry_the_currency(self):
+        out = budget_alerts(pd.DataFrame([ALERT_ROW]), currency="€")
+        assert out["message"].iloc[1] == "CPI 0.82 = EV €41,000 / AC €50,000 < 0.9"
+
+
+# --- the whole chain on one small project, worked by hand ------------------------------------------------------
+#
+# BAC 10,000. Baseline: task 1 "Design" 30 h, Mon 5 – Fri 9 Jan 2026; task 2 "Build" 10 h, Mon 12 – Fri 16 Jan.
+# Task budgets by estimate share: 10,000 × 30/40 = 7,500 and 10,000 × 10/40 = 2,500.
+# Today Wed 14 Jan: PV = 7,500 (task 1 done by plan) + 2,500 × 3/5 working days = 9,000.
+# Progress: task 1 100 %, task 2 20 % → EV = 7,500 + 500 = 8,000.
+# Spent: expenses 1,600 (licence 6 Jan) + 100 h × 80 labour = 8,000 → AC 9,600.
+# CV = 8,000 − 9,600 = −1,600 · SV = 8,000 − 9,000 = −1,000 · CPI = 8,000 / 9,600 = 0.8333 · SPI = 8,000 / 9,000
+# = 0.8889 · EAC = 9,600 + (10,000 − 8,000) / 0.8333 = 9,600 + 2,400 = 12,000 · ETC = 2,400 · VAC = −2,000 ·
+# TCPI = (10,000 − 8,000) / (10,000 − 9,600) = 5.
+SNAPSHOT = {"1": {"start": "2026-01-05", "finish": "2026-01-09", "duration": 5, "estimate_hours": 30},
+            "2": {"start": "2026-01-12", "finish": "2026-01-16", "duration": 5, "estimate_hours": 10}}
+HAND_TODAY = date(2026, 1, 14)
+
+
+class TestHandWorkedProject:
+    def test_task_budgets_pv_ev_ac_and_metrics(self):
+        tb = task_budgets(SNAPSHOT, 10_000)
+        assert tb["task_id"].tolist() == [1, 2]
+        assert tb["budget"].tolist() == [7_500, 2_500]
+        pv = planned_value_curve(tb, [HAND_TODAY])["pv"].iloc[0]
+        assert pv == pytest.approx(9_000)
+        ev = ev_to_date(tb.assign(percent_complete=[100.0, 20.0]))
+        assert ev == pytest.approx(8_000)
+        spent = pd.DataFrame({"day": [date(2026, 1, 6)], "amount": [1_600.0]})
+        hours = pd.DataFrame({"day": [date(2026, 1, 9), date(2026, 1, 13)], "hours": [60.0, 40.0],
+                              "cost_rate": [80.0, 80.0]})
+        ac = actual_cost_curve(spent, hours, [HAND_TODAY])["ac"].iloc[0]
+        assert ac == 9_600
+        m = earned_value(10_000, pv, ev, ac)
+        assert (m["CV"], m["SV"]) == (pytest.approx(-1_600), pytest.approx(-1_000))
+        assert m["CPI"] == pytest.approx(0.8333, abs=1e-4)
+        assert m["SPI"] == pytest.approx(0.8889, abs=1e-4)
+        assert (m["EAC"], m["ETC"], m["VAC"]) == (pytest.approx(12_000), pytest.approx(2_400), pytest.approx(-2_000))
+        assert m["TCPI"] == pytest.approx(5)
+        alerts_ = budget_alerts(pd.DataFrame([{"owner": "project:1", "name": "Hand", "bac": 10_000, "ev": ev, "ac": ac,
+                                               "pv": pv, "spent_this_month": 0, "planned_this_month": 0}]))
+        # CPI 0.83 < 0.9 (warning, not < 0.8); EAC 20 % over BAC (> 10 %: critical)
+        assert alerts_[["rule", "severity"]].values.tolist() == [["forecast", "critical"], ["cpi", "warning"]]
+
+    def test_zero_spend_zero_progress_project(self):
+        # the same project on Fri 2 Jan, before it starts: PV 0, EV 0, AC 0 → CPI and SPI "—", EAC = BAC
+        tb = task_budgets(SNAPSHOT, 10_000)
+        pv = planned_value_curve(tb, [date(2026, 1, 2)])["pv"].iloc[0]
+        m = earned_value(10_000, pv, ev_to_date(tb.assign(percent_complete=0.0)), 0)
+        assert (pv, m["EV"], m["CPI"], m["SPI"], m["EAC"], m["VAC"]) == (0, 0, None, None, 10_000, 0)
+        assert fmt_ratio(m["CPI"]) == "—"
+
+    def test_spend_but_no_progress(self):
+        # Wed 7 Jan, 2,000 spent, nothing done: PV = 7,500 × 3/5 = 4,500, CPI 0 → EAC undefined ("—")
+        tb = task_budgets(SNAPSHOT, 10_000)
+        pv = planned_value_curve(tb, [date(2026, 1, 7)])["pv"].iloc[0]
+        m = earned_value(10_000, pv, 0, 2_000)
+        assert pv == pytest.approx(4_500)
+        assert (m["CPI"], m["EAC"]) == (0, None)
+        assert fmt_money(m["EAC"]) == "—"
+
+
+class TestTaskBudgets:
+    def test_share_by_duration_without_estimates(self):
+        snap = {"1": {"duration": 3}, "2": {"duration": 1, "estimate_hours": 0}}
+        assert task_budgets(snap, 800)["budget"].tolist() == [600, 200]  # 800 × 3/4, 800 × 1/4
+
+    def test_only_milestones_give_no_budgets(self):
+        out = task_budgets({"1": {"duration": 0}, "7": {}}, 800)
+        assert out["budget"].tolist() == [0, 0]
+
+    def test_empty_and_bad(self):
+        assert task_budgets({}, 100).empty
+        with pytest.raises(ValidationError, match="estimate_hours"):
+            task_budgets({"1": {"estimate_hours": -1}}, 100)
+        with pytest.raises(ValidationError, match="BAC"):
+            task_budgets({"1": {"estimate_hours": 1}}, float("inf"))
+
+
+class TestBudgetLinesFallback:
+    def test_months_spread_over_their_working_days(self):
+        lines = pd.DataFrame({"month": [date(2026, 1, 1), date(2026, 1, 1), date(2026, 2, 1)],
+                              "planned": [1_000.0, 1_100.0, 500.0]})
+        base = lines_baseline(lines)
+        assert base["task_id"].tolist() == ["2026-01", "2026-02"]
+        assert base["finish"].tolist() == [date(2026, 1, 31), date(2026, 2, 28)]
+        assert base["budget"].tolist() == [2_100, 500]
+        # January 2026 has 22 working days; by Fri 9 Jan 7 have passed: 2,100 × 7 / 22
+        assert planned_value_curve(base, [date(2026, 1, 9)])["pv"].iloc[0] == pytest.approx(2_100 * 7 / 22)
+
+    def test_planned_to_date_pro_rata(self):
+        lines = pd.DataFrame({"month": [date(2026, 3, 1), date(2026, 4, 1), date(2026, 5, 1)],
+                              "planned": [3_000.0, 3_000.0, 9_999.0]})
+        # March in full + April 15/30 → 3,000 + 1,500; May not yet
+        assert planned_to_date(lines, date(2026, 4, 15)) == pytest.approx(4_500)
+        assert planned_to_date(lines.iloc[:0], date(2026, 4, 15)) == 0
+
+
+class TestMonths:
+    def test_helpers(self):
+        assert month_range(date(2025, 11, 20), date(2026, 2, 1)) == [date(2025, 11, 1), date(2025, 12, 1),
+                                                                     date(2026, 1, 1), date(2026, 2, 1)]
+        assert month_range(date(2026, 3, 1), date(2026, 1, 1)) == []
+        assert add_months(date(2026, 11, 25), 3) == date(2027, 2, 1)
+        assert month_end(date(2028, 2, 3)) == date(2028, 2, 29)
+
+
+class TestOverrunReasons:
+    def test_biggest_first_with_numbers(self):
+        by_cat = pd.DataFrame({"category": ["labour", "services", "software", "travel"],
+                               "planned": [1_000.0, 30_400.0, 2_000.0, 0.0],
+                               "actual": [900.0, 41_040.0, 2_500.0, 300.0]})
+        # services +10,640 (+35 %), software +500 (+25 %), travel 300 unplanned; labour is under plan
+        assert overrun_reasons(by_cat, currency="€") == [
+            "services €41,040 spent vs €30,400 planned to date (+35 %)",
+            "software €2,500 spent vs €2,000 planned to date (+25 %)",
+            "travel €300 spent with nothing planned",
+        ]
+        assert overrun_reasons(by_cat, top=1) == ["services 41,040 spent vs 30,400 planned to date (+35 %)"]
+
+    def test_nothing_over(self):
+        assert overrun_reasons(pd.DataFrame({"category": ["labour"], "planned": [10.0], "actual": [10.0]})) == []
+
+
+class TestRoiCashFlow:
+    def test_payback_from_the_flow(self):
+        # spent 6,000 in Oct and 4,000 in Nov; 2,000 still to come in Dec; benefit 24,000 over 12 months from Jan
+        # → 2,000 a month. Cumulative cost 12,000 from Dec; cumulative benefit reaches 12,000 in Jun 2027.
+        flow = roi_cash_flow(benefit=24_000, actual_by_month={date(2026, 10, 1): 6_000, date(2026, 11, 1): 4_000},
+                             remaining_cost=2_000, remaining_from=date(2026, 12, 1), remaining_until=date(2026, 12, 20),
+                             benefit_start=date(2027, 1, 15))
+        assert flow["month"].iloc[0] == date(2026, 10, 1) and flow["month"].iloc[-1] == date(2027, 12, 1)
+        assert flow["cost"].sum() == pytest.approx(12_000) and flow["benefit"].sum() == pytest.approx(24_000)
+        pay = payback_month(flow.set_index("month")["cost"], flow.set_index("month")["benefit"])
+        assert pay == date(2027, 6, 1)
+        assert roi(24_000, 12_000) == 1.0
+
+    def test_remaining_spread_over_months(self):
+        flow = roi_cash_flow(benefit=0, actual_by_month={}, remaining_cost=900, remaining_from=date(2027, 1, 1),
+                             remaining_until=date(2027, 3, 31), benefit_start=date(2027, 4, 1))
+        assert flow["cost"].tolist() == [300, 300, 300]  # 900 over Jan, Feb, Mar
+        assert flow["cum_benefit"].tolist() == [0, 0, 0]
+
+    def test_bad(self):
+        with pytest.raises(ValidationError):
+            roi_cash_flow(benefit=-1, actual_by_month={}, remaining_cost=0, remaining_from=date(2027, 1, 1),
+                          remaining_until=date(2027, 1, 1), benefit_start=date(2027, 1, 1))
+        assert roi_cash_flow(benefit=0, actual_by_month={}, remaining_cost=0, remaining_from=date(2027, 1, 1),
+                             remaining_until=date(2027, 1, 1), benefit_start=date(2027, 1, 1)).empty
+
+
+TODAY_IMPORT = date(2026, 11, 25)
+PROJECTS = pd.DataFrame({"id": [4, 7], "name": ["ERP migration", "Website"]})
+OPERATIONS = pd.DataFrame({"id": [2], "name": ["Payroll"]})
+
+
+def parse(text: str | bytes):
+    return parse_expense_csv(text, projects=PROJECTS, operations=OPERATIONS, today=TODAY_IMPORT)
+
+
+class TestCheckExpense:
+    def test_range(self):
+        # 1 Jan five years back to 90 days ahead of Wed 25 Nov 2026 = Tue 23 Feb 2027
+        assert expense_date_range(TODAY_IMPORT) == (date(2021, 1, 1), date(2027, 2, 23))
+
+    @pytest.mark.parametrize(("amount", "text"), [(0, "more than 0"), (-5, "more than 0"), (float("nan"), "finite"),
+                                                  (float("inf"), "finite"), (None, "missing"), ("ten", "not a number")])
+    def test_amount_must_be_positive_and_finite(self, amount, text):
+        problems = check_expense(day=TODAY_IMPORT, category="travel", amount=amount, note="", today=TODAY_IMPORT)
+        assert [f for f, _ in problems] == ["amount"] and text in problems[0][1]
+
+    def test_each_field_named(self):
+        problems = check_expense(day=date(2031, 1, 1), category="food", amount=10, note="x" * 501,
+                                 today=TODAY_IMPORT)
+        assert [f for f, _ in problems] == ["date", "category", "note"]
+        assert problems[0][1] == "date Wed 1 Jan 2031 is outside Fri 1 Jan 2021 – Tue 23 Feb 2027"
+        assert check_expense(day="2026-11-02", category="Travel", amount="12.5", note="", today=TODAY_IMPORT) == []
+
+
+class TestParseExpenseCsv:
+    def test_good_file(self):
+        rows, errors = parse("Date,Project,Category,Amount,Note\n"
+                             "2026-11-02,ERP migration,services,\"1,200.50\",Consultant\n"
+                             "\n"
+                             "2026-11-03,payroll,Travel,€ 80,\n"
+                             "2026-11-04,7,software,99,\n"
+                             "2026-11-05,operation:2,other,5,\n")
+        assert errors.empty and list(errors.columns) == IMPORT_ERROR_COLUMNS
+        assert list(rows.columns) == IMPORT_ROW_COLUMNS
+        assert rows["row"].tolist() == [1, 3, 4, 5]  # row 2 is blank: skipped but counted
+        assert rows["project_id"].tolist() == [4, None, 7, None]
+        assert rows["operation_id"].tolist() == [None, 2, None, 2]
+        assert rows["owner"].tolist() == ["ERP migration", "Payroll", "Website", "Payroll"]
+        assert rows["amount"].tolist() == [1_200.5, 80, 99, 5]
+        assert rows["category"].tolist() == ["services", "travel", "software", "other"]
+
+    def test_semicolons_decimal_commas_bom_and_no_note(self):
+        rows, errors = parse("\ufeffdate;project;category;amount\n2026-11-02;Website;travel;12,50\n"
+                             "2026-11-02;Website;travel;1.234,50\n".encode())
+        assert errors.empty
+        assert rows["amount"].tolist() == [12.5, 1_234.5] and rows["note"].tolist() == ["", ""]
+
+    def test_every_problem_of_every_row(self):
+        rows, errors = parse("date,project,category,amount,note\n"
+                             "2026-13-01,9,food,-5,\n"
+                             "2026-11-02,Nowhere,travel,abc,\n"
+                             "2031-01-01,ERP migration,,10,\n"
+                             "2026-11-02,ERP migration,travel,10,ok\n")
+        assert errors[["row", "column"]].values.tolist() == [
+            [1, "date"], [1, "category"], [1, "amount"], [1, "project"],
+            [2, "amount"], [2, "project"],
+            [3, "date"], [3, "category"]]
+        assert errors["problem"].tolist()[3] == "there is no project with id 9"
+        assert errors["problem"].tolist()[5] == "there is no project or operation named 'Nowhere'"
+        assert rows["row"].tolist() == [4]  # the good row is parsed, but a file with errors must not be imported
+
+    @pytest.mark.parametrize(("text", "problem"), [
+        ("", "the file is empty"),
+        ("date,project,amount\n2026-11-02,Website,5\n", "missing column category"),
+        ("date,project,category,amount\n\n", "no expense rows"),
+    ])
+    def test_whole_file_problems(self, text, problem):
+        rows, errors = parse(text)
+        assert rows.empty and errors["row"].tolist() == [None]
+        assert problem in errors["problem"].iloc[0]
+
+    def test_project_wins_over_operation_of_same_name(self):
+        rows, _ = parse_expense_csv("date,project,category,amount\n2026-11-02,payroll,travel,5\n",
+                                    projects=pd.DataFrame({"id": [1], "name": ["Payroll"]}), operations=OPERATIONS,
+                                    today=TODAY_IMPORT)
+        assert (rows["project_id"].tolist(), rows["operation_id"].tolist()) == ([1], [None])

@@ -38,6 +38,7 @@ from worksmith.charts.goals import chip
 from worksmith.errors import ValidationError
 from worksmith.services import core
 from worksmith.services.core import Actor
+from worksmith.services.metric import Metric
 from worksmith.services.queries import frame
 from worksmith.services.workload import NO_TEAM, compute_workload, workload_inputs
 from worksmith.services.workspace import is_empty, settings
@@ -63,18 +64,6 @@ KR_FIELDS = ("title", "start_value", "target_value", "unit", "direction", "weigh
 
 # --- reads ------------------------------------------------------------------------------------------------------
 
-
-@dataclass(frozen=True)
-class Metric:
-    """A metric tile; ``trend`` is the value over the last weeks (oldest first) for a sparkline."""
-
-    label: str
-    value: str
-    delta: str | None = None
-    delta_color: str = "normal"
-    delta_arrow: str = "auto"
-    help: str | None = None
-    trend: tuple[float, ...] | None = None
 
 
 @dataclass

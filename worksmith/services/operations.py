@@ -21,7 +21,7 @@ from worksmith import operations as ops
 from worksmith.errors import ValidationError
 from worksmith.services import core
 from worksmith.services.core import Actor
-from worksmith.services.overview import Metric
+from worksmith.services.metric import Metric
 from worksmith.services.queries import frame
 
 

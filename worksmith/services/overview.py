@@ -13,21 +13,13 @@ from worksmith import models as m
 from worksmith.goals import roll_up
 from worksmith.services import portfolio as portfolio_service
 from worksmith.services.budgets import alerts as budget_alerts
+from worksmith.services.metric import Metric
+from worksmith.services.operations import overdue_flags
 from worksmith.services.queries import frame
 from worksmith.services.workload import load_workload
 from worksmith.services.workspace import is_empty, settings
 
 RANK = {"off track": 0, "at risk": 1}
-
-
-@dataclass(frozen=True)
-class Metric:
-    label: str
-    value: str
-    delta: str | None = None
-    delta_color: str = "normal"
-    delta_arrow: str = "auto"
-    help: str | None = None
 
 
 @dataclass
@@ -89,19 +81,23 @@ def overview(session: Session, *, today: date) -> Overview:
                "inverse",
                help="Expenses plus booked hours × cost rate, against budget lines to date (this month pro rata)."),
     ]
-    rows = [(h, f"Project · {name}", "; ".join(reasons), "projects")
+    rows = [(h, f"Project · {name}", "; ".join(reasons), "projects", {"project": name})
             for name, h, reasons in zip(active["name"], active["health"], active["reasons"], strict=True)
             if h in ("off track", "at risk")]
-    rows += [(st, f"Goal · {title}", why, "goals")
-             for title, st, why in zip(goals_behind["title"], goals_behind["status"], goals_behind["explanation"],
-                                       strict=True)]
-    rows += [("off track" if severity == "critical" else "at risk", f"Budget · {name}", message, "budgets")
-             for name, severity, message in zip(money_alerts["name"], money_alerts["severity"],
-                                                money_alerts["message"], strict=True)]
+    rows += [(st, f"Goal · {title}", why, "goals", {"goal": str(gid)})
+             for gid, title, st, why in zip(goals_behind["id"], goals_behind["title"], goals_behind["status"],
+                                            goals_behind["explanation"], strict=True)]
+    rows += [("off track" if severity == "critical" else "at risk", f"Budget · {name}", message, "budgets",
+              {"owner": owner})
+             for owner, name, severity, message in zip(money_alerts["owner"], money_alerts["name"],
+                                                       money_alerts["severity"], money_alerts["message"], strict=True)]
     rows += [("off track", f"Person · {names.get(pid, pid)}",
-              f"{fmt.hours(load)} planned this week against {fmt.hours(cap)} capacity", "workload")
+              f"{fmt.hours(load)} planned this week against {fmt.hours(cap)} capacity", "workload", {})
              for pid, load, cap in zip(over["person_id"], over["load"], over["capacity"], strict=True)]
-    attention = pd.DataFrame(rows, columns=["status", "item", "why", "page"])
+    flags = overdue_flags(session, today=today)
+    rows += [(status, item, why, page, {}) for status, item, why, page in
+             zip(flags["status"], flags["item"], flags["why"], flags["page"], strict=True)]
+    attention = pd.DataFrame(rows, columns=["status", "item", "why", "page", "params"])
     attention = attention.sort_values("status", key=lambda s: s.map(RANK).fillna(9), kind="stable")
     attention["status"] = [f"{charts.STATUS_ICONS[h]} {h}" for h in attention["status"]]
     miles = portfolio_service.milestones(session, today=today, health=health)

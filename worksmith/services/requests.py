@@ -22,7 +22,7 @@ from worksmith.errors import ValidationError
 from worksmith.services import core
 from worksmith.services import operations as op_service
 from worksmith.services.core import Actor
-from worksmith.services.overview import Metric
+from worksmith.services.metric import Metric
 from worksmith.services.queries import frame
 from worksmith.services.workspace import is_empty
 

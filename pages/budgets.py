@@ -1,0 +1,195 @@
+"""Budgets: are we spending to plan, and where will each project land?"""
+
+from datetime import date
+
+import streamlit as st
+
+from worksmith import fmt, ui
+from worksmith.charts import budget as charts
+from worksmith.models import BUDGET_CATEGORIES
+from worksmith.services import budgets
+
+if "owner" in st.query_params:  # a cold deep link is re-routed through the entrypoint, which drops the URL's query
+    st.session_state["_budgets_link"] = st.query_params["owner"]
+ui.page_setup("Budgets", "Plan vs actual, earned value and cost forecasts — for the organisation and for each project "
+              "and operation.", __file__)
+today, cur = ui.today(), ui.currency()
+owners = ui.query(budgets.owners)
+if owners.empty:
+    ui.empty_state("No projects or operations yet: add a project (import a plan on the Data page) or an operation, "
+                   "then plan its budget here.")
+    st.stop()
+
+st.session_state.update(st.session_state.pop("_budgets_reset", {}))
+ORG = "all"
+labels = {ORG: "Whole organisation"} | {o: f"{k.capitalize()} · {n}" for o, k, n in
+                                         zip(owners["owner"], owners["kind"], owners["name"], strict=True)}
+param = st.query_params.get("owner") or st.session_state.pop("_budgets_link", None) or ORG
+param = param if param in labels else ORG
+st.session_state.pop("_budgets_link", None)
+if param != ORG and st.query_params.get("owner") != param:
+    st.query_params["owner"] = param
+if st.session_state.get("_budgets_param") != param:  # a link (or the back button) chose the view
+    st.session_state["budgets_owner"] = st.session_state["_budgets_param"] = param
+
+
+def _select_view() -> None:
+    chosen = st.session_state["_budgets_param"] = st.session_state["budgets_owner"]
+    if chosen == ORG:
+        st.query_params.pop("owner", None)
+    else:
+        st.query_params["owner"] = chosen
+
+
+def open_view(owner: str) -> None:
+    st.session_state["budgets_owner"] = owner
+    _select_view()
+
+
+def done(message: str, **reset) -> None:
+    """After a successful write: say what changed, show the new figures and give the named inputs these values."""
+    st.session_state["_budgets_reset"] = reset  # applied on the rerun, before the inputs exist
+    st.toast(message, icon=":material/check_circle:")
+    st.rerun()
+
+
+def metric_row(metrics) -> None:
+    for col, x in zip(st.columns(len(metrics)), metrics, strict=True):
+        col.metric(x.label, x.value, x.delta, delta_color=x.delta_color, help=x.help, border=True)
+
+
+def money_columns(*names: str) -> dict:
+    return {n: st.column_config.NumberColumn(label, format=f"{cur}%,.0f") for n, label in names}
+
+
+left, right = st.columns([3, 1], vertical_alignment="bottom")
+selected = left.selectbox("View", list(labels), key="budgets_owner", format_func=labels.get, on_change=_select_view)
+right.download_button("Budget report (Excel)", lambda: ui.query(budgets.report_workbook, today=today),
+                      file_name=f"budget-report-{today:%Y-%m-%d}.xlsx", icon=":material/download:",
+                      mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                      key="budgets_export", width="stretch")
+
+if selected == ORG:
+    org = ui.query(budgets.organisation, today=today)
+    metric_row(org.metrics)
+    if len(org.alerts):
+        st.subheader(f"Alerts · {len(org.alerts)}")
+        for i, alert in enumerate(org.alerts.to_dict("records")):
+            text, button = st.columns([11, 1], vertical_alignment="center")
+            text.warning(f"**{alert['name']} — {alert['rule']}** ({alert['severity']}): {alert['message']}",
+                         icon=":material/warning:")
+            button.button("Open", key=f"budgets_alert_open_{i}", on_click=open_view, args=(alert["owner"],),
+                          icon=":material/arrow_forward:", width="stretch")
+    else:
+        st.success("No budget alert: every active project and operation is within the thresholds.")
+    c1, c2 = st.columns(2)
+    c1.altair_chart(charts.plan_actual_bars(org.by_team, title=org.team_title, currency=cur, group_title="Team"),
+                    width="stretch")
+    c2.altair_chart(charts.plan_actual_bars(org.by_category, title=org.category_title, currency=cur,
+                                            group_title="Category"), width="stretch")
+    st.subheader(org.over_budget_title)
+    st.dataframe(org.over_budget, hide_index=True, width="stretch", key="budgets_over_budget",
+                 column_order=["project", "health", "status", "bac", "ac", "ev", "cpi_text", "eac_text", "vac_text",
+                               "over_pct", "link"],
+                 column_config={"project": "Project", "health": "Forecast", "status": "Status",
+                                **money_columns(("bac", "Budget (BAC)"), ("ac", "Spent (AC)"), ("ev", "Earned (EV)")),
+                                "cpi_text": "CPI", "eac_text": "Forecast (EAC)", "vac_text": "VAC",
+                                "over_pct": st.column_config.NumberColumn("EAC vs budget", format="%+.0f %%"),
+                                "link": st.column_config.LinkColumn("Open", display_text="details")})
+    roi_tab, import_tab = st.tabs(["Value and ROI", "Import expenses"])
+    with roi_tab:
+        roi = ui.query(budgets.value_and_roi, today=today)
+        metric_row(roi.metrics)
+        st.altair_chart(charts.roi_chart(roi.table, title=roi.title, currency=cur), width="stretch")
+        st.dataframe(roi.display, hide_index=True, width="stretch", key="budgets_roi_table",
+                     column_config={"name": "Project", "status": "Status", "team": "Team", "cost_basis": "Cost is",
+                                    **money_columns(("budget", "Budget"), ("cost", "Cost"), ("benefit", "Benefit")),
+                                    "benefit_start": "Benefit from", "roi": "ROI", "payback_month": "Pays back",
+                                    "explanation": st.column_config.TextColumn("How", width="large")})
+    with import_tab:
+        st.markdown("Upload a CSV with the columns **date, project, category, amount, note** (project by name or "
+                    f"id; category one of {', '.join(BUDGET_CATEGORIES)}). Every row is checked first; a file with "
+                    "any problem imports nothing.")
+        gen = st.session_state.setdefault("budgets_import_gen", 0)
+        upload = st.file_uploader("Expenses CSV", type=["csv"], key=f"budgets_import_file_{gen}")
+        if upload is not None:
+            rows, errors = ui.query(budgets.preview_import, data=upload.getvalue(), today=today)
+            if len(errors):
+                st.error(f"{len(errors)} problem{'s' if len(errors) != 1 else ''} in {upload.name}: nothing will "
+                         "be imported. Fix the rows below and upload again (row 1 = the first row below the header).")
+                st.dataframe(errors, hide_index=True, width="stretch", key="budgets_import_errors")
+            else:
+                st.dataframe(rows.drop(columns=["project_id", "operation_id"]), hide_index=True, width="stretch",
+                             column_config=money_columns(("amount", "Amount")), key="budgets_import_preview")
+                if st.button(f"Import {len(rows)} expenses", type="primary", key="budgets_import_confirm"):
+                    if ui.run(budgets.import_expenses, data=upload.getvalue(), today=today) is not None:
+                        st.session_state["budgets_import_gen"] = gen + 1
+                        done(f"{len(rows)} expenses imported from {upload.name}")
+    st.stop()
+
+view = ui.query(budgets.owner_view, owner=selected, today=today)
+metric_row(view.metrics)
+chart_col, alert_col = st.columns([2, 1]) if len(view.alerts) else (st.container(), None)
+chart_col.altair_chart(charts.burn_chart(view.series, today=today, title=view.chart_title, currency=cur, bac=view.bac,
+                                         forecast_label="EAC" if view.kind == "project" else "run rate"),
+                       width="stretch")
+for alert in view.alerts.to_dict("records"):
+    alert_col.warning(f"**{alert['rule']}** ({alert['severity']}): {alert['message']}", icon=":material/warning:")
+if view.method:
+    st.caption(view.method + ". EV before today is interpolated from today's value; AC is recorded.")
+
+tabs = st.tabs((["Earned value"] if view.kind == "project" else []) + ["By category", "Budget lines", "Expenses"])
+if view.kind == "project":
+    with tabs[0]:
+        st.dataframe(view.evm_table, hide_index=True, width="stretch", key="budgets_evm_table",
+                     height=36 * (len(view.evm_table) + 1) + 3,
+                     column_config={"metric": st.column_config.TextColumn("Figure", width="small"), "value": "Value",
+                                    "formula": st.column_config.TextColumn("Formula with today's numbers",
+                                                                           width="large"),
+                                    "meaning": st.column_config.TextColumn("Meaning", width="large")})
+        st.caption("“—” means undefined: e.g. CPI before anything is spent, or EAC while nothing is earned.")
+with tabs[-3]:
+    st.altair_chart(charts.plan_actual_bars(view.by_category, title=view.category_title, currency=cur,
+                                            group_title="Category"), width="stretch")
+with tabs[-2], st.container(key="budgets_lines"):
+    st.caption("One line per month and category. Add, change or delete rows, then save: all changes are saved "
+               "together, or none if a row is refused.")
+    gen = st.session_state.setdefault("budgets_lines_gen", 0)
+    edited = st.data_editor(
+        view.lines, key=f"budgets_lines_editor_{gen}_{selected}", num_rows="dynamic", hide_index=True,
+        width="stretch", column_order=["month", "category", "planned"],
+        column_config={"month": st.column_config.DateColumn("Month", format="MMM YYYY", required=True),
+                       "category": st.column_config.SelectboxColumn("Category", options=BUDGET_CATEGORIES,
+                                                                    required=True),
+                       "planned": st.column_config.NumberColumn(f"Planned ({cur})", format="%,.0f", required=True)})
+    if st.button("Save budget lines", type="primary", key="budgets_lines_save"):
+        result = ui.run(budgets.save_budget_lines, owner=selected, original=view.lines.to_dict("records"),
+                        edited=edited.to_dict("records"))
+        if result is not None:
+            st.session_state["budgets_lines_gen"] = gen + 1
+            done(str(result))
+with tabs[-1]:
+    with st.form("budgets_expense_form", border=True):
+        st.markdown("**Record an expense**")
+        c1, c2, c3, c4 = st.columns([1, 1, 1, 2])
+        day = c1.date_input("Date", value=today, min_value=date(2000, 1, 1),
+                            max_value=date(2100, 12, 31), format="YYYY-MM-DD", key="budgets_expense_day")
+        category = c2.selectbox("Category", BUDGET_CATEGORIES, index=None, placeholder="Choose…",
+                                key="budgets_expense_category")
+        amount = c3.number_input(f"Amount ({cur})", value=None, step=100.0, key="budgets_expense_amount")
+        note = c4.text_input("Note", key="budgets_expense_note", placeholder="e.g. Consultant invoice 0042")
+        if st.form_submit_button("Add expense", type="primary", key="budgets_expense_add"):
+            if ui.run(budgets.add_expense, owner=selected, day=day, category=category, amount=amount, note=note,
+                      today=today) is not None:  # on a refusal the inputs stay, to be corrected
+                done(f"Expense of {fmt.money(amount, cur)} added", budgets_expense_amount=None, budgets_expense_note="")
+    listed = view.expenses.assign(day=[fmt.day(d) for d in view.expenses["day"]])
+    picked = st.dataframe(listed, hide_index=True, width="stretch", key="budgets_expense_table",
+                          on_select="rerun", selection_mode="multi-row",
+                          column_order=["day", "category", "amount", "note"],
+                          column_config={"day": "Date", "category": "Category", "note": "Note",
+                                         **money_columns(("amount", "Amount"))})
+    rows = picked.selection.rows if picked else []
+    if st.button(f"Delete {len(rows)} selected", disabled=not rows, key="budgets_expense_delete"):
+        chosen = view.expenses.iloc[rows]
+        if ui.run(budgets.delete_expenses, expenses=list(zip(chosen["id"], chosen["version"], strict=True))):
+            done(f"{len(rows)} expense{'s' if len(rows) != 1 else ''} deleted")
