@@ -30,11 +30,16 @@ def _timed(fn: Callable[[], Any], repeat: int = 1) -> tuple[float, Any]:
 
 def page_queries() -> dict[str, list[tuple[str, Callable[..., Any]]]]:
     """Page -> the read functions it calls (``fn(session, today=...)``). Pages add theirs here."""
-    from worksmith.services import overview, portfolio
+    from worksmith.services import budgets, goals, operations, overview, projects, requests, workload
 
     return {
         "Overview": [("overview", overview.overview)],
-        "Projects": [("portfolio", portfolio.portfolio)],
+        "Goals": [("goals_view", goals.goals_view)],
+        "Projects": [("portfolio_view", projects.portfolio_view), ("program", projects.program)],
+        "Operations": [("summary", operations.summary)],
+        "Requests": [("view", requests.view)],
+        "Workload": [("workload_view", workload.workload_view)],
+        "Budgets": [("organisation", budgets.organisation), ("value_and_roi", budgets.value_and_roi)],
     }
 
 
@@ -43,6 +48,7 @@ def run(size: str = "S", *, pages: bool = True, today: date | None = None) -> li
     from worksmith.db import get_engine, read_session, upgrade, write_session
     from worksmith.schedule import bench_network, compute_schedule
     from worksmith.services.plans import reschedule
+    from worksmith.services.workload import load_workload
     from worksmith.workload import bench as workload_bench
 
     today = today or date.today()
@@ -68,6 +74,15 @@ def run(size: str = "S", *, pages: bool = True, today: date | None = None) -> li
     rows.append(("reschedule all stored projects", seconds, f"{n:,} tasks written"))
     seconds = workload_bench(n_people=500, n_tasks=30_000, weeks=26)
     rows.append(("workload engine 500 people × 26 weeks, 30k tasks", seconds, "compute_load on generated data"))
+
+    def _workload():
+        with read_session(engine) as session:
+            return load_workload(session, start=today, weeks=26, today=today)
+
+    seconds, wl = _timed(_workload)
+    rows.append((f"workload from the {size} database, 26 weeks", seconds,
+                 f"{wl.cells['person_id'].nunique():,} people, {int(wl.cells['over'].sum()):,} over-allocated "
+                 "person-weeks"))
 
     for page, queries in page_queries().items():
         for name, fn in queries:

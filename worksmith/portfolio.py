@@ -103,8 +103,9 @@ def _rag(row) -> tuple[str, list[str]]:
             found.append((level, f"spent {row.spent:,.0f} is {ratio - 1:.0%} over the {row.planned_to_date:,.0f} "
                                  "planned to date"))
     if row.overdue_tasks:
-        found.append(("at risk", f"{row.overdue_tasks} unfinished task{'s' if row.overdue_tasks > 1 else ''} past "
-                                 "their finish date"))
+        plural = row.overdue_tasks > 1
+        found.append(("at risk", f"{row.overdue_tasks} unfinished task{'s' if plural else ''} past "
+                                 f"{'their' if plural else 'its'} finish date"))
     if not found:
         return "on track", ["on schedule and within budget"]
     worst = max(found, key=lambda f: RANK[f[0]])[0]

@@ -1,0 +1,652 @@
+"""A project's plan: the editable grid, plan-file import, the board, cross-project links and templates.
+
+Every command here ends with :func:`worksmith.services.plans.reschedule`, so dates, floats and the critical path
+are stored before the transaction commits; a refusal (bad predecessor, cycle, stale row) rolls everything back.
+
+Predecessors are written in MS Project notation with the tasks' plan ids (``ref``): ``3``, ``3FS+2d``, ``5SS``,
+``7FF-1d`` (see :func:`worksmith.io.parse_predecessors`). A dependency on a task of another project is a
+*cross-project link*, added with :func:`add_link` and kept when the grid is saved.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+import pandas as pd
+from sqlalchemy import select
+from sqlmodel import Session
+
+from worksmith import fmt
+from worksmith import models as m
+from worksmith.errors import CycleError, ValidationError
+from worksmith.io import (
+    Link,
+    annotate_errors,
+    format_predecessors,
+    parse_plan,
+    parse_predecessors,
+    plan_bytes,
+    validate_plan,
+)
+from worksmith.schedule import Dep, TaskSpec, compute_schedule
+from worksmith.services import core
+from worksmith.services.core import Actor
+from worksmith.services.plans import reschedule
+from worksmith.services.projects import lookup, project_calendar
+from worksmith.services.queries import frame
+
+EDITOR_COLUMNS = ["id", "version", "ref", "name", "phase", "assignee", "duration_days", "predecessors",
+                  "estimate_hours", "percent_complete", "start_no_earlier_than", "start_date", "finish_date",
+                  "total_float", "critical", "finish_variance", "waits_for"]
+GRID_ORDER = ["ref", "name", "phase", "assignee", "duration_days", "predecessors", "start_date", "finish_date",
+              "total_float", "critical", "finish_variance", "estimate_hours", "percent_complete",
+              "start_no_earlier_than", "waits_for"]
+COMPUTED = ["start_date", "finish_date", "total_float", "critical", "finish_variance", "waits_for"]
+MAX_LISTED = 20
+
+
+# --------------------------------------------------------------------------------------------- the grid (pure)
+def editor_frame(tasks: pd.DataFrame) -> pd.DataFrame:
+    """The plan grid's input: :data:`EDITOR_COLUMNS` with dtypes st.data_editor can edit, even with no rows."""
+    out = tasks.reindex(columns=EDITOR_COLUMNS).reset_index(drop=True)
+    for col in ("name", "phase", "assignee", "predecessors", "waits_for"):
+        out[col] = out[col].astype(object).where(out[col].notna(), "").astype("string")
+    for col in ("id", "version", "ref", "duration_days", "total_float", "finish_variance"):
+        out[col] = pd.to_numeric(out[col]).astype("Int64")
+    for col in ("estimate_hours", "percent_complete"):
+        out[col] = pd.to_numeric(out[col]).astype(float)
+    for col in ("start_no_earlier_than", "start_date", "finish_date"):
+        out[col] = pd.to_datetime(out[col])
+    out["critical"] = out["critical"].astype("boolean")
+    return out
+
+
+
+@dataclass(frozen=True)
+class GridRow:
+    """One validated row of the plan grid."""
+
+    id: int | None
+    version: int | None
+    ref: int
+    name: str
+    phase: str
+    assignee_id: int | None
+    duration_days: int
+    links: tuple[Link, ...]
+    estimate_hours: float
+    percent_complete: float
+    start_no_earlier_than: date | None
+    skill: str = ""
+
+
+def _blank(v: Any) -> bool:
+    if v is None or v is pd.NA or v is pd.NaT:
+        return True
+    if isinstance(v, float) and math.isnan(v):
+        return True
+    return isinstance(v, str) and not v.strip()
+
+
+def _whole(v: Any) -> int | None:
+    if _blank(v) or isinstance(v, bool):
+        return None
+    try:
+        f = float(v)
+    except (TypeError, ValueError):
+        return None
+    return int(f) if math.isfinite(f) and f.is_integer() else None
+
+
+def _number(v: Any) -> float | None:
+    if _blank(v) or isinstance(v, bool):
+        return None
+    try:
+        f = float(v)
+    except (TypeError, ValueError):
+        return None
+    return f if math.isfinite(f) else None
+
+
+def _date(v: Any) -> date | None:
+    if _blank(v):
+        return None
+    if isinstance(v, pd.Timestamp):
+        return v.date()
+    if isinstance(v, date):
+        return v
+    return date.fromisoformat(str(v)[:10])
+
+
+def check_grid(rows: list[dict[str, Any]], people: dict[str, int]) -> list[GridRow]:
+    """Validate the plan grid as a whole and return clean rows, or refuse it listing every problem.
+
+    ``rows`` are the grid's rows in order (``id`` None for a new task; ``ref`` may be empty: it is then the
+    next free plan id); ``people`` maps an assignee name to a person id.
+
+    Raises
+    ------
+    CycleError
+        The predecessors form a loop and that is the only problem; the message names the tasks by plan id.
+    ValidationError
+        Anything else (missing name, duplicate id, bad or unknown predecessor, negative duration...), all listed.
+    """
+    problems: list[str] = []
+    refs = [_whole(r.get("ref")) for r in rows]
+    next_ref = max([r for r in refs if r is not None] or [0])
+    parsed = []
+    seen: dict[int, str] = {}
+    for n, (row, ref) in enumerate(zip(rows, refs, strict=True), start=1):
+        name = "" if _blank(row.get("name")) else str(row["name"]).strip()
+        if ref is None and _blank(row.get("ref")):
+            next_ref += 1
+            ref = next_ref
+        label = f"Task {ref} '{name}'" if name else f"Row {n}"
+        if ref is None or ref < 1:
+            problems.append(f"{label}: the ID must be a whole number of 1 or more, got '{row.get('ref')}'.")
+            continue
+        if ref in seen:
+            problems.append(f"{label}: ID {ref} is also used by '{seen[ref]}'; IDs must be different.")
+        seen.setdefault(ref, name)
+        if not name:
+            problems.append(f"{label}: the task needs a name.")
+        duration = _whole(row.get("duration_days"))
+        if duration is None or duration < 0:
+            problems.append(f"{label}: duration must be a whole number of working days, 0 or more (0 = milestone), "
+                            f"got '{fmt.DASH if _blank(row.get('duration_days')) else row.get('duration_days')}'.")
+        estimate = _number(row.get("estimate_hours")) if not _blank(row.get("estimate_hours")) else 0.0
+        if estimate is None or estimate < 0:
+            problems.append(f"{label}: estimate must be 0 or more hours, got '{row.get('estimate_hours')}'.")
+        pct = _number(row.get("percent_complete")) if not _blank(row.get("percent_complete")) else 0.0
+        if pct is None or not 0 <= pct <= 100:
+            problems.append(f"{label}: % complete must be between 0 and 100, got '{row.get('percent_complete')}'.")
+        links: list[Link] = []
+        try:
+            links = parse_predecessors(row.get("predecessors"))
+        except ValueError as exc:
+            problems.append(f"{label}: {exc}.")
+        assignee = None if _blank(row.get("assignee")) else str(row["assignee"]).strip()
+        if assignee is not None and assignee not in people:
+            problems.append(f"{label}: unknown assignee '{assignee}'.")
+        try:
+            snet = _date(row.get("start_no_earlier_than"))
+        except ValueError:
+            problems.append(f"{label}: start no earlier than must be a date, got '{row.get('start_no_earlier_than')}'.")
+            snet = None
+        task_id = _whole(row.get("id"))
+        parsed.append(GridRow(task_id, _whole(row.get("version")), ref, name,
+                              "" if _blank(row.get("phase")) else str(row["phase"]).strip(),
+                              people.get(assignee) if assignee else None, max(duration or 0, 0), tuple(links),
+                              max(estimate or 0.0, 0.0), min(max(pct or 0.0, 0.0), 100.0), snet,
+                              "" if _blank(row.get("skill")) else str(row["skill"])))
+    known: dict[int, GridRow] = {}
+    for r in parsed:
+        known.setdefault(r.ref, r)
+    for r in parsed:
+        label = f"Task {r.ref} '{r.name}'"
+        preds = [link.pred for link in r.links]
+        for p in sorted({p for p in preds if preds.count(p) > 1}):
+            problems.append(f"{label}: predecessor {p} is listed twice; keep one link per pair of tasks.")
+        for link in r.links:
+            if link.pred == r.ref:
+                problems.append(f"{label}: a task cannot be its own predecessor ({link}).")
+            elif link.pred not in known:
+                problems.append(f"{label}: unknown predecessor {link.pred} — no task in this plan has ID {link.pred}.")
+    try:
+        compute_schedule([TaskSpec(r.ref, r.duration_days, None, r.name) for r in known.values()],
+                         [Dep(link.pred, r.ref, link.type, link.lag) for r in parsed for link in r.links
+                          if link.pred in known and link.pred != r.ref])
+    except CycleError as cycle:
+        if not problems:
+            cycle.args = (f"Plan not saved, nothing changed — {cycle}. Remove one of these links.",)
+            raise
+        problems.append(str(cycle) + ".")
+    if problems:
+        count = len(problems)
+        lines = [f"Plan not saved, nothing changed — {count} problem{'s' if count > 1 else ''}:"]
+        lines += [f"- {p}" for p in problems[:MAX_LISTED]]
+        if count > MAX_LISTED:
+            lines.append(f"- … and {count - MAX_LISTED} more.")
+        raise ValidationError("\n".join(lines))
+    return parsed
+
+
+# --------------------------------------------------------------------------------------------- saving
+@dataclass
+class PlanChange:
+    added: int = 0
+    updated: int = 0
+    deleted: int = 0
+    links_added: int = 0
+    links_removed: int = 0
+    links_changed: int = 0
+    moved: list[str] = field(default_factory=list)
+    finish_before: date | None = None
+    finish_after: date | None = None
+
+    @property
+    def nothing(self) -> bool:
+        return not (self.added or self.updated or self.deleted or self.links_added or self.links_removed
+                    or self.links_changed)
+
+    def summary(self) -> str:
+        """'2 tasks changed, 1 added; 1 link added. Finish Fri 12 Mar 2027 → Tue 16 Mar 2027; 3 tasks moved.'"""
+        if self.nothing:
+            return "No changes to save."
+        parts = [f"{n} task{'s' if n > 1 else ''} {what}" for n, what in
+                 ((self.updated, "changed"), (self.added, "added"), (self.deleted, "deleted")) if n]
+        links = [f"{n} link{'s' if n > 1 else ''} {what}" for n, what in
+                 ((self.links_added, "added"), (self.links_changed, "changed"), (self.links_removed, "removed")) if n]
+        text = ", ".join(parts) + ("; " if parts and links else "") + ", ".join(links) + "."
+        if self.finish_before != self.finish_after:
+            text += f" Finish {fmt.day(self.finish_before)} → {fmt.day(self.finish_after)}."
+        else:
+            text += f" Finish unchanged ({fmt.day(self.finish_after)})."
+        if self.moved:
+            text += f" {len(self.moved)} task{'s' if len(self.moved) > 1 else ''} moved: " + ", ".join(
+                self.moved[:6]) + (" …" if len(self.moved) > 6 else "") + "."
+        return text
+
+
+def _people(session: Session) -> dict[str, int]:
+    people = frame(session, m.Person)
+    return {name: int(pid) for pid, name in zip(people["id"], people["name"], strict=True)}
+
+
+def _dates(session: Session, project_id: int) -> dict[int, tuple[date | None, date | None]]:
+    t = m.Task.__table__
+    rows = session.connection().execute(select(t.c.id, t.c.start_date, t.c.finish_date)
+                                        .where(t.c.project_id == project_id)).fetchall()
+    return {r[0]: (r[1], r[2]) for r in rows}
+
+
+def reschedule_named(session: Session, *, today: date) -> None:
+    """Reschedule everything; a cycle (possibly through other projects) is named by project and plan id."""
+    try:
+        reschedule(session, today=today)
+    except CycleError as exc:
+        tasks = frame(session, m.Task).set_index("id")
+        names = frame(session, m.Project).set_index("id")["name"]
+
+        def label(tid) -> str:
+            if tid not in tasks.index:
+                return str(tid)
+            t = tasks.loc[tid]
+            return f"{names.get(t['project_id'], '?')} #{t['ref']} '{t['name']}'"
+
+        path = " → ".join(label(t) for t in exc.cycle)
+        raise _named_cycle(exc.cycle, path) from None
+
+
+def _named_cycle(cycle: list, path: str) -> CycleError:
+    err = CycleError(cycle)
+    err.args = (f"Dependency cycle, nothing saved: {path}. Remove one of these links.",)
+    return err
+
+
+def _status_for(pct: float, status: str) -> str:
+    if pct >= 100:
+        return "done"
+    if status == "done":
+        return "in progress"
+    if pct > 0 and status == "todo":
+        return "in progress"
+    return status
+
+
+def save_plan(session: Session, *, project_id: int, rows: list[dict[str, Any]], actor: Actor,
+              today: date) -> PlanChange:
+    """Make the project's tasks and in-project dependencies exactly the grid's ``rows``; reschedule.
+
+    A row with an ``id`` updates that task (if its values differ, checked against ``version``), a row without
+    one adds a task, a task missing from ``rows`` is deleted with its links. Cross-project links are kept.
+    All or nothing: any refusal leaves the plan as it was.
+    """
+    project = core.get(session, m.Project, project_id)
+    clean = check_grid(rows, _people(session))
+    existing = {t.id: t for t in session.exec(select(m.Task).where(m.Task.project_id == project_id)).scalars()}
+    foreign = [r.id for r in clean if r.id is not None and r.id not in existing]
+    if foreign:
+        raise ValidationError(f"Plan not saved — task {foreign[0]} is not (or no longer) in '{project.name}'; "
+                              "reload the page.")
+    change = PlanChange()
+    before = _dates(session, project_id)
+    change.finish_before = max((f for _s, f in before.values() if f), default=None)
+    phases = {p.name: p for p in session.exec(select(m.Phase).where(m.Phase.project_id == project_id)).scalars()}
+    order = list(dict.fromkeys(r.phase or "Plan" for r in clean))  # phases in the grid's (or file's) order
+    for position, name in enumerate(order):
+        if name not in phases:
+            phases[name] = core.create(session, m.Phase, {"project_id": project_id, "name": name,
+                                                          "position": position}, actor=actor)
+        elif phases[name].position != position:
+            phases[name].position = position  # display order only: no audit entry
+    for extra, phase in enumerate(p for name, p in phases.items() if name not in order):
+        phase.position = len(order) + extra
+    keep = {r.id for r in clean if r.id is not None}
+    doomed = [tid for tid in existing if tid not in keep]
+    d = m.Dependency
+    all_ids = list(existing)
+    deps = list(session.exec(select(d).where(d.pred_id.in_(all_ids) | d.succ_id.in_(all_ids))).scalars()) \
+        if all_ids else []
+    for dep in [dep for dep in deps if dep.pred_id in doomed or dep.succ_id in doomed]:
+        core.delete(session, d, dep.id, actor=actor)
+        change.links_removed += 1
+    deps = [dep for dep in deps if dep.pred_id not in doomed and dep.succ_id not in doomed]
+    for tid in doomed:
+        core.delete(session, m.Task, tid, actor=actor, expected_version=None)
+        change.deleted += 1
+    next_pos = max((t.position for t in existing.values()), default=0) + 1
+    id_of: dict[int, int] = {}
+    for r in clean:
+        values = {"ref": r.ref, "name": r.name, "phase_id": phases[r.phase or "Plan"].id,
+                  "assignee_id": r.assignee_id, "duration_days": r.duration_days, "estimate_hours": r.estimate_hours,
+                  "percent_complete": r.percent_complete, "start_no_earlier_than": r.start_no_earlier_than}
+        if r.id is None:
+            values |= {"project_id": project_id, "position": next_pos, "required_skill": r.skill,
+                       "status": _status_for(r.percent_complete, "todo")}
+            next_pos += 1
+            id_of[r.ref] = core.create(session, m.Task, values, actor=actor).id
+            change.added += 1
+            continue
+        task = existing[r.id]
+        id_of[r.ref] = task.id
+        values["status"] = _status_for(r.percent_complete, task.status) \
+            if r.percent_complete != task.percent_complete else task.status
+        diff = {k: v for k, v in values.items() if getattr(task, k) != v}
+        if diff:
+            core.update(session, m.Task, task.id, diff, expected_version=r.version, actor=actor)
+            change.updated += 1
+    own = set(id_of.values())
+    wanted = {(id_of[link.pred], id_of[r.ref]): link for r in clean for link in r.links}
+    for dep in deps:
+        if dep.pred_id not in own or dep.succ_id not in own:
+            continue  # a cross-project link: managed with add_link/remove_link
+        link = wanted.pop((dep.pred_id, dep.succ_id), None)
+        if link is None:
+            core.delete(session, d, dep.id, actor=actor)
+            change.links_removed += 1
+        elif (dep.type, dep.lag_days) != (link.type, link.lag):
+            core.log(session, actor, "update", "dependency", dep.id,
+                     f"link {dep.pred_id} → {dep.succ_id}: {dep.type}{dep.lag_days:+d}d → {link.type}{link.lag:+d}d")
+            dep.type, dep.lag_days = link.type, link.lag
+            change.links_changed += 1
+    for (pred, succ), link in wanted.items():
+        core.create(session, d, {"pred_id": pred, "succ_id": succ, "type": link.type, "lag_days": link.lag},
+                    actor=actor)
+        change.links_added += 1
+    session.flush()
+    used = {r.phase or "Plan" for r in clean}
+    for name, phase in phases.items():  # a phase left without tasks goes, unless the RACI still names it
+        if name not in used and not session.exec(select(m.Raci.id).where(m.Raci.phase_id == phase.id)).first():
+            core.delete(session, m.Phase, phase.id, actor=actor)
+    reschedule_named(session, today=today)
+    after = _dates(session, project_id)
+    change.finish_after = max((f for _s, f in after.values() if f), default=None)
+    by_ref = {v: k for k, v in id_of.items()}
+    cal = project_calendar(session, project_id)
+    change.moved = [f"#{by_ref[tid]} {fmt.days(cal.working_days_between(before[tid][0], start))}"
+                    for tid, (start, _finish) in sorted(after.items(), key=lambda kv: by_ref.get(kv[0], 0))
+                    if tid in by_ref and before.get(tid, (None,))[0] and start and before[tid][0] != start]
+    return change
+
+
+def current_rows(session: Session, *, project_id: int) -> list[dict[str, Any]]:
+    """The project's plan as grid rows (what :func:`save_plan` takes) — unchanged rows save nothing."""
+    tasks = frame(session, m.Task, m.Task.project_id == project_id, order_by=[m.Task.position, m.Task.ref])
+    phases = frame(session, m.Phase, m.Phase.project_id == project_id).set_index("id")["name"]
+    people = frame(session, m.Person).set_index("id")["name"]
+    d = m.Dependency
+    ids = tasks["id"].tolist()
+    deps = frame(session, d, d.succ_id.in_(ids), d.pred_id.in_(ids)) if ids else pd.DataFrame(
+        columns=["pred_id", "succ_id", "type", "lag_days", "id"])
+    ref_of = dict(zip(tasks["id"], tasks["ref"], strict=True))
+    preds = {tid: format_predecessors([Link(int(ref_of[p]), t, int(lag)) for p, t, lag in
+                                       zip(g["pred_id"], g["type"], g["lag_days"], strict=True)])
+             for tid, g in deps.sort_values("id").groupby("succ_id")}
+    return [{"id": int(t.id), "version": int(t.version), "ref": int(t.ref) if pd.notna(t.ref) else None,
+             "name": t.name, "phase": phases.get(t.phase_id, ""), "assignee": people.get(t.assignee_id, ""),
+             "duration_days": int(t.duration_days), "predecessors": preds.get(t.id, ""),
+             "estimate_hours": float(t.estimate_hours), "percent_complete": float(t.percent_complete),
+             "start_no_earlier_than": t.start_no_earlier_than} for t in tasks.itertuples()]
+
+
+# --------------------------------------------------------------------------------------------- import
+@dataclass
+class ImportPreview:
+    table: pd.DataFrame  # the file's rows with a 'problems' column
+    errors: list[str]
+    warnings: list[str]
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def preview_import(data: pd.DataFrame, people: list[str]) -> ImportPreview:
+    """Check a plan file (as read by :func:`worksmith.io.read_plan_frame`) for the page's preview (pure)."""
+    errors = validate_plan(data)
+    table = annotate_errors(data, errors)
+    table = table[["problems", *[c for c in table.columns if c != "problems"]]]
+    known = {p.lower() for p in people}
+    warnings = []
+    if "assignee" in data.columns:
+        for n, who in enumerate(data["assignee"], start=1):
+            if not _blank(who) and str(who).strip().lower() not in known:
+                warnings.append(f"Row {n}: '{str(who).strip()}' is not a person in this workspace; the task will "
+                                "be unassigned.")
+    return ImportPreview(table, [str(e) for e in errors], warnings)
+
+
+def import_plan(session: Session, *, project_id: int, data: pd.DataFrame, replace: bool, actor: Actor,
+                today: date, source: str | None = None) -> PlanChange:
+    """Import a plan file into a project, all or nothing: ``replace`` deletes the current tasks first, otherwise
+    the file's tasks are added after them (their ids shifted past the plan's highest id)."""
+    project = core.get(session, m.Project, project_id)
+    plan = parse_plan(data, source)  # PlanFileError / CycleError name the row and problem
+    people = {name.lower(): name for name in _people(session)}
+    existing = [] if replace else current_rows(session, project_id=project_id)
+    shift = max((r["ref"] or 0 for r in existing), default=0)
+    cal = project_calendar(session, project_id)
+    start = project.start or today
+    new = [{"id": None, "ref": r.id + shift, "name": r.name or f"Task {r.id}", "phase": r.phase,
+            "assignee": people.get(r.assignee.lower(), "") if r.assignee else "",
+            "duration_days": r.duration_days,
+            "predecessors": format_predecessors([Link(link.pred + shift, link.type, link.lag) for link in r.links]),
+            "estimate_hours": r.estimate_hours or 0,
+            "start_no_earlier_than": cal.date_of(r.start_no_earlier_than, start)
+            if r.start_no_earlier_than is not None else None}
+           for r in plan.rows]
+    return save_plan(session, project_id=project_id, rows=existing + new, actor=actor, today=today)
+
+
+def export_plan(session: Session, *, project_id: int) -> bytes:
+    """The plan as a plan file (CSV, DESIGN §4 columns) with its scheduled dates, float and critical flag."""
+    project = core.get(session, m.Project, project_id)
+    rows = current_rows(session, project_id=project_id)
+    tasks = frame(session, m.Task, m.Task.project_id == project_id).set_index("id")
+    cal = project_calendar(session, project_id)
+    start = project.start
+    table = pd.DataFrame([{
+        "id": r["ref"], "name": r["name"], "phase": r["phase"], "duration_days": r["duration_days"],
+        "predecessors": r["predecessors"], "assignee": r["assignee"], "estimate_hours": r["estimate_hours"],
+        "start_no_earlier_than": cal.offset_of(r["start_no_earlier_than"], start)
+        if r["start_no_earlier_than"] and start else None,
+        "total_float_days": tasks.loc[r["id"], "total_float"],
+        "critical": "true" if tasks.loc[r["id"], "critical"] else "false",
+        "start_date": tasks.loc[r["id"], "start_date"], "finish_date": tasks.loc[r["id"], "finish_date"]}
+        for r in rows], columns=["id", "name", "phase", "duration_days", "predecessors", "assignee", "estimate_hours",
+                                 "start_no_earlier_than", "total_float_days", "critical", "start_date", "finish_date"])
+    table["start_no_earlier_than"] = table["start_no_earlier_than"].astype("Int64")
+    return plan_bytes(table, "csv")
+
+
+# --------------------------------------------------------------------------------------------- board
+BOARD_STATUSES = list(m.TASK_STATUSES)
+
+
+def board(session: Session, *, project_id: int) -> pd.DataFrame:
+    """Cards: [id, version, ref, name, status, assignee, start_date, finish_date, critical, percent_complete]."""
+    tasks = frame(session, m.Task, m.Task.project_id == project_id, order_by=[m.Task.start_date, m.Task.ref])
+    people = frame(session, m.Person).set_index("id")["name"]
+    tasks["assignee"] = lookup(tasks["assignee_id"], people, "unassigned")
+    return tasks[["id", "version", "ref", "name", "status", "assignee", "start_date", "finish_date", "critical",
+                  "percent_complete", "duration_days"]]
+
+
+def move_task(session: Session, *, task_id: int, status: str, expected_version: int, actor: Actor) -> m.Task:
+    """Move a card to another status column (optimistic locking on ``expected_version``).
+
+    Moving to *todo* sets 0 % complete and to *done* 100 %; moving a done task back keeps its work but no longer
+    counts it finished (90 %). Other moves keep % complete.
+    """
+    task = core.get(session, m.Task, task_id)
+    if status not in BOARD_STATUSES:
+        raise ValidationError(f"Task '{task.name}' not moved — unknown status '{status}'; use "
+                              f"{', '.join(BOARD_STATUSES)}.", field="status")
+    changes: dict[str, Any] = {"status": status}
+    if status == "done":
+        changes["percent_complete"] = 100.0
+    elif status == "todo":
+        changes["percent_complete"] = 0.0
+    elif task.percent_complete >= 100:
+        changes["percent_complete"] = 90.0
+    return core.update(session, m.Task, task_id, changes, expected_version=expected_version, actor=actor)
+
+
+# --------------------------------------------------------------------------------------------- cross links
+def link_targets(session: Session, *, project_id: int) -> pd.DataFrame:
+    """Tasks of *other* projects a task can wait for: [id, project, label] (not closed or cancelled)."""
+    projects = frame(session, m.Project, m.Project.id != project_id,
+                     m.Project.status.not_in(["done", "cancelled"])).set_index("id")["name"]
+    tasks = frame(session, m.Task, m.Task.project_id.in_(projects.index.tolist()),
+                  order_by=[m.Task.project_id, m.Task.position, m.Task.ref])
+    return pd.DataFrame({"id": tasks["id"], "project": tasks["project_id"].map(projects),
+                         "label": [f"#{r} {n}" + (f" · {fmt.day(s)}" if pd.notna(s) else "")
+                                   for r, n, s in zip(tasks["ref"], tasks["name"], tasks["start_date"],
+                                                      strict=True)]})
+
+
+def add_link(session: Session, *, pred_task_id: int, succ_task_id: int, type: str = "FS", lag_days: int = 0,
+             actor: Actor, today: date) -> str:
+    """Make ``succ`` wait for ``pred`` (any project). Refuses a duplicate or a cycle. Returns what moved."""
+    pred, succ = core.get(session, m.Task, pred_task_id), core.get(session, m.Task, succ_task_id)
+    d = m.Dependency
+    if session.exec(select(d.id).where(d.pred_id == pred.id, d.succ_id == succ.id)).scalars().first():
+        raise ValidationError(f"Link not added — '{succ.name}' already waits for '{pred.name}'; change it on the "
+                              "Plan tab or remove it first.")
+    before = succ.start_date
+    core.create(session, d, {"pred_id": pred.id, "succ_id": succ.id, "type": type, "lag_days": int(lag_days)},
+                actor=actor)
+    session.flush()
+    reschedule_named(session, today=today)
+    session.refresh(succ)
+    moved = (f"'{succ.name}' now starts {fmt.day(succ.start_date)} (was {fmt.day(before)})."
+             if succ.start_date != before else f"'{succ.name}' keeps its start {fmt.day(succ.start_date)}.")
+    return f"'{succ.name}' now waits for '{pred.name}' ({type}{int(lag_days):+d}d). {moved}"
+
+
+def remove_link(session: Session, *, dep_id: int, actor: Actor, today: date) -> str:
+    """Delete a dependency (e.g. a cross-project link) and reschedule; returns what was removed."""
+    dep = core.get(session, m.Dependency, dep_id)
+    pred, succ = core.get(session, m.Task, dep.pred_id), core.get(session, m.Task, dep.succ_id)
+    core.delete(session, m.Dependency, dep_id, actor=actor)
+    reschedule_named(session, today=today)
+    return f"'{succ.name}' no longer waits for '{pred.name}'."
+
+
+# --------------------------------------------------------------------------------------------- templates
+def template_plan(rows: list[dict[str, Any]], skills: dict[int, str] | None = None) -> dict[str, Any]:
+    """Grid rows -> a template plan ``{"tasks": [{ref, name, phase, duration, estimate_hours, skill}],
+    "deps": [{pred, succ, type, lag}]}`` (the demo's shape; pure)."""
+    skills = skills or {}
+    tasks = [{"ref": int(r["ref"]), "name": r["name"], "phase": r.get("phase") or "",
+              "duration": int(r["duration_days"]), "estimate_hours": float(r.get("estimate_hours") or 0),
+              "skill": skills.get(int(r["ref"]), "")} for r in rows]
+    deps = [{"pred": link.pred, "succ": int(r["ref"]), "type": link.type, "lag": link.lag}
+            for r in rows for link in parse_predecessors(r.get("predecessors"))]
+    return {"tasks": tasks, "deps": deps}
+
+
+def template_rows(plan: dict[str, Any]) -> list[dict[str, Any]]:
+    """A template plan -> new grid rows (inverse of :func:`template_plan`; pure)."""
+    preds: dict[int, list[Link]] = {}
+    for dep in plan.get("deps", []):
+        preds.setdefault(int(dep["succ"]), []).append(Link(int(dep["pred"]), dep.get("type", "FS"),
+                                                           int(dep.get("lag", 0))))
+    return [{"id": None, "ref": int(t["ref"]), "name": t["name"], "phase": t.get("phase", ""),
+             "duration_days": int(t.get("duration", 1)), "predecessors": format_predecessors(preds.get(int(t["ref"]),
+                                                                                                          [])),
+             "estimate_hours": float(t.get("estimate_hours") or 0), "skill": t.get("skill", "")}
+            for t in plan.get("tasks", [])]
+
+
+def save_template(session: Session, *, project_id: int, name: str, description: str = "", actor: Actor) -> int:
+    """Save the project's plan (tasks, phases, durations, estimates, skills, links) as a reusable template."""
+    project = core.get(session, m.Project, project_id)
+    clean = (name or "").strip()
+    if session.exec(select(m.Template.id).where(m.Template.name == clean)).scalars().first():
+        raise ValidationError(f"Template not saved — a template called '{clean}' already exists.", field="name")
+    rows = current_rows(session, project_id=project_id)
+    if not rows:
+        raise ValidationError(f"Template not saved — '{project.name}' has no tasks yet.", field="project_id")
+    tasks = frame(session, m.Task, m.Task.project_id == project_id)
+    skills = {int(r): s for r, s in zip(tasks["ref"], tasks["required_skill"], strict=True)}
+    return core.create(session, m.Template, {"name": clean, "description": description or f"Saved from "
+                                             f"'{project.name}'", "source_project_id": project_id,
+                                             "plan": template_plan(rows, skills)}, actor=actor).id
+
+
+def create_from_template(session: Session, *, template_id: int, data: dict[str, Any], actor: Actor,
+                         today: date) -> int:
+    """A new project with the template's plan; the engine computes the dates from the new start date.
+
+    Without a target end the project's target becomes the computed finish. Returns the project id.
+    """
+    from worksmith.services.projects import create_project
+
+    template = session.get(m.Template, template_id)
+    if template is None:
+        raise ValidationError(f"Template {template_id} does not exist (any more) — reload.", field="template_id")
+    if not data.get("start"):
+        raise ValidationError("Project not created — a project from a template needs a start date.", field="start")
+    project_id = create_project(session, data=data, actor=actor)
+    save_plan(session, project_id=project_id, rows=template_rows(template.plan), actor=actor, today=today)
+    project = core.get(session, m.Project, project_id)
+    if project.target_end is None:
+        finish = max((f for _s, f in _dates(session, project_id).values() if f), default=None)
+        if finish:
+            core.update(session, m.Project, project_id, {"target_end": finish}, expected_version=project.version,
+                        actor=actor)
+    return project_id
+
+
+def rank_lessons(lessons: pd.DataFrame, phases: set[str], skills: set[str]) -> pd.DataFrame:
+    """Closed projects' lessons, most similar first: similarity = shared phase names and skills / all of them
+    (Jaccard). Adds ``similarity`` (0–1) and ``why`` ('shares phases Build, Launch; skills frontend') (pure)."""
+    out = lessons.copy()
+    sims, whys = [], []
+    for ph, sk in zip(out["phases"], out["skills"], strict=True):
+        mine, theirs = phases | skills, set(ph) | set(sk)
+        union = mine | theirs
+        sims.append(len(mine & theirs) / len(union) if union else 0.0)
+        shared = [f"phases {', '.join(sorted(phases & set(ph)))}" if phases & set(ph) else "",
+                  f"skills {', '.join(sorted(skills & set(sk)))}" if skills & set(sk) else ""]
+        whys.append("shares " + "; ".join(s for s in shared if s) if any(shared) else "a closed project")
+    out["similarity"] = sims
+    out["why"] = whys
+    return out.sort_values("similarity", ascending=False, kind="stable").reset_index(drop=True)
+
+
+def template_lessons(session: Session, *, template_id: int) -> pd.DataFrame:
+    """Lessons of closed projects ranked by similarity to a template (for 'create from template')."""
+    from worksmith.services.projects import lessons
+
+    template = session.get(m.Template, template_id)
+    if template is None:
+        return pd.DataFrame(columns=["project", "lessons", "similarity", "why"])
+    tasks = template.plan.get("tasks", [])
+    return rank_lessons(lessons(session), {t.get("phase", "") for t in tasks} - {""},
+                        {t.get("skill", "") for t in tasks} - {""})
