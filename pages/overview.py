@@ -10,6 +10,7 @@ from worksmith.services.queries import activity
 ui.page_setup("Overview", "How the work is going across projects, goals, people and money — and what needs "
               "attention.", __file__)
 today = ui.today()
+SHOWN = 5  # attention rows before "more"
 data = ui.query(overview.overview, today=today)
 if data.empty_workspace:
     ui.empty_state("This workspace is empty. Add people and import a project plan to see the overview.")
@@ -24,13 +25,21 @@ st.subheader("Needs attention")
 if data.attention.empty:
     st.success("Nothing needs attention: every active project and goal is on track.", icon=":material/verified:")
 else:
-    for row in data.attention.itertuples():
+    def attention_row(row) -> None:
         with st.container(border=True):
             c1, c2, c3 = st.columns([2, 6, 1], vertical_alignment="center")
             c1.markdown(f"**{row.item}**  \n{ui.status_label(row.status)}")
             c2.caption(row.why)
             c3.page_link(f"pages/{row.page}.py", label="Open", icon=":material/arrow_forward:",
                          query_params=row.params)
+
+    rows = list(data.attention.itertuples())
+    for row in rows[:SHOWN]:
+        attention_row(row)
+    if len(rows) > SHOWN:
+        with st.expander(f"{len(rows) - SHOWN} more"):
+            for row in rows[SHOWN:]:
+                attention_row(row)
 
 st.subheader("Milestones")
 if data.milestones.empty:

@@ -70,7 +70,7 @@ def overview(session: Session, *, today: date) -> Overview:
                delta_arrow="off",
                help="Goal progress (weighted mean of key results and child goals) against the share of the period "
                     "elapsed: ≥ 0.7 of it on track, 0.4–0.7 at risk, below off track."),
-        Metric("People over capacity this week", f"{over['person_id'].nunique()}",
+        Metric("Over capacity this week", f"{over['person_id'].nunique()}",
                f"{fmt.hours(over['excess'].sum())} over", "inverse" if len(over) else "off", delta_arrow="off",
                help="Load (project tasks' remaining hours spread over their working days, plus recurring operations "
                     "work) above capacity (weekly hours × availability × working days not off / 5)."),
