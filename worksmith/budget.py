@@ -40,13 +40,15 @@ import io
 import math
 import re
 from collections.abc import Iterable, Mapping
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from worksmith.errors import ValidationError
+from worksmith.values import is_missing as _missing
+from worksmith.values import to_date as _to_date
 
 DASH = "—"
 CPI_WARNING, CPI_CRITICAL = 0.9, 0.8
@@ -61,15 +63,6 @@ EVM_COLUMNS = ["date", "point", "pv", "ev", "ac", "forecast"]
 
 
 # --- numbers and formatting -----------------------------------------------------------------------------------
-
-
-def _missing(value: Any) -> bool:
-    if value is None:
-        return True
-    try:
-        return bool(pd.isna(value))
-    except (TypeError, ValueError):
-        return False
 
 
 def safe_div(a: float | None, b: float | None) -> float | None:
@@ -132,19 +125,6 @@ def _number(value: Any, field: str, *, default: float | None = None, minimum: fl
     if minimum is not None and number < minimum:
         raise ValidationError(f"{field} may not be below {minimum:g} ({fmt_money(number)})", field=field)
     return number
-
-
-def _to_date(value: Any, field: str) -> date:
-    if _missing(value):
-        raise ValidationError(f"{field} is missing", field=field)
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    try:
-        return pd.Timestamp(value).date()
-    except (TypeError, ValueError) as exc:
-        raise ValidationError(f"{field} is not a date: {value!r}", field=field) from exc
 
 
 def month_start(value: Any) -> date:

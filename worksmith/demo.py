@@ -30,6 +30,7 @@ from worksmith import models as m
 from worksmith.io import parse_predecessors
 from worksmith.services.plans import schedule_frames
 from worksmith.services.workspace import bulk_insert, clear
+from worksmith.values import month_starts as _month_starts
 
 SIZES = {
     # extra generated teams, people per generated team, generated projects, tasks per generated project
@@ -326,12 +327,6 @@ def _at(day: date) -> datetime:
     return datetime.combine(day, time(9, 0), tzinfo=UTC)
 
 
-def _month_starts(first: date, last: date) -> list[date]:
-    out, cur = [], first.replace(day=1)
-    while cur <= last:
-        out.append(cur)
-        cur = (cur.replace(day=28) + timedelta(days=4)).replace(day=1)
-    return out
 
 
 def _workday_shares(start: date, finish: date) -> list[tuple[date, float]]:

@@ -45,13 +45,16 @@ from __future__ import annotations
 import calendar
 import math
 from collections.abc import Iterable, Mapping
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any, NamedTuple
 
 import numpy as np
 import pandas as pd
 
 from worksmith.errors import ValidationError
+from worksmith.values import is_missing as _is_missing
+from worksmith.values import month_starts
+from worksmith.values import to_date as _to_date
 
 ON_TRACK = 0.7
 AT_RISK = 0.4
@@ -87,13 +90,6 @@ class GoalStatus(NamedTuple):
 # --- small helpers --------------------------------------------------------------------------------------------
 
 
-def _is_missing(value: Any) -> bool:
-    if value is None:
-        return True
-    try:
-        return bool(pd.isna(value))
-    except (TypeError, ValueError):
-        return False
 
 
 def _key(value: Any) -> Any:
@@ -107,17 +103,6 @@ def _key(value: Any) -> Any:
     return value
 
 
-def _to_date(value: Any, field: str) -> date:
-    if _is_missing(value):
-        raise ValidationError(f"{field} is missing", field=field)
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    try:
-        return pd.Timestamp(value).date()
-    except (TypeError, ValueError) as exc:
-        raise ValidationError(f"{field} is not a date: {value!r}", field=field) from exc
 
 
 def _month(value: Any, field: str = "month") -> date:
@@ -857,13 +842,6 @@ def _holiday_days(holidays: Iterable[date]) -> list[np.datetime64]:
     return sorted({np.datetime64(_to_date(h, "holiday"), "D") for h in holidays})
 
 
-def month_starts(first: date, last: date) -> list[date]:
-    """The first day of each month from the month of ``first`` to the month of ``last``."""
-    months, cur = [], first.replace(day=1)
-    while cur <= last:
-        months.append(cur)
-        cur = (cur.replace(day=28) + timedelta(days=4)).replace(day=1)
-    return months
 
 
 def next_quarter(today: date) -> tuple[date, date]:

@@ -1,0 +1,43 @@
+"""Small value helpers shared by the pure modules: missing values, dates from loose input, month starts."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from typing import Any
+
+import pandas as pd
+
+from worksmith.errors import ValidationError
+
+
+def is_missing(value: Any) -> bool:
+    """None, NaN, NaT or pandas NA."""
+    if value is None:
+        return True
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):
+        return False
+
+
+def to_date(value: Any, field: str) -> date:
+    """A date from a date, datetime, Timestamp or ISO text; a ValidationError naming ``field`` otherwise."""
+    if is_missing(value):
+        raise ValidationError(f"{field} is missing", field=field)
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    try:
+        return pd.Timestamp(value).date()
+    except (TypeError, ValueError) as exc:
+        raise ValidationError(f"{field} is not a date: {value!r}", field=field) from exc
+
+
+def month_starts(first: date, last: date) -> list[date]:
+    """The first day of each month from the month of ``first`` to the month of ``last``."""
+    months, cur = [], first.replace(day=1)
+    while cur <= last:
+        months.append(cur)
+        cur = (cur.replace(day=28) + timedelta(days=4)).replace(day=1)
+    return months
