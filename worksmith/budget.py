@@ -49,6 +49,7 @@ import pandas as pd
 from worksmith.errors import ValidationError
 from worksmith.values import is_missing as _missing
 from worksmith.values import to_date as _to_date
+from worksmith.values import to_number
 
 DASH = "—"
 CPI_WARNING, CPI_CRITICAL = 0.9, 0.8
@@ -112,16 +113,7 @@ def fmt_money(x: float | None, currency: str = "") -> str:
 
 
 def _number(value: Any, field: str, *, default: float | None = None, minimum: float | None = None) -> float:
-    if _missing(value):
-        if default is not None:
-            return default
-        raise ValidationError(f"{field} is missing", field=field)
-    try:
-        number = float(value)
-    except (TypeError, ValueError) as exc:
-        raise ValidationError(f"{field} is not a number: {value!r}", field=field) from exc
-    if not math.isfinite(number):
-        raise ValidationError(f"{field} must be a finite number, not {value!r}", field=field)
+    number = to_number(value, field, default=default)
     if minimum is not None and number < minimum:
         raise ValidationError(f"{field} may not be below {minimum:g} ({fmt_money(number)})", field=field)
     return number

@@ -55,6 +55,7 @@ from worksmith.errors import ValidationError
 from worksmith.values import is_missing as _is_missing
 from worksmith.values import month_starts
 from worksmith.values import to_date as _to_date
+from worksmith.values import to_number as _number
 
 ON_TRACK = 0.7
 AT_RISK = 0.4
@@ -107,20 +108,6 @@ def _key(value: Any) -> Any:
 
 def _month(value: Any, field: str = "month") -> date:
     return _to_date(value, field).replace(day=1)
-
-
-def _number(value: Any, field: str, *, default: float | None = None) -> float:
-    if _is_missing(value):
-        if default is not None:
-            return default
-        raise ValidationError(f"{field} is missing", field=field)
-    try:
-        number = float(value)
-    except (TypeError, ValueError) as exc:
-        raise ValidationError(f"{field} is not a number: {value!r}", field=field) from exc
-    if not math.isfinite(number):
-        raise ValidationError(f"{field} must be a finite number, not {value!r}", field=field)
-    return number
 
 
 def _weight(value: Any, field: str) -> float:

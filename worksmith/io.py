@@ -247,7 +247,7 @@ def _frame(columns: dict[str, list[Any]]) -> pd.DataFrame:
 
 
 # ------------------------------------------------------------------------------------------- cell values
-def _blank(value: object) -> bool:
+def blank_cell(value: object) -> bool:
     if value is None or value is pd.NA or value is pd.NaT:
         return True
     if isinstance(value, float) and math.isnan(value):
@@ -257,7 +257,7 @@ def _blank(value: object) -> bool:
 
 def _text(value: object) -> str:
     """A cell as stripped text; Excel's 3.0 becomes '3'; blanks become ''."""
-    if _blank(value):
+    if blank_cell(value):
         return ""
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
@@ -273,7 +273,7 @@ def _header(name: object) -> str:
     return re.sub(r"[\s-]+", "_", _text(name).lower())
 
 
-def _whole(value: object) -> int | None:
+def whole_number(value: object) -> int | None:
     """A cell as a whole number, or None if it is not one (``'3'``, ``3``, ``3.0`` are 3; ``'3.5'`` is None)."""
     if isinstance(value, bool):
         return None
@@ -288,7 +288,7 @@ def _whole(value: object) -> int | None:
     return None
 
 
-def _number(value: object) -> float | None:
+def finite_number(value: object) -> float | None:
     """A cell as a finite number, or None."""
     if isinstance(value, bool):
         return None
@@ -390,7 +390,7 @@ def read_plan_frame(source: str | Path | bytes | IO[Any], filename: str | None =
     records = _xlsx_records(data, name) if is_xlsx else _csv_records(data)
 
     def blank_record(rec: list[object]) -> bool:
-        return all(_blank(v) for v in rec)
+        return all(blank_cell(v) for v in rec)
 
     start = next((i for i, rec in enumerate(records) if not blank_record(rec)), None)
     if start is None:
@@ -454,10 +454,10 @@ def _check(df: pd.DataFrame) -> tuple[list[PlanRow], list[RowError], CycleError 
     for pos in range(len(df)):
         number = pos + 1
         cell = {col: values[col][pos] for col in PLAN_COLUMNS}
-        if all(_blank(v) for v in cell.values()):
+        if all(blank_cell(v) for v in cell.values()):
             continue
         problems: list[tuple[str, str]] = []
-        if not _blank(extra_cells[pos]):
+        if not blank_cell(extra_cells[pos]):
             problems.append(
                 (
                     "predecessors",
@@ -467,10 +467,10 @@ def _check(df: pd.DataFrame) -> tuple[list[PlanRow], list[RowError], CycleError 
 
         task_id: int | None = None
         raw_id = cell["id"]
-        if _blank(raw_id):
+        if blank_cell(raw_id):
             problems.append(("id", "id is missing"))
         else:
-            task_id = _whole(raw_id)
+            task_id = whole_number(raw_id)
             if task_id is None or task_id < 0:
                 problems.append(("id", f"id must be a whole number of 0 or more, got '{_text(raw_id)}'"))
                 task_id = None
@@ -479,8 +479,8 @@ def _check(df: pd.DataFrame) -> tuple[list[PlanRow], list[RowError], CycleError 
             else:
                 first_row_of[task_id] = number
 
-        duration = _whole(cell["duration_days"])
-        if _blank(cell["duration_days"]):
+        duration = whole_number(cell["duration_days"])
+        if blank_cell(cell["duration_days"]):
             problems.append(("duration_days", "duration_days is missing (0 for a milestone)"))
         elif duration is None:
             problems.append(
@@ -499,8 +499,8 @@ def _check(df: pd.DataFrame) -> tuple[list[PlanRow], list[RowError], CycleError 
             problems.append(("predecessors", str(exc)))
 
         estimate: float | int | None = None
-        if not _blank(cell["estimate_hours"]):
-            number_value = _number(cell["estimate_hours"])
+        if not blank_cell(cell["estimate_hours"]):
+            number_value = finite_number(cell["estimate_hours"])
             if number_value is None:
                 problems.append(
                     (
@@ -517,8 +517,8 @@ def _check(df: pd.DataFrame) -> tuple[list[PlanRow], list[RowError], CycleError 
 
         snet: int | None = None
         raw_snet = cell["start_no_earlier_than"]
-        if not _blank(raw_snet):
-            snet = _whole(raw_snet)
+        if not blank_cell(raw_snet):
+            snet = whole_number(raw_snet)
             if snet is None or snet < 0:
                 problems.append(
                     (

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -18,6 +19,21 @@ def is_missing(value: Any) -> bool:
         return bool(pd.isna(value))
     except (TypeError, ValueError):
         return False
+
+
+def to_number(value: Any, field: str, *, default: float | None = None) -> float:
+    """A finite float; a missing value gives ``default`` or a ValidationError naming ``field``."""
+    if is_missing(value):
+        if default is not None:
+            return default
+        raise ValidationError(f"{field} is missing", field=field)
+    try:
+        number = float(value)
+    except (TypeError, ValueError) as exc:
+        raise ValidationError(f"{field} is not a number: {value!r}", field=field) from exc
+    if not math.isfinite(number):
+        raise ValidationError(f"{field} must be a finite number, not {value!r}", field=field)
+    return number
 
 
 def to_date(value: Any, field: str) -> date:

@@ -10,7 +10,6 @@ Predecessors are written in MS Project notation with the tasks' plan ids (``ref`
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -25,11 +24,14 @@ from worksmith.errors import CycleError, ValidationError
 from worksmith.io import (
     Link,
     annotate_errors,
+    blank_cell,
+    finite_number,
     format_predecessors,
     parse_plan,
     parse_predecessors,
     plan_bytes,
     validate_plan,
+    whole_number,
 )
 from worksmith.schedule import Dep, TaskSpec, compute_schedule
 from worksmith.services import core
@@ -83,36 +85,8 @@ class GridRow:
     skill: str = ""
 
 
-def _blank(v: Any) -> bool:
-    if v is None or v is pd.NA or v is pd.NaT:
-        return True
-    if isinstance(v, float) and math.isnan(v):
-        return True
-    return isinstance(v, str) and not v.strip()
-
-
-def _whole(v: Any) -> int | None:
-    if _blank(v) or isinstance(v, bool):
-        return None
-    try:
-        f = float(v)
-    except (TypeError, ValueError):
-        return None
-    return int(f) if math.isfinite(f) and f.is_integer() else None
-
-
-def _number(v: Any) -> float | None:
-    if _blank(v) or isinstance(v, bool):
-        return None
-    try:
-        f = float(v)
-    except (TypeError, ValueError):
-        return None
-    return f if math.isfinite(f) else None
-
-
 def _date(v: Any) -> date | None:
-    if _blank(v):
+    if blank_cell(v):
         return None
     if isinstance(v, pd.Timestamp):
         return v.date()
@@ -135,13 +109,13 @@ def check_grid(rows: list[dict[str, Any]], people: dict[str, int]) -> list[GridR
         Anything else (missing name, duplicate id, bad or unknown predecessor, negative duration...), all listed.
     """
     problems: list[str] = []
-    refs = [_whole(r.get("ref")) for r in rows]
+    refs = [whole_number(r.get("ref")) for r in rows]
     next_ref = max([r for r in refs if r is not None] or [0])
     parsed = []
     seen: dict[int, str] = {}
     for n, (row, ref) in enumerate(zip(rows, refs, strict=True), start=1):
-        name = "" if _blank(row.get("name")) else str(row["name"]).strip()
-        if ref is None and _blank(row.get("ref")):
+        name = "" if blank_cell(row.get("name")) else str(row["name"]).strip()
+        if ref is None and blank_cell(row.get("ref")):
             next_ref += 1
             ref = next_ref
         label = f"Task {ref} '{name}'" if name else f"Row {n}"
@@ -153,14 +127,14 @@ def check_grid(rows: list[dict[str, Any]], people: dict[str, int]) -> list[GridR
         seen.setdefault(ref, name)
         if not name:
             problems.append(f"{label}: the task needs a name.")
-        duration = _whole(row.get("duration_days"))
+        duration = whole_number(row.get("duration_days"))
         if duration is None or duration < 0:
             problems.append(f"{label}: duration must be a whole number of working days, 0 or more (0 = milestone), "
-                            f"got '{fmt.DASH if _blank(row.get('duration_days')) else row.get('duration_days')}'.")
-        estimate = _number(row.get("estimate_hours")) if not _blank(row.get("estimate_hours")) else 0.0
+                            f"got '{fmt.DASH if blank_cell(row.get('duration_days')) else row.get('duration_days')}'.")
+        estimate = finite_number(row.get("estimate_hours")) if not blank_cell(row.get("estimate_hours")) else 0.0
         if estimate is None or estimate < 0:
             problems.append(f"{label}: estimate must be 0 or more hours, got '{row.get('estimate_hours')}'.")
-        pct = _number(row.get("percent_complete")) if not _blank(row.get("percent_complete")) else 0.0
+        pct = finite_number(row.get("percent_complete")) if not blank_cell(row.get("percent_complete")) else 0.0
         if pct is None or not 0 <= pct <= 100:
             problems.append(f"{label}: % complete must be between 0 and 100, got '{row.get('percent_complete')}'.")
         links: list[Link] = []
@@ -168,7 +142,7 @@ def check_grid(rows: list[dict[str, Any]], people: dict[str, int]) -> list[GridR
             links = parse_predecessors(row.get("predecessors"))
         except ValueError as exc:
             problems.append(f"{label}: {exc}.")
-        assignee = None if _blank(row.get("assignee")) else str(row["assignee"]).strip()
+        assignee = None if blank_cell(row.get("assignee")) else str(row["assignee"]).strip()
         if assignee is not None and assignee not in people:
             problems.append(f"{label}: unknown assignee '{assignee}'.")
         try:
@@ -176,12 +150,12 @@ def check_grid(rows: list[dict[str, Any]], people: dict[str, int]) -> list[GridR
         except ValueError:
             problems.append(f"{label}: start no earlier than must be a date, got '{row.get('start_no_earlier_than')}'.")
             snet = None
-        task_id = _whole(row.get("id"))
-        parsed.append(GridRow(task_id, _whole(row.get("version")), ref, name,
-                              "" if _blank(row.get("phase")) else str(row["phase"]).strip(),
+        task_id = whole_number(row.get("id"))
+        parsed.append(GridRow(task_id, whole_number(row.get("version")), ref, name,
+                              "" if blank_cell(row.get("phase")) else str(row["phase"]).strip(),
                               people.get(assignee) if assignee else None, max(duration or 0, 0), tuple(links),
                               max(estimate or 0.0, 0.0), min(max(pct or 0.0, 0.0), 100.0), snet,
-                              "" if _blank(row.get("skill")) else str(row["skill"])))
+                              "" if blank_cell(row.get("skill")) else str(row["skill"])))
     known: dict[int, GridRow] = {}
     for r in parsed:
         known.setdefault(r.ref, r)
@@ -434,7 +408,7 @@ def preview_import(data: pd.DataFrame, people: list[str]) -> ImportPreview:
     warnings = []
     if "assignee" in data.columns:
         for n, who in enumerate(data["assignee"], start=1):
-            if not _blank(who) and str(who).strip().lower() not in known:
+            if not blank_cell(who) and str(who).strip().lower() not in known:
                 warnings.append(f"Row {n}: '{str(who).strip()}' is not a person in this workspace; the task will "
                                 "be unassigned.")
     return ImportPreview(table, [str(e) for e in errors], warnings)
