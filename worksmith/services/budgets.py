@@ -47,6 +47,7 @@ from worksmith import models as m
 from worksmith.errors import NotFoundError, ValidationError
 from worksmith.services import core
 from worksmith.services.core import Actor
+from worksmith.services.metric import Metric
 from worksmith.services.queries import frame, labour_cost
 from worksmith.services.workspace import is_empty, settings
 
@@ -74,15 +75,6 @@ MEANINGS = {
 
 
 # --- results --------------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Metric:
-    label: str
-    value: str
-    delta: str | None = None
-    delta_color: str = "normal"
-    help: str | None = None
 
 
 @dataclass

@@ -33,6 +33,7 @@ from worksmith import workload as engine_wl
 from worksmith.errors import ConflictError, ValidationError
 from worksmith.services import core
 from worksmith.services.core import Actor
+from worksmith.services.metric import Metric
 from worksmith.services.plans import reschedule
 from worksmith.services.queries import frame
 from worksmith.workload import Workload
@@ -195,16 +196,6 @@ DEFAULT_WEEKS = 12
 MAX_HEATMAP_PEOPLE = 60
 FIX_CELLS = 8
 TOOLTIP_ITEMS = 6
-
-
-@dataclass(frozen=True)
-class Metric:
-    label: str
-    value: str
-    delta: str | None = None
-    delta_color: str = "off"
-    help: str | None = None
-    delta_arrow: str = "off"
 
 
 @dataclass(eq=False)
@@ -453,7 +444,7 @@ def _metrics(cells: pd.DataFrame, weeks: tuple[date, ...], n_weeks: int, scope: 
     free = float(near["free"].sum())
     run, change = float(cells["run_hours"].sum()), float(cells["change_hours"].sum())
     return [
-        Metric(f"Utilisation · next 4 weeks{scope}", fmt.percent(u_near), delta,
+        Metric(f"Utilisation · next 4 weeks{scope}", fmt.percent(u_near), delta, "off",
                help="Load ÷ capacity, summed over people and the next 4 weeks, compared with the whole horizon. "
                     "Capacity = weekly hours × availability × working days not off ÷ 5.", delta_arrow="auto"),
         Metric("Over-allocated person-weeks", f"{len(over)}",
@@ -462,12 +453,12 @@ def _metrics(cells: pd.DataFrame, weeks: tuple[date, ...], n_weeks: int, scope: 
                help=f"In the {n_weeks}-week horizon. A person-week is over-allocated when its load is above its "
                     "capacity.", delta_arrow="up" if len(over) else "off"),
         Metric("Free hours · next 4 weeks", fmt.hours(free),
-               f"{fmt.percent(_share(free, float(near['capacity'].sum())))} of capacity",
+               f"{fmt.percent(_share(free, float(near['capacity'].sum())))} of capacity", "off", "off",
                help="Σ max(capacity − load, 0) per person and week: one person's overload does not free anybody "
                     "else's time."),
         Metric("Run vs change",
                f"{fmt.percent(_share(run, run + change))} / {fmt.percent(_share(change, run + change))}",
-               f"{fmt.hours(run)} run · {fmt.hours(change)} change",
+               f"{fmt.hours(run)} run · {fmt.hours(change)} change", "off", "off",
                help="Run = operations' recurring work and demand; change = remaining hours of project tasks "
                     "(active and approved projects), over the horizon."),
     ]
