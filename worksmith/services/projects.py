@@ -498,8 +498,10 @@ def program(session: Session, *, today: date) -> Program:
     by_id = frame(session, m.Task).set_index("id")
     all_names = frame(session, m.Project).set_index("id")["name"]
     cal = project_calendar(session, 0)
+    project_of = dict(zip(by_id.index, by_id["project_id"], strict=True))
+    cross = [project_of.get(p) != project_of.get(q) for p, q in zip(deps["pred_id"], deps["succ_id"], strict=True)]
     rows = []
-    for dep in deps.itertuples():
+    for dep in deps[cross].itertuples():  # only cross-project links: a few among tens of thousands
         p, s = by_id.loc[dep.pred_id], by_id.loc[dep.succ_id]
         if p["project_id"] == s["project_id"] or pd.isna(p["start_date"]) or pd.isna(s["start_date"]):
             continue
