@@ -1,5 +1,9 @@
 """Budgets: are we spending to plan, and where will each project land?"""
 
+from worksmith import router
+
+router.guard(__file__)  # a cold deep link hops through the entrypoint before the heavy imports
+
 from datetime import date
 
 import streamlit as st
@@ -9,8 +13,6 @@ from worksmith.charts import budget as charts
 from worksmith.models import BUDGET_CATEGORIES
 from worksmith.services import budgets
 
-if "owner" in st.query_params:  # a cold deep link is re-routed through the entrypoint, which drops the URL's query
-    st.session_state["_budgets_link"] = st.query_params["owner"]
 ui.page_setup("Budgets", "Plan vs actual, earned value and cost forecasts — for the organisation and for each project "
               "and operation.", __file__)
 today, cur = ui.today(), ui.currency()
@@ -24,9 +26,8 @@ st.session_state.update(st.session_state.pop("_budgets_reset", {}))
 ORG = "all"
 labels = {ORG: "Whole organisation"} | {o: f"{k.capitalize()} · {n}" for o, k, n in
                                          zip(owners["owner"], owners["kind"], owners["name"], strict=True)}
-param = st.query_params.get("owner") or st.session_state.pop("_budgets_link", None) or ORG
+param = st.query_params.get("owner") or ORG
 param = param if param in labels else ORG
-st.session_state.pop("_budgets_link", None)
 if param != ORG and st.query_params.get("owner") != param:
     st.query_params["owner"] = param
 if st.session_state.get("_budgets_param") != param:  # a link (or the back button) chose the view

@@ -1,5 +1,9 @@
 """Data: take the workspace out (Excel, CSV), see who changed what, start over."""
 
+from worksmith import router
+
+router.guard(__file__)  # a cold deep link hops through the entrypoint before the heavy imports
+
 import json
 
 import streamlit as st

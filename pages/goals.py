@@ -1,5 +1,9 @@
 """Goals: which goals are at risk and why, what work serves each, which candidate projects fit next quarter."""
 
+from worksmith import router
+
+router.guard(__file__)  # a cold deep link hops through the entrypoint before the heavy imports
+
 import streamlit as st
 
 from worksmith import ui

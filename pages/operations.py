@@ -1,5 +1,9 @@
 """Operations: ongoing work per team — the workflow board, bottlenecks, recurring work, process templates, rules."""
 
+from worksmith import router
+
+router.guard(__file__)  # a cold deep link hops through the entrypoint before the heavy imports
+
 import pandas as pd
 import streamlit as st
 

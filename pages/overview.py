@@ -1,5 +1,9 @@
 """Overview: how is the work going, and what needs attention?"""
 
+from worksmith import router
+
+router.guard(__file__)  # a cold deep link hops through the entrypoint before the heavy imports
+
 import pandas as pd
 import streamlit as st
 

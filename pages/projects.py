@@ -1,5 +1,9 @@
 """Projects: which projects are on track, what drives their dates — and each project's plan, board, risks, status."""
 
+from worksmith import router
+
+router.guard(__file__)  # a cold deep link hops through the entrypoint before the heavy imports
+
 import pandas as pd
 import streamlit as st
 

@@ -1,5 +1,9 @@
 """Requests: ask for work, decide on requests (approve / reject / convert), and see what became of them."""
 
+from worksmith import router
+
+router.guard(__file__)  # a cold deep link hops through the entrypoint before the heavy imports
+
 from datetime import timedelta
 
 import pandas as pd

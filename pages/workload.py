@@ -1,5 +1,9 @@
 """Workload: who is over capacity in the coming weeks, what causes it, and how to fix it."""
 
+from worksmith import router
+
+router.guard(__file__)  # a cold deep link hops through the entrypoint before the heavy imports
+
 import streamlit as st
 
 from worksmith import fmt, ui

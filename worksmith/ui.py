@@ -9,15 +9,15 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from datetime import date
-from pathlib import Path
 from typing import Any, TypeVar
 
 import streamlit as st
 from sqlalchemy.engine import Engine
 
-from worksmith import charts, demo, fmt
+from worksmith import charts, demo, fmt, router
 from worksmith.db import database_url, describe, get_engine, read_session, upgrade, write_session
 from worksmith.errors import WorksmithError
+from worksmith.router import DEEP_LINK, ROUTED  # noqa: F401 - re-exported for tests
 from worksmith.services import workspace
 from worksmith.services.core import Actor
 from worksmith.services.queries import people
@@ -27,8 +27,6 @@ T = TypeVar("T")
 STATE_DEFAULTS: dict[str, Any] = {
     "actor_id": 0,  # the "acting as" person (DESIGN §6); 0 = nobody chosen yet
 }
-ROUTED = "_routed"  # set by the entrypoint before it runs a page
-DEEP_LINK = "_deep_link"  # the page file a cold deep link asked for
 NOBODY = 0
 
 
@@ -93,10 +91,7 @@ def run(command: Callable[..., T], *args: Any, success: str | None = None, **kwa
 
 def page_setup(title: str, subtitle: str, page_file: str) -> None:
     """Route a cold deep link through the entrypoint, then draw the header and the sidebar."""
-    if not st.session_state.get(ROUTED):
-        # The first request to a fresh server ran this page without the entrypoint (DESIGN §6): go through it.
-        st.session_state[DEEP_LINK] = (Path(page_file).name, st.query_params.to_dict())
-        st.switch_page("streamlit_app.py")
+    router.guard(page_file)  # pages call it first of all too, before their heavy imports
     for key, value in STATE_DEFAULTS.items():
         # re-assigning keeps a widget's value when the next page does not draw the widget at once
         st.session_state[key] = st.session_state.get(key, value)
