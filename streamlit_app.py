@@ -5,8 +5,8 @@ Only light modules are imported here: the pages import the domain package themse
 
 import streamlit as st
 
-from worksmith import router
-from worksmith.navigation import DEFAULT, LAYOUT
+from worksmith.ui import router
+from worksmith.ui.navigation import DEFAULT, LAYOUT
 
 st.set_page_config(page_title="Worksmith", page_icon="🛠️", layout="wide")
 

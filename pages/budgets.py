@@ -1,6 +1,6 @@
 """Budgets: are we spending to plan, and where will each project land?"""
 
-from worksmith import router
+from worksmith.ui import router
 
 router.guard(__file__)  # a cold deep link hops through the entrypoint before the heavy imports
 
@@ -8,10 +8,11 @@ from datetime import date
 
 import streamlit as st
 
-from worksmith import fmt, ui
+from worksmith import fmt
 from worksmith.charts import budget as charts
-from worksmith.models import BUDGET_CATEGORIES
 from worksmith.services import budgets
+from worksmith.store.models import BUDGET_CATEGORIES
+from worksmith.ui import shell as ui
 
 ui.page_setup("Budgets", "Plan vs actual, earned value and cost forecasts — for the organisation and for each project "
               "and operation.", __file__)

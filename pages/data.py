@@ -1,6 +1,6 @@
 """Data: take the workspace out (Excel, CSV), see who changed what, start over."""
 
-from worksmith import router
+from worksmith.ui import router
 
 router.guard(__file__)  # a cold deep link hops through the entrypoint before the heavy imports
 
@@ -8,11 +8,13 @@ import json
 
 import streamlit as st
 
-from worksmith import demo, fmt, ui
-from worksmith.db import write_session
-from worksmith.io import backup_json, restore_json
-from worksmith.services import export, workspace
-from worksmith.services.queries import EXPORT_TABLES, activity
+from worksmith import demo, fmt
+from worksmith.commands import workspace
+from worksmith.exchange import workbook as export
+from worksmith.exchange.planfile import backup_json, restore_json
+from worksmith.store.db import write_session
+from worksmith.ui import shell as ui
+from worksmith.views.tables import EXPORT_TABLES, activity
 
 ui.page_setup("Data", "Export the workspace, see the activity log, start over.", __file__)
 today = ui.today()

@@ -1,15 +1,15 @@
 """Goals: which goals are at risk and why, what work serves each, which candidate projects fit next quarter."""
 
-from worksmith import router
+from worksmith.ui import router
 
 router.guard(__file__)  # a cold deep link hops through the entrypoint before the heavy imports
 
 import streamlit as st
 
-from worksmith import ui
 from worksmith.charts import goals as charts
-from worksmith.goals import CRITERIA
+from worksmith.domain.goals import CRITERIA
 from worksmith.services import goals as svc
+from worksmith.ui import shell as ui
 
 ui.page_setup("Goals", "Which goals are at risk and why, what work serves each goal, and which candidate projects "
               "fit next quarter's capacity.", __file__)

@@ -1,18 +1,19 @@
 """Operations: ongoing work per team — the workflow board, bottlenecks, recurring work, process templates, rules."""
 
-from worksmith import router
+from worksmith.ui import router
 
 router.guard(__file__)  # a cold deep link hops through the entrypoint before the heavy imports
 
 import pandas as pd
 import streamlit as st
 
-from worksmith import fmt, ui
-from worksmith import operations as flow
+from worksmith import fmt
 from worksmith.charts import STATUS_ICONS
 from worksmith.charts import operations as op_charts
+from worksmith.domain import operations as flow
 from worksmith.services import operations as svc
 from worksmith.services import requests as req_svc
+from worksmith.ui import shell as ui
 
 ui.page_setup("Operations", "Ongoing work per team: where items wait, what recurs next, and the rules that run it.",
               __file__)

@@ -1,15 +1,16 @@
 """Overview: how is the work going, and what needs attention?"""
 
-from worksmith import router
+from worksmith.ui import router
 
 router.guard(__file__)  # a cold deep link hops through the entrypoint before the heavy imports
 
 import pandas as pd
 import streamlit as st
 
-from worksmith import charts, fmt, ui
+from worksmith import charts, fmt
 from worksmith.services import overview
-from worksmith.services.queries import activity
+from worksmith.ui import shell as ui
+from worksmith.views.tables import activity
 
 ui.page_setup("Overview", "How the work is going across projects, goals, people and money — and what needs "
               "attention.", __file__)

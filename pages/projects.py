@@ -1,20 +1,21 @@
 """Projects: which projects are on track, what drives their dates — and each project's plan, board, risks, status."""
 
-from worksmith import router
+from worksmith.ui import router
 
 router.guard(__file__)  # a cold deep link hops through the entrypoint before the heavy imports
 
 import pandas as pd
 import streamlit as st
 
-from worksmith import fmt, ui
+from worksmith import fmt
 from worksmith.charts import gantt as gc
 from worksmith.errors import WorksmithError
-from worksmith.io import read_plan_frame
-from worksmith.models import DEPENDENCY_TYPES, MEMBER_ROLES, PROJECT_STATUSES, RAG, RISK_STATUSES
+from worksmith.exchange.planfile import read_plan_frame
 from worksmith.services import projects as ps
 from worksmith.services import projects_plan as pp
 from worksmith.services import projects_team as pt
+from worksmith.store.models import DEPENDENCY_TYPES, MEMBER_ROLES, PROJECT_STATUSES, RAG, RISK_STATUSES
+from worksmith.ui import shell as ui
 
 ui.page_setup("Projects", "Which projects are on track and what drives their dates; open one for its plan, Gantt, "
               "board, risks, status report, team and close-out.", __file__)

@@ -1,6 +1,6 @@
 """Requests: ask for work, decide on requests (approve / reject / convert), and see what became of them."""
 
-from worksmith import router
+from worksmith.ui import router
 
 router.guard(__file__)  # a cold deep link hops through the entrypoint before the heavy imports
 
@@ -9,9 +9,10 @@ from datetime import timedelta
 import pandas as pd
 import streamlit as st
 
-from worksmith import fmt, ui
+from worksmith import fmt
 from worksmith.services import operations as op_svc
 from worksmith.services import requests as svc
+from worksmith.ui import shell as ui
 
 ui.page_setup("Requests", "Ask for work, decide on requests, and see what became of each one.", __file__)
 today = ui.today()

@@ -1,14 +1,15 @@
 """Workload: who is over capacity in the coming weeks, what causes it, and how to fix it."""
 
-from worksmith import router
+from worksmith.ui import router
 
 router.guard(__file__)  # a cold deep link hops through the entrypoint before the heavy imports
 
 import streamlit as st
 
-from worksmith import fmt, ui
+from worksmith import fmt
 from worksmith.charts import workload as charts
 from worksmith.services import workload as service
+from worksmith.ui import shell as ui
 
 ui.page_setup("Workload", "Who is over capacity in the coming weeks, what causes it, and one-click ways to fix it.",
               __file__)

@@ -20,7 +20,7 @@ from worksmith.errors import WorksmithError
 
 
 def _engine(url: str | None):
-    from worksmith.db import get_engine, upgrade
+    from worksmith.store.db import get_engine, upgrade
 
     engine = get_engine(url)
     upgrade(engine)
@@ -36,7 +36,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_migrate(args: argparse.Namespace) -> int:
-    from worksmith.db import current_revision, database_url, describe
+    from worksmith.store.db import current_revision, database_url, describe
 
     engine = _engine(args.db)
     print(f"{describe(database_url(args.db))} is at schema revision {current_revision(engine)}")
@@ -44,14 +44,14 @@ def cmd_migrate(args: argparse.Namespace) -> int:
 
 
 def cmd_schedule(args: argparse.Namespace) -> int:
-    from worksmith.io import run_schedule_cli
+    from worksmith.exchange.planfile import run_schedule_cli
 
     return run_schedule_cli(args.plan, args.output, args.start)
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from worksmith.db import read_session
-    from worksmith.services.export import workbook
+    from worksmith.exchange.workbook import workbook
+    from worksmith.store.db import read_session
 
     with read_session(_engine(args.db)) as session:
         Path(args.output).write_bytes(workbook(session))
@@ -60,8 +60,8 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_backup(args: argparse.Namespace) -> int:
-    from worksmith.db import read_session
-    from worksmith.io import backup_json, backup_sqlite
+    from worksmith.exchange.planfile import backup_json, backup_sqlite
+    from worksmith.store.db import read_session
 
     engine = _engine(args.db)
     if args.output.endswith(".json"):
@@ -74,8 +74,8 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
 
 def cmd_restore(args: argparse.Namespace) -> int:
-    from worksmith.db import write_session
-    from worksmith.io import restore_json
+    from worksmith.exchange.planfile import restore_json
+    from worksmith.store.db import write_session
 
     data = json.loads(Path(args.backup).read_text(encoding="utf-8"))
     with write_session(_engine(args.db)) as session:

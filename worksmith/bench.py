@@ -45,11 +45,11 @@ def page_queries() -> dict[str, list[tuple[str, Callable[..., Any]]]]:
 
 def run(size: str = "S", *, pages: bool = True, today: date | None = None) -> list[tuple[str, float, str]]:
     from worksmith import demo
-    from worksmith.db import get_engine, read_session, upgrade, write_session
-    from worksmith.schedule import bench_network, compute_schedule
+    from worksmith.domain.schedule import bench_network, compute_schedule
+    from worksmith.domain.workload import bench as workload_bench
     from worksmith.services.plans import reschedule
     from worksmith.services.workload import load_workload
-    from worksmith.workload import bench as workload_bench
+    from worksmith.store.db import get_engine, read_session, upgrade, write_session
 
     today = today or date.today()
     rows: list[tuple[str, float, str]] = []
@@ -105,7 +105,7 @@ def _render_pages(url: str, today: date) -> list[tuple[str, float, str]]:
     import streamlit as st
     from streamlit.testing.v1 import AppTest
 
-    from worksmith.navigation import LAYOUT
+    from worksmith.ui.navigation import LAYOUT
 
     os.environ["DATABASE_URL"] = url
     os.environ["WORKSMITH_TODAY"] = today.isoformat()

@@ -26,10 +26,10 @@ from sqlalchemy import delete as sql_delete
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, SQLModel
 
-from worksmith import models as m
-from worksmith.io import parse_predecessors
+from worksmith.commands.workspace import bulk_insert, clear
+from worksmith.exchange.planfile import parse_predecessors
 from worksmith.services.plans import schedule_frames
-from worksmith.services.workspace import bulk_insert, clear
+from worksmith.store import models as m
 from worksmith.values import month_starts as _month_starts
 
 SIZES = {
@@ -725,9 +725,9 @@ def seed(engine: Engine, size: str = "S", *, today: date | None = None, reset: b
 
     Returns counts per table. Refuses to write into a workspace that has data unless ``reset`` is set.
     """
-    from worksmith.db import write_session
     from worksmith.errors import ValidationError
-    from worksmith.services.workspace import is_empty
+    from worksmith.store.db import write_session
+    from worksmith.views.workspace import is_empty
 
     rows = build(size, today=today, seed=seed)
     with write_session(engine) as session:

@@ -6,16 +6,14 @@ import math
 from datetime import date, datetime
 from typing import Any
 
+from worksmith.values import is_missing
+
 DASH = "—"
 
 
 def _missing(value: Any) -> bool:
-    if value is None:
-        return True
-    try:
-        return isinstance(value, float) and not math.isfinite(value) or value != value  # NaN != NaN
-    except (TypeError, ValueError):
-        return False
+    """Shown as "—": missing (None, NaN, NaT) or an infinite number."""
+    return is_missing(value) or (isinstance(value, float) and not math.isfinite(value))
 
 
 def hours(value: float | None) -> str:

@@ -1,4 +1,4 @@
-"""Small value helpers shared by the pure modules: missing values, dates from loose input, month starts."""
+"""Value coercion, one of each: missing and blank values, finite numbers, dates from loose input, month starts."""
 
 from __future__ import annotations
 
@@ -19,6 +19,22 @@ def is_missing(value: Any) -> bool:
         return bool(pd.isna(value))
     except (TypeError, ValueError):
         return False
+
+
+def is_blank(value: Any) -> bool:
+    """Missing, or text that is only white space (an empty grid or spreadsheet cell)."""
+    return (isinstance(value, str) and not value.strip()) or is_missing(value)
+
+
+def finite_or_none(value: Any) -> float | None:
+    """A finite float, or None for a missing, non-numeric, NaN or infinite value (shown as "—")."""
+    if is_missing(value) or isinstance(value, bool):
+        return None
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    return number if math.isfinite(number) else None
 
 
 def to_number(value: Any, field: str, *, default: float | None = None) -> float:

@@ -9,8 +9,8 @@ import pytest
 from sqlalchemy import select
 from streamlit.testing.v1 import AppTest
 
-from worksmith import models as m
-from worksmith.db import get_engine, read_session
+from worksmith.store import models as m
+from worksmith.store.db import get_engine, read_session
 
 
 def _exceptions(app: AppTest) -> str:

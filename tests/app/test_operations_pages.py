@@ -8,9 +8,9 @@ import pytest
 from sqlalchemy import func, select
 from streamlit.testing.v1 import AppTest
 
-from worksmith import models as m
-from worksmith.db import get_engine, read_session
-from worksmith.services.queries import frame
+from worksmith.store import models as m
+from worksmith.store.db import get_engine, read_session
+from worksmith.views.tables import frame
 
 
 def _exceptions(app: AppTest) -> str:

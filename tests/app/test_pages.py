@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from worksmith import ui
-from worksmith.db import get_engine, read_session
-from worksmith.navigation import DEFAULT, LAYOUT, page_files
-from worksmith.services.queries import people
+from worksmith.store.db import get_engine, read_session
+from worksmith.ui import shell as ui
+from worksmith.ui.navigation import DEFAULT, LAYOUT, page_files
+from worksmith.views.tables import people
 
 ROOT = Path(__file__).resolve().parents[2]
 TIMEOUT = 90

@@ -9,9 +9,9 @@ import pytest
 from sqlalchemy import select
 from streamlit.testing.v1 import AppTest
 
-from worksmith import models as m
-from worksmith.db import get_engine, read_session, write_session
-from worksmith.services import Actor, update
+from worksmith.commands.core import Actor, update
+from worksmith.store import models as m
+from worksmith.store.db import get_engine, read_session, write_session
 
 PAGE = "pages/workload.py"
 OLIVIA_W49 = "2026-W49"

@@ -13,7 +13,7 @@ from datetime import date
 import pytest
 from sqlalchemy import text
 
-from worksmith.db import get_engine, upgrade
+from worksmith.store.db import get_engine, upgrade
 
 PG_URL = os.environ.get("WORKSMITH_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 TODAY = date(2026, 11, 25)  # a Wednesday; the demo and all expectations are built for it

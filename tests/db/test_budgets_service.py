@@ -14,11 +14,11 @@ import pytest
 from sqlalchemy import func, select
 
 from worksmith import demo
-from worksmith import models as m
-from worksmith.db import read_session, write_session
+from worksmith.commands.core import Actor, create, update
 from worksmith.errors import ConflictError, NotFoundError, ValidationError
-from worksmith.services import Actor, create, update
 from worksmith.services import budgets as svc
+from worksmith.store import models as m
+from worksmith.store.db import read_session, write_session
 
 ALICE = Actor(None, "Alice")
 HAND_TODAY = date(2026, 1, 14)  # a Wednesday

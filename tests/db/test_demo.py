@@ -8,12 +8,12 @@ import pytest
 from sqlalchemy import func, select
 
 from worksmith import demo
-from worksmith import models as m
-from worksmith.db import read_session, write_session
+from worksmith.commands.core import Actor, create
 from worksmith.errors import ValidationError
-from worksmith.services import Actor, create
 from worksmith.services.plans import reschedule
 from worksmith.services.portfolio import portfolio
+from worksmith.store import models as m
+from worksmith.store.db import read_session, write_session
 
 
 def counts(engine) -> dict[str, int]:

@@ -10,11 +10,11 @@ import pytest
 from sqlalchemy import func, select
 
 from worksmith import demo
-from worksmith import models as m
-from worksmith.db import read_session, write_session
+from worksmith.commands.core import Actor, create, update
 from worksmith.errors import ConflictError, ValidationError
-from worksmith.services import Actor, create, update
 from worksmith.services import goals as svc
+from worksmith.store import models as m
+from worksmith.store.db import read_session, write_session
 
 ALICE = Actor(None, "Alice")
 JAN, FEB, MAR = date(2027, 1, 1), date(2027, 2, 1), date(2027, 3, 1)

@@ -10,13 +10,14 @@ import pandas as pd
 import pytest
 from sqlalchemy import func, select
 
-from worksmith import demo, workload
-from worksmith import models as m
-from worksmith.db import read_session, write_session
+from worksmith import demo
+from worksmith.commands.core import Actor, create
+from worksmith.domain import workload
 from worksmith.errors import ConflictError, ValidationError
-from worksmith.services import Actor, create
 from worksmith.services import operations as svc
-from worksmith.services.queries import frame
+from worksmith.store import models as m
+from worksmith.store.db import read_session, write_session
+from worksmith.views.tables import frame
 
 NOW = datetime(2026, 11, 25, 10, 0, tzinfo=UTC)
 STAGES = ["Submitted", "Triage", "In progress", "Done"]

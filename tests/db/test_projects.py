@@ -18,14 +18,14 @@ import pytest
 from sqlalchemy import func, select
 
 from worksmith import demo
-from worksmith import models as m
-from worksmith.db import read_session, write_session
+from worksmith.commands.core import Actor
 from worksmith.errors import ConflictError, CycleError, ValidationError
-from worksmith.io import read_plan_frame
-from worksmith.services import Actor
+from worksmith.exchange.planfile import read_plan_frame
 from worksmith.services import projects as ps
 from worksmith.services import projects_plan as pp
 from worksmith.services import projects_team as pt
+from worksmith.store import models as m
+from worksmith.store.db import read_session, write_session
 
 ANA = Actor(None, "Ana")
 START = date(2026, 11, 30)

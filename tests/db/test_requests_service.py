@@ -9,13 +9,13 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from worksmith import models as m
-from worksmith.db import read_session, write_session
+from worksmith.commands.core import Actor, create, update
 from worksmith.errors import ConflictError, ValidationError
-from worksmith.services import Actor, create, update
 from worksmith.services import requests as svc
 from worksmith.services.portfolio import portfolio
-from worksmith.services.queries import frame
+from worksmith.store import models as m
+from worksmith.store.db import read_session, write_session
+from worksmith.views.tables import frame
 
 NOW = datetime(2026, 11, 25, 10, 30, tzinfo=UTC)
 TODAY = date(2026, 11, 25)

@@ -8,10 +8,10 @@ import pytest
 from sqlalchemy import func, select, text
 from sqlmodel import Session
 
-from worksmith import models as m
-from worksmith.db import current_revision, get_engine, read_session, write_session
+from worksmith.commands.core import Actor, create, delete, update
 from worksmith.errors import ConflictError, NotFoundError, ValidationError
-from worksmith.services import Actor, create, delete, update
+from worksmith.store import models as m
+from worksmith.store.db import current_revision, get_engine, read_session, write_session
 
 ALICE = Actor(None, "Alice")
 

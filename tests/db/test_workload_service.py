@@ -17,11 +17,11 @@ import pytest
 from sqlalchemy import func, select
 
 from worksmith import demo
-from worksmith import models as m
-from worksmith.db import read_session, write_session
+from worksmith.commands.core import Actor
 from worksmith.errors import ConflictError, ValidationError
-from worksmith.services import Actor
 from worksmith.services import workload as service
+from worksmith.store import models as m
+from worksmith.store.db import read_session, write_session
 
 ALICE = Actor(None, "Alice")
 W49 = date(2026, 11, 30)

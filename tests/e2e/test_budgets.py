@@ -11,8 +11,8 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import func, select
 
-from worksmith import models as m
-from worksmith.db import get_engine, read_session
+from worksmith.store import models as m
+from worksmith.store.db import get_engine, read_session
 
 pytestmark = pytest.mark.e2e
 

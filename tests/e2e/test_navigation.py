@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from playwright.sync_api import expect
 
-from worksmith.navigation import DEFAULT, LAYOUT, url_path
+from worksmith.ui.navigation import DEFAULT, LAYOUT, url_path
 
 pytestmark = pytest.mark.e2e
 

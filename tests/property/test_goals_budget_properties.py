@@ -9,8 +9,8 @@ import pandas as pd
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from worksmith.budget import METRICS, actual_cost_curve, earned_value, evm_series, planned_value_curve, safe_div
-from worksmith.goals import (
+from worksmith.domain.budget import METRICS, actual_cost_curve, earned_value, evm_series, planned_value_curve, safe_div
+from worksmith.domain.goals import (
     STATUSES,
     capacity_cut_line_detail,
     expected_progress,

@@ -11,8 +11,8 @@ from datetime import date, timedelta
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from worksmith.domain.schedule import Dep, TaskSpec, WorkCalendar, compute_schedule
 from worksmith.errors import CycleError
-from worksmith.schedule import Dep, TaskSpec, WorkCalendar, compute_schedule
 
 SETTINGS = settings(max_examples=150, deadline=None)
 

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from worksmith.workload import apply_shift, compute_load, recurrence_dates, suggest_fixes
+from worksmith.domain.workload import apply_shift, compute_load, recurrence_dates, suggest_fixes
 
 START = date(2026, 3, 2)  # a Monday
 WEEKS = 6

@@ -8,7 +8,7 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from worksmith.budget import (
+from worksmith.domain.budget import (
     ALERT_COLUMNS,
     EVM_COLUMNS,
     IMPORT_ERROR_COLUMNS,

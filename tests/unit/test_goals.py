@@ -8,8 +8,7 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from worksmith.errors import ValidationError, WorksmithError
-from worksmith.goals import (
+from worksmith.domain.goals import (
     CUT_LINE_COLUMNS,
     CUT_LINE_DETAIL_COLUMNS,
     ROLL_UP_COLUMNS,
@@ -24,6 +23,7 @@ from worksmith.goals import (
     rank_initiatives,
     roll_up,
 )
+from worksmith.errors import ValidationError, WorksmithError
 
 Q2_START, Q2_END = date(2026, 4, 1), date(2026, 6, 30)  # 30 + 31 + 30 = 91 days
 DAY_50 = date(2026, 5, 20)  # 30 April days + 20 May days = day 50 of 91

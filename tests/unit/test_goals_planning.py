@@ -9,8 +9,7 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from worksmith.errors import ValidationError
-from worksmith.goals import (
+from worksmith.domain.goals import (
     alignment_score,
     candidate_value,
     capacity_cut_line,
@@ -21,6 +20,7 @@ from worksmith.goals import (
     spread_monthly,
     values_as_of,
 )
+from worksmith.errors import ValidationError
 
 Q4 = (date(2026, 10, 1), date(2026, 12, 31))  # 92 days
 MID_NOV = date(2026, 11, 15)  # day 31 + 15 = 46 of 92: expected exactly 0.5

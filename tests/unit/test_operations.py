@@ -11,7 +11,7 @@ from datetime import UTC, date, datetime
 import pandas as pd
 import pytest
 
-from worksmith import operations as ops
+from worksmith.domain import operations as ops
 from worksmith.errors import ValidationError
 
 STAGES = ["Submitted", "Triage", "In progress", "Done"]

@@ -12,8 +12,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook
 
+from worksmith.domain.schedule import Dep, TaskSpec
 from worksmith.errors import CycleError, ValidationError
-from worksmith.io import (
+from worksmith.exchange.planfile import (
     EXPORT_COLUMNS,
     PLAN_COLUMNS,
     SCHEDULE_COLUMNS,
@@ -31,7 +32,6 @@ from worksmith.io import (
     validate_plan,
     write_plan,
 )
-from worksmith.schedule import Dep, TaskSpec
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 TEXTBOOK = FIXTURES / "plan_textbook.csv"

@@ -5,7 +5,7 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from worksmith.portfolio import planned_to_date, project_health, working_days_late
+from worksmith.domain.portfolio import planned_to_date, project_health, working_days_late
 
 TODAY = date(2026, 11, 25)  # a Wednesday
 

@@ -8,8 +8,8 @@ from datetime import date
 import pandas as pd
 import pytest
 
+from worksmith.domain.schedule import WorkCalendar
 from worksmith.errors import CycleError, ValidationError
-from worksmith.schedule import WorkCalendar
 from worksmith.services.projects import baseline_variance, filter_portfolio, project_finish_variance
 from worksmith.services.projects_plan import PlanChange, check_grid, rank_lessons, template_plan, template_rows
 from worksmith.services.projects_team import raci_problems, risk_level

@@ -9,7 +9,7 @@ import altair as alt
 import pandas as pd
 import pytest
 
-from worksmith.report import StatusReport, chart_images, render_html, render_markdown
+from worksmith.exchange.report import StatusReport, chart_images, render_html, render_markdown
 
 
 def report(**extra) -> StatusReport:

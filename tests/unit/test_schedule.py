@@ -6,8 +6,7 @@ from datetime import date
 
 import pytest
 
-from worksmith.errors import CycleError, ScheduleError, ValidationError
-from worksmith.schedule import (
+from worksmith.domain.schedule import (
     Dep,
     ProjectSpec,
     TaskSpec,
@@ -18,6 +17,7 @@ from worksmith.schedule import (
     schedule_dates,
     to_frame,
 )
+from worksmith.errors import CycleError, ScheduleError, ValidationError
 
 FRI = date(2025, 1, 3)  # Friday
 SAT = date(2025, 1, 4)

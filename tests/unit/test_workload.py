@@ -11,8 +11,7 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from worksmith.errors import ValidationError
-from worksmith.workload import (
+from worksmith.domain.workload import (
     CELL_COLUMNS,
     CONTRIBUTION_COLUMNS,
     SUGGESTION_COLUMNS,
@@ -29,6 +28,7 @@ from worksmith.workload import (
     team_totals,
     week_start,
 )
+from worksmith.errors import ValidationError
 
 W06, W07, W08, W09 = date(2026, 2, 2), date(2026, 2, 9), date(2026, 2, 16), date(2026, 2, 23)
 

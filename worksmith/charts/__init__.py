@@ -1,4 +1,4 @@
-"""Altair chart builders: DataFrames in, charts out (no Streamlit). Colours and status names live here once.
+"""Altair chart builders: DataFrames in, charts out (no Streamlit). Colours and status names come from ``status``.
 
 Shared pieces and the Overview's charts are here; each page's own charts live in a submodule
 (``charts.gantt``, ``charts.goals``, ``charts.workload``, ``charts.budget``, ``charts.operations``).
@@ -9,18 +9,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-STATUS_COLOURS = {
-    "on track": "#2E7D32",
-    "at risk": "#F9A825",
-    "off track": "#C62828",
-    "done": "#546E7A",
-    "not started": "#90A4AE",
-}
-# shapes from ordinary text fonts (no emoji font needed), distinct without colour
-STATUS_ICONS = {"on track": "●", "at risk": "▲", "off track": "■", "done": "✔", "not started": "○"}
-CRITICAL = "#C62828"
-BASELINE = "#CFD8DC"
-ACCENT = "#1565C0"
+from worksmith.status import ACCENT, BASELINE, CRITICAL, STATUS_COLOURS, STATUS_ICONS  # noqa: F401 - used by every chart
 
 
 def status_scale(domain: list[str] | None = None) -> alt.Scale:

@@ -41,15 +41,15 @@ from typing import Any
 import pandas as pd
 from sqlmodel import Session
 
-from worksmith import budget as b
 from worksmith import charts, fmt
-from worksmith import models as m
+from worksmith.commands import core
+from worksmith.commands.core import Actor
+from worksmith.domain import budget as b
 from worksmith.errors import NotFoundError, ValidationError
-from worksmith.services import core
-from worksmith.services.core import Actor
-from worksmith.services.metric import Metric
-from worksmith.services.queries import frame, labour_cost
-from worksmith.services.workspace import is_empty, settings
+from worksmith.store import models as m
+from worksmith.views.metric import Metric
+from worksmith.views.tables import frame, labour_cost
+from worksmith.views.workspace import is_empty, settings
 
 ALERT_STATUSES = ("active", "on hold")
 EVM_STATUSES = ("active", "on hold", "done")

@@ -32,16 +32,16 @@ import pandas as pd
 from sqlmodel import Session, select
 
 from worksmith import fmt
-from worksmith import goals as g
-from worksmith import models as m
 from worksmith.charts.goals import chip
+from worksmith.commands import core
+from worksmith.commands.core import Actor
+from worksmith.domain import goals as g
 from worksmith.errors import ValidationError
-from worksmith.services import core
-from worksmith.services.core import Actor
-from worksmith.services.metric import Metric
-from worksmith.services.queries import frame
 from worksmith.services.workload import NO_TEAM, compute_workload, workload_inputs
-from worksmith.services.workspace import is_empty, settings
+from worksmith.store import models as m
+from worksmith.views.metric import Metric
+from worksmith.views.tables import frame
+from worksmith.views.workspace import is_empty, settings
 
 TOP_LEVEL = "— top-level goal —"
 CLOSED = ("done", "cancelled")

@@ -16,13 +16,13 @@ import pandas as pd
 from sqlmodel import Session
 
 from worksmith import fmt
-from worksmith import models as m
-from worksmith import operations as ops
+from worksmith.commands import core
+from worksmith.commands.core import Actor
+from worksmith.domain import operations as ops
 from worksmith.errors import ValidationError
-from worksmith.services import core
-from worksmith.services.core import Actor
-from worksmith.services.metric import Metric
-from worksmith.services.queries import frame
+from worksmith.store import models as m
+from worksmith.views.metric import Metric
+from worksmith.views.tables import frame
 
 
 def moment(today: date) -> datetime:

@@ -9,15 +9,15 @@ import pandas as pd
 from sqlmodel import Session
 
 from worksmith import charts, fmt
-from worksmith import models as m
-from worksmith.goals import roll_up
+from worksmith.domain.goals import roll_up
 from worksmith.services import portfolio as portfolio_service
 from worksmith.services.budgets import alerts as budget_alerts
-from worksmith.services.metric import Metric
 from worksmith.services.operations import overdue_flags
-from worksmith.services.queries import frame
 from worksmith.services.workload import load_workload
-from worksmith.services.workspace import is_empty, settings
+from worksmith.store import models as m
+from worksmith.views.metric import Metric
+from worksmith.views.tables import frame
+from worksmith.views.workspace import is_empty, settings
 
 RANK = {"off track": 0, "at risk": 1}
 

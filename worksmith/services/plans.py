@@ -16,8 +16,7 @@ import pandas as pd
 from sqlalchemy import bindparam, select, update
 from sqlmodel import Session
 
-from worksmith import models as m
-from worksmith.schedule import (
+from worksmith.domain.schedule import (
     Dep,
     PortfolioResult,
     ProjectSpec,
@@ -28,6 +27,7 @@ from worksmith.schedule import (
     compute_schedule,
     schedule_dates,
 )
+from worksmith.store import models as m
 
 
 def calendar_for(holidays: Iterable[date]) -> WorkCalendar:

@@ -7,9 +7,9 @@ from datetime import date
 import pandas as pd
 from sqlmodel import Session
 
-from worksmith import models as m
-from worksmith.portfolio import planned_to_date, project_health
-from worksmith.services.queries import frame, labour_cost
+from worksmith.domain.portfolio import planned_to_date, project_health
+from worksmith.store import models as m
+from worksmith.views.tables import frame, labour_cost
 
 
 def actual_costs(session: Session, *, until: date) -> pd.DataFrame:

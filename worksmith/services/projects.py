@@ -20,15 +20,15 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from worksmith import charts, fmt
-from worksmith import models as m
+from worksmith.commands import core
+from worksmith.commands.core import Actor
+from worksmith.domain.schedule import WorkCalendar
 from worksmith.errors import ValidationError
-from worksmith.schedule import WorkCalendar
-from worksmith.services import core
-from worksmith.services.core import Actor
 from worksmith.services.plans import calendar_for, reschedule
 from worksmith.services.portfolio import portfolio
-from worksmith.services.queries import frame
-from worksmith.services.workspace import settings
+from worksmith.store import models as m
+from worksmith.views.tables import frame
+from worksmith.views.workspace import settings
 
 RAG_OF_HEALTH = {"on track": "green", "at risk": "amber", "off track": "red"}
 HEALTH_OF_RAG = {v: k for k, v in RAG_OF_HEALTH.items()}
@@ -244,7 +244,7 @@ TASK_COLUMNS = ["id", "version", "ref", "name", "phase", "phase_position", "assi
 
 def project_detail(session: Session, *, project_id: int, today: date) -> ProjectDetail:
     """Everything the project tabs show (a refused id raises NotFoundError)."""
-    from worksmith.io import Link, format_predecessors
+    from worksmith.exchange.planfile import Link, format_predecessors
 
     project = core.get(session, m.Project, project_id)
     currency = settings(session)["currency"]
@@ -329,7 +329,7 @@ def cross_links(deps: pd.DataFrame, all_tasks: pd.DataFrame, project_names: pd.S
     Returns [dep_id, direction ('waits for' | 'drives'), task_id, task, other_project, other_task, type, lag_days,
     text] — e.g. "waits for Website relaunch · #12 Site live (FS+2d)".
     """
-    from worksmith.io import Link, format_predecessors
+    from worksmith.exchange.planfile import Link, format_predecessors
 
     by_id = all_tasks.set_index("id")
     rows = []
@@ -537,7 +537,7 @@ def program(session: Session, *, today: date) -> Program:
 def status_report(session: Session, *, project_id: int, today: date) -> dict[str, bytes]:
     """The status report of a project as {'html': ..., 'md': ...} (see :mod:`worksmith.report`)."""
     from worksmith.charts.gantt import gantt_chart, gantt_links, gantt_rows
-    from worksmith.report import StatusReport, chart_images, render_html, render_markdown
+    from worksmith.exchange.report import StatusReport, chart_images, render_html, render_markdown
     from worksmith.services.projects_team import risks
 
     detail = project_detail(session, project_id=project_id, today=today)

@@ -4,7 +4,7 @@ Every command here ends with :func:`worksmith.services.plans.reschedule`, so dat
 are stored before the transaction commits; a refusal (bad predecessor, cycle, stale row) rolls everything back.
 
 Predecessors are written in MS Project notation with the tasks' plan ids (``ref``): ``3``, ``3FS+2d``, ``5SS``,
-``7FF-1d`` (see :func:`worksmith.io.parse_predecessors`). A dependency on a task of another project is a
+``7FF-1d`` (see :func:`worksmith.exchange.planfile.parse_predecessors`). A dependency on a task of another project is a
 *cross-project link*, added with :func:`add_link` and kept when the grid is saved.
 """
 
@@ -19,9 +19,11 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from worksmith import fmt
-from worksmith import models as m
+from worksmith.commands import core
+from worksmith.commands.core import Actor
+from worksmith.domain.schedule import Dep, TaskSpec, compute_schedule
 from worksmith.errors import CycleError, ValidationError
-from worksmith.io import (
+from worksmith.exchange.planfile import (
     Link,
     annotate_errors,
     blank_cell,
@@ -33,12 +35,10 @@ from worksmith.io import (
     validate_plan,
     whole_number,
 )
-from worksmith.schedule import Dep, TaskSpec, compute_schedule
-from worksmith.services import core
-from worksmith.services.core import Actor
 from worksmith.services.plans import reschedule
 from worksmith.services.projects import lookup, project_calendar
-from worksmith.services.queries import frame
+from worksmith.store import models as m
+from worksmith.views.tables import frame
 
 EDITOR_COLUMNS = ["id", "version", "ref", "name", "phase", "assignee", "duration_days", "predecessors",
                   "estimate_hours", "percent_complete", "start_no_earlier_than", "start_date", "finish_date",
@@ -400,7 +400,7 @@ class ImportPreview:
 
 
 def preview_import(data: pd.DataFrame, people: list[str]) -> ImportPreview:
-    """Check a plan file (as read by :func:`worksmith.io.read_plan_frame`) for the page's preview (pure)."""
+    """Check a plan file (as read by :func:`~worksmith.exchange.planfile.read_plan_frame`) for the preview (pure)."""
     errors = validate_plan(data)
     table = annotate_errors(data, errors)
     table = table[["problems", *[c for c in table.columns if c != "problems"]]]

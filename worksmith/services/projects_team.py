@@ -14,12 +14,12 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from worksmith import fmt
-from worksmith import models as m
+from worksmith.commands import core
+from worksmith.commands.core import Actor
 from worksmith.errors import ValidationError
-from worksmith.services import core
-from worksmith.services.core import Actor
 from worksmith.services.projects import lookup
-from worksmith.services.queries import frame
+from worksmith.store import models as m
+from worksmith.views.tables import frame
 
 RACI_BLANK = ""
 RACI_OPTIONS = [RACI_BLANK, *m.RACI_CODES]

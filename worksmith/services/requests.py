@@ -16,15 +16,15 @@ import pandas as pd
 from sqlmodel import Session
 
 from worksmith import fmt
-from worksmith import models as m
-from worksmith import operations as ops
+from worksmith.commands import core
+from worksmith.commands.core import Actor
+from worksmith.domain import operations as ops
 from worksmith.errors import ValidationError
-from worksmith.services import core
 from worksmith.services import operations as op_service
-from worksmith.services.core import Actor
-from worksmith.services.metric import Metric
-from worksmith.services.queries import frame
-from worksmith.services.workspace import is_empty
+from worksmith.store import models as m
+from worksmith.views.metric import Metric
+from worksmith.views.tables import frame
+from worksmith.views.workspace import is_empty
 
 REQUEST_TYPES = ("IT", "HR", "Finance", "Marketing", "Analytics", "Operations", "general")
 # glyphs from ordinary text fonts (no emoji font needed), distinct without colour

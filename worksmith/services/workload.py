@@ -28,15 +28,15 @@ from sqlalchemy import func, select
 from sqlmodel import Session
 
 from worksmith import fmt
-from worksmith import models as m
-from worksmith import workload as engine_wl
+from worksmith.commands import core
+from worksmith.commands.core import Actor
+from worksmith.domain import workload as engine_wl
+from worksmith.domain.workload import Workload
 from worksmith.errors import ConflictError, ValidationError
-from worksmith.services import core
-from worksmith.services.core import Actor
-from worksmith.services.metric import Metric
 from worksmith.services.plans import reschedule
-from worksmith.services.queries import frame
-from worksmith.workload import Workload
+from worksmith.store import models as m
+from worksmith.views.metric import Metric
+from worksmith.views.tables import frame
 
 __all__ = [
     "LOAD_STATUSES",
@@ -859,7 +859,7 @@ def bench(sizes: tuple[str, ...] = ("S", "M", "L"), *, weeks: int = 26, today: d
     from pathlib import Path
 
     from worksmith import demo
-    from worksmith.db import get_engine, read_session, upgrade
+    from worksmith.store.db import get_engine, read_session, upgrade
 
     today = today or date.today()
     start = today

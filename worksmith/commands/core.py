@@ -17,8 +17,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session, SQLModel
 
-from worksmith import models as m
 from worksmith.errors import ConflictError, NotFoundError, ValidationError
+from worksmith.store import models as m
 
 
 @dataclass(frozen=True)

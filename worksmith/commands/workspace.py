@@ -1,4 +1,4 @@
-"""Workspace settings (name, currency, demo flag) and starting over."""
+"""Workspace settings and starting over: writes (the reads are in ``views.workspace``)."""
 
 from __future__ import annotations
 
@@ -6,17 +6,10 @@ from typing import Any
 
 from sqlalchemy import delete as sql_delete
 from sqlalchemy import insert, text
-from sqlmodel import Session, SQLModel, select
+from sqlmodel import Session, SQLModel
 
-from worksmith import models as m
-from worksmith.services.core import Actor, log
-
-DEFAULTS = {"name": "My workspace", "currency": "€", "demo": "0"}
-
-
-def settings(session: Session) -> dict[str, str]:
-    stored = {row.key: row.value for row in session.exec(select(m.Setting))}
-    return {**DEFAULTS, **stored}
+from worksmith.commands.core import Actor, log
+from worksmith.store import models as m
 
 
 def set_setting(session: Session, key: str, value: str, *, actor: Actor) -> None:
@@ -25,17 +18,6 @@ def set_setting(session: Session, key: str, value: str, *, actor: Actor) -> None
     row.value = value
     session.add(row)
     log(session, actor, "update", "setting", None, f"{key}: {before or '—'} → {value}")
-
-
-def is_empty(session: Session) -> bool:
-    """No people, projects, goals or operations: a new workspace."""
-    return all(session.exec(select(model).limit(1)).first() is None
-               for model in (m.Person, m.Project, m.Goal, m.Operation))
-
-
-def is_new(session: Session) -> bool:
-    """Never used: empty and no settings saved (a workspace emptied on purpose keeps its settings)."""
-    return session.exec(select(m.Setting).limit(1)).first() is None and is_empty(session)
 
 
 def bulk_insert(session: Session, rows: dict[str, list[dict[str, Any]]]) -> None:

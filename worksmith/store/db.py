@@ -12,13 +12,16 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from alembic import command
+from alembic.runtime.migration import MigrationContext
 from sqlalchemy import event
 from sqlalchemy.engine import Engine, make_url
 from sqlmodel import Session, create_engine
 
 from worksmith.errors import WorksmithError
+from worksmith.store.migrations import alembic_config
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_URL = f"sqlite:///{ROOT / 'data' / 'worksmith.db'}"
 BUSY_TIMEOUT_MS = 10_000
 
@@ -88,17 +91,11 @@ def read_session(engine: Engine) -> Iterator[Session]:
 
 def upgrade(engine: Engine) -> None:
     """Bring the schema to the newest migration (an empty database gets every table)."""
-    from alembic import command
-
-    from worksmith.migrations import alembic_config
-
     with engine.begin() as connection:
         cfg = alembic_config(connection)
         command.upgrade(cfg, "head")
 
 
 def current_revision(engine: Engine) -> str | None:
-    from alembic.runtime.migration import MigrationContext
-
     with engine.connect() as connection:
         return MigrationContext.configure(connection).get_current_revision()

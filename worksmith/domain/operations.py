@@ -56,8 +56,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from worksmith.domain.workload import recurrence_dates
 from worksmith.errors import ValidationError
-from worksmith.workload import recurrence_dates
 
 AT_RISK_DAYS = 5
 OFF_TRACK_DAYS = 10

@@ -7,20 +7,23 @@ keys are declared once in ``STATE_DEFAULTS``.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date
 from typing import Any, TypeVar
 
 import streamlit as st
 from sqlalchemy.engine import Engine
 
-from worksmith import charts, demo, fmt, router
-from worksmith.db import database_url, describe, get_engine, read_session, upgrade, write_session
+from worksmith import demo, fmt
+from worksmith.commands.core import Actor
 from worksmith.errors import WorksmithError
-from worksmith.router import DEEP_LINK, ROUTED  # noqa: F401 - re-exported for tests
-from worksmith.services import workspace
-from worksmith.services.core import Actor
-from worksmith.services.queries import people
+from worksmith.status import MARKDOWN_COLOURS, STATUS_COLOURS, status_of
+from worksmith.store.db import database_url, describe, get_engine, read_session, upgrade, write_session
+from worksmith.ui import router
+from worksmith.ui.router import DEEP_LINK, ROUTED  # noqa: F401 - re-exported for tests
+from worksmith.views import workspace as workspace_view
+from worksmith.views.metric import Metric
+from worksmith.views.tables import people
 
 T = TypeVar("T")
 
@@ -42,7 +45,7 @@ def _engine(url: str) -> Engine:
     upgrade(engine)
     if os.environ.get("WORKSMITH_DEMO", "1") != "0":
         with read_session(engine) as session:
-            new = workspace.is_new(session)
+            new = workspace_view.is_new(session)
         if new:
             demo.seed(engine, "S", today=today())
     return engine
@@ -89,6 +92,26 @@ def run(command: Callable[..., T], *args: Any, success: str | None = None, **kwa
     return result
 
 
+FLASH = "_flash"  # a message to show once after the rerun that follows a successful write
+
+
+def flash(message: str | None = None, **state: Any) -> None:
+    """After a write: remember ``message`` (shown as a toast by the next :func:`page_setup`), set ``state`` keys
+    for the next run (e.g. the row to select), and rerun so every figure reads the new data."""
+    if message:
+        st.session_state[FLASH] = message
+    st.session_state.update(state)
+    st.rerun()
+
+
+def metric_row(metrics: Sequence[Metric]) -> None:
+    """A page's first row: one bordered ``st.metric`` tile per :class:`~worksmith.views.metric.Metric`."""
+    for col, metric in zip(st.columns(len(metrics)), metrics, strict=True):
+        col.metric(metric.label, metric.value, metric.delta, delta_color=metric.delta_color,
+                   delta_arrow=metric.delta_arrow, help=metric.help, border=True,
+                   chart_data=list(metric.trend) if metric.trend else None)
+
+
 def page_setup(title: str, subtitle: str, page_file: str) -> None:
     """Route a cold deep link through the entrypoint, then draw the header and the sidebar."""
     router.guard(page_file)  # pages call it first of all too, before their heavy imports
@@ -96,6 +119,8 @@ def page_setup(title: str, subtitle: str, page_file: str) -> None:
         # re-assigning keeps a widget's value when the next page does not draw the widget at once
         st.session_state[key] = st.session_state.get(key, value)
     _sidebar()
+    if message := st.session_state.pop(FLASH, None):
+        st.toast(message, icon=":material/check_circle:")
     st.title(title)
     st.caption(subtitle)
 
@@ -124,7 +149,7 @@ def _sidebar() -> None:
 
 
 def workspace_settings(session) -> dict[str, str]:
-    return workspace.settings(session)
+    return workspace_view.settings(session)
 
 
 def money(value: float | None) -> str:
@@ -137,23 +162,16 @@ def currency() -> str:
 
 def status_label(text: str) -> str:
     """'■ off track' -> the same text coloured with the status colour (markdown)."""
-    for status, colour in _MD_COLOURS.items():
-        if text.endswith(status):
-            return f":{colour}[**{text}**]"
-    return text
-
-
-_MD_COLOURS = {"on track": "green", "at risk": "orange", "off track": "red", "done": "gray", "not started": "gray"}
+    status = status_of(text)
+    return f":{MARKDOWN_COLOURS[status]}[**{text}**]" if status else text
 
 
 def style_status(frame, column: str):
     """A Styler colouring ``column`` (values like '● on track') with the status colours."""
 
     def colour(value: object) -> str:
-        for status, hex_colour in charts.STATUS_COLOURS.items():
-            if str(value).endswith(status):
-                return f"color: {hex_colour}; font-weight: 600"
-        return ""
+        status = status_of(str(value))
+        return f"color: {STATUS_COLOURS[status]}; font-weight: 600" if status else ""
 
     return frame.style.map(colour, subset=[column])
 

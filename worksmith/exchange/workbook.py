@@ -9,7 +9,7 @@ from datetime import datetime
 import pandas as pd
 from sqlmodel import Session
 
-from worksmith.services.queries import all_frames
+from worksmith.views.tables import all_frames
 
 
 def _plain(df: pd.DataFrame) -> pd.DataFrame:

@@ -13,7 +13,7 @@ ignored, so an exported file can be imported again)::
 
 Export adds ``early_start,early_finish,late_start,late_finish,total_float_days,critical`` (offsets in working
 days from day 0, ``critical`` as ``true``/``false``) and, when a start date is given, ``start_date,finish_date``
-(ISO dates; finish = day EF - 1, a milestone's finish = its start). See :mod:`worksmith.schedule`.
+(ISO dates; finish = day EF - 1, a milestone's finish = its start). See :mod:`worksmith.domain.schedule`.
 
 Import is all-or-nothing: every problem of every row is collected and the whole file is refused with one
 :class:`PlanFileError` (a :class:`ValidationError`) listing them. Row numbers count data rows the way a
@@ -36,8 +36,8 @@ from typing import IO, Any
 
 import pandas as pd
 
+from worksmith.domain.schedule import Dep, TaskSpec, WorkCalendar, compute_schedule, schedule_dates
 from worksmith.errors import CycleError, ValidationError, WorksmithError
-from worksmith.schedule import Dep, TaskSpec, WorkCalendar, compute_schedule, schedule_dates
 
 __all__ = [
     "DATE_COLUMNS",
@@ -847,7 +847,7 @@ def restore_json(session: Any, data: dict[str, Any], *, actor: Any = None) -> di
     """Replace the workspace with a :func:`backup_json` document, all or nothing. Returns rows per table."""
     from sqlmodel import SQLModel
 
-    from worksmith.services.workspace import bulk_insert, clear
+    from worksmith.commands.workspace import bulk_insert, clear
 
     if not isinstance(data, dict) or data.get("format") != BACKUP_FORMAT:
         raise ValidationError(f"This is not a Worksmith backup (expected format {BACKUP_FORMAT}).")
@@ -865,7 +865,7 @@ def restore_json(session: Any, data: dict[str, Any], *, actor: Any = None) -> di
     session.execute(delete(known["setting"]))
     bulk_insert(session, rows)
     if actor is not None:
-        from worksmith.services.core import log
+        from worksmith.commands.core import log
 
         log(session, actor, "restore", "workspace", None, f"restored a backup ({sum(map(len, rows.values()))} rows)")
     return {name: len(r) for name, r in rows.items()}

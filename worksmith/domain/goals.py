@@ -908,7 +908,7 @@ def operation_hours(operations: pd.DataFrame, recurring: pd.DataFrame, start: da
     0 h. ``operations``: ``id, demand_hours_per_week`` (and optional ``active``); ``recurring``: ``operation_id,
     cadence, hours, anchor``.
     """
-    from worksmith.workload import recurrence_dates
+    from worksmith.domain.workload import recurrence_dates
 
     _require(operations, ["id", "demand_hours_per_week"], "Operations")
     _require(recurring, ["operation_id", "cadence", "hours", "anchor"], "Recurring tasks")

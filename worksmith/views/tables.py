@@ -8,7 +8,7 @@ import pandas as pd
 from sqlalchemy import select
 from sqlmodel import Session, SQLModel
 
-from worksmith import models as m
+from worksmith.store import models as m
 
 EXPORT_TABLES: tuple[type[SQLModel], ...] = (
     m.Team, m.Person, m.TimeOff, m.Holiday, m.Goal, m.KeyResult, m.CheckIn, m.Project, m.Baseline,

@@ -1,8 +1,8 @@
 from alembic import context
+from sqlalchemy import create_engine
 from sqlmodel import SQLModel
 
-import worksmith.models  # noqa: F401 - registers the tables on SQLModel.metadata
-from worksmith.db import get_engine
+import worksmith.store.models  # noqa: F401 - registers the tables on SQLModel.metadata
 
 target_metadata = SQLModel.metadata
 
@@ -18,5 +18,6 @@ connection = context.config.attributes.get("connection")
 if connection is not None:
     run(connection)
 else:
-    with get_engine(context.config.get_main_option("sqlalchemy.url")).begin() as conn:
+    # only the plain `alembic` command comes here; the app and the CLI pass their own connection
+    with create_engine(context.config.get_main_option("sqlalchemy.url")).begin() as conn:
         run(conn)

@@ -1,0 +1,1 @@
+"""The store: SQLModel tables and input models, engines and sessions, Alembic migrations."""
