@@ -7,6 +7,7 @@ keys are declared once in ``STATE_DEFAULTS``.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable, Sequence
 from datetime import date
 from typing import Any, TypeVar
@@ -159,6 +160,15 @@ def money(value: float | None) -> str:
 
 def currency() -> str:
     return query(workspace_settings)["currency"]
+
+
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:=])")
+
+
+def md(text: object) -> str:
+    """User text made inert for ``st.markdown``: every markdown, link, directive and HTML character escaped, so a
+    name such as ``[x](javascript:…)``, ``![](http://tracker/…)`` or ``:red[boo]`` shows as typed."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", str(text))
 
 
 def status_label(text: str) -> str:
