@@ -46,5 +46,5 @@ def bulk_insert(session: Session, rows: dict[str, list[dict[str, Any]]]) -> None
 def clear(session: Session) -> None:
     """Delete every row (children first). Used by demo reset and "start an empty workspace"."""
     for table in reversed(SQLModel.metadata.sorted_tables):
-        if table.name not in ("alembic_version", m.Setting.__tablename__):
+        if table.name not in ("alembic_version", m.Setting.__tablename__, m.WorkspaceRevision.__tablename__):
             session.execute(sql_delete(table))

@@ -17,13 +17,14 @@ from typing import TypeVar
 
 from alembic import command
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import event
+from sqlalchemy import event, select, update
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlmodel import Session, create_engine
 
 from worksmith.errors import BusyError, ConflictError, WorksmithError
 from worksmith.store.migrations import alembic_config
+from worksmith.store.models import WorkspaceRevision
 
 ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_URL = f"sqlite:///{ROOT / 'data' / 'worksmith.db'}"
@@ -93,6 +94,7 @@ def write_session(engine: Engine) -> Iterator[Session]:
         with (Session(engine.execution_options(worksmith_write=True), expire_on_commit=False) as session,
               session.begin()):
             yield session
+            session.execute(_BUMP)  # last lock taken, held only for the commit: no lock-order cycle with it
     except IntegrityError as exc:
         raise _integrity_error(exc) from None
     except OperationalError as exc:
@@ -144,6 +146,16 @@ def run_in_transaction(engine: Engine, work: Callable[[Session], T], *, attempts
                 raise
             time.sleep(0.05 * attempt * (1 + random.random()))
     raise AssertionError("unreachable")
+
+
+_REVISION = WorkspaceRevision.__table__
+_BUMP = update(_REVISION).where(_REVISION.c.id == 1).values(n=_REVISION.c.n + 1)
+
+
+def revision(engine: Engine) -> int:
+    """The workspace revision: changes with every committed write (0 for a new workspace)."""
+    with engine.connect() as conn:
+        return conn.execute(select(_REVISION.c.n).where(_REVISION.c.id == 1)).scalar_one_or_none() or 0
 
 
 @contextmanager

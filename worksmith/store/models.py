@@ -18,7 +18,7 @@ from datetime import UTC, date, datetime
 from typing import Any, ClassVar, Literal
 
 from pydantic import create_model, field_validator, model_validator
-from sqlalchemy import JSON, Index, String, UniqueConstraint, func, text
+from sqlalchemy import JSON, BigInteger, Index, String, UniqueConstraint, func, text
 from sqlalchemy.orm import declared_attr
 from sqlmodel import Field, SQLModel
 
@@ -742,6 +742,15 @@ class ActivityLog(SQLModel, table=True):
     summary: str = ""
     before: dict[str, Any] | None = Field(default=None, sa_type=JSON)
     after: dict[str, Any] | None = Field(default=None, sa_type=JSON)
+
+
+class WorkspaceRevision(SQLModel, table=True):
+    """One row: a counter bumped in the same transaction as every write (``db.write_session``). Read caches key
+    on it, so every app replica sees a write on its next rerun and an unchanged workspace recomputes nothing."""
+
+    __tablename__ = "workspace_revision"
+    id: int = Field(default=1, primary_key=True)
+    n: int = Field(default=0, sa_type=BigInteger)
 
 
 # --- update models --------------------------------------------------------------------------------------------
