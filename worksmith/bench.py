@@ -16,6 +16,18 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from worksmith import demo
+from worksmith.domain.schedule import bench_network, compute_schedule
+from worksmith.domain.workload import bench as workload_bench
+from worksmith.services import budgets, goals, operations, overview, projects, requests, workload
+from worksmith.services.plans import reschedule
+from worksmith.services.workload import load_workload
+from worksmith.store.db import get_engine, read_session, upgrade, write_session
+from worksmith.ui.navigation import LAYOUT
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -30,8 +42,6 @@ def _timed(fn: Callable[[], Any], repeat: int = 1) -> tuple[float, Any]:
 
 def page_queries() -> dict[str, list[tuple[str, Callable[..., Any]]]]:
     """Page -> the read functions it calls (``fn(session, today=...)``). Pages add theirs here."""
-    from worksmith.services import budgets, goals, operations, overview, projects, requests, workload
-
     return {
         "Overview": [("overview", overview.overview)],
         "Goals": [("goals_view", goals.goals_view)],
@@ -44,13 +54,6 @@ def page_queries() -> dict[str, list[tuple[str, Callable[..., Any]]]]:
 
 
 def run(size: str = "S", *, pages: bool = True, today: date | None = None) -> list[tuple[str, float, str]]:
-    from worksmith import demo
-    from worksmith.domain.schedule import bench_network, compute_schedule
-    from worksmith.domain.workload import bench as workload_bench
-    from worksmith.services.plans import reschedule
-    from worksmith.services.workload import load_workload
-    from worksmith.store.db import get_engine, read_session, upgrade, write_session
-
     today = today or date.today()
     rows: list[tuple[str, float, str]] = []
     tmp = tempfile.mkdtemp(prefix="worksmith-bench-")
@@ -102,11 +105,6 @@ def run(size: str = "S", *, pages: bool = True, today: date | None = None) -> li
 
 
 def _render_pages(url: str, today: date) -> list[tuple[str, float, str]]:
-    import streamlit as st
-    from streamlit.testing.v1 import AppTest
-
-    from worksmith.ui.navigation import LAYOUT
-
     os.environ["DATABASE_URL"] = url
     os.environ["WORKSMITH_TODAY"] = today.isoformat()
     out = []
