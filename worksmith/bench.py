@@ -16,6 +16,20 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+import pandas as pd
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from worksmith import demo
+from worksmith.domain.schedule import bench_network, compute_schedule
+from worksmith.domain.workload import compute_load
+from worksmith.services import budgets, goals, operations, overview, projects, requests, workload
+from worksmith.services.plans import reschedule
+from worksmith.services.workload import load_workload
+from worksmith.store.db import get_engine, read_session, upgrade, write_session
+from worksmith.ui.navigation import LAYOUT
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -30,8 +44,6 @@ def _timed(fn: Callable[[], Any], repeat: int = 1) -> tuple[float, Any]:
 
 def page_queries() -> dict[str, list[tuple[str, Callable[..., Any]]]]:
     """Page -> the read functions it calls (``fn(session, today=...)``). Pages add theirs here."""
-    from worksmith.services import budgets, goals, operations, overview, projects, requests, workload
-
     return {
         "Overview": [("overview", overview.overview)],
         "Goals": [("goals_view", goals.goals_view)],
@@ -44,13 +56,6 @@ def page_queries() -> dict[str, list[tuple[str, Callable[..., Any]]]]:
 
 
 def run(size: str = "S", *, pages: bool = True, today: date | None = None) -> list[tuple[str, float, str]]:
-    from worksmith import demo
-    from worksmith.domain.schedule import bench_network, compute_schedule
-    from worksmith.domain.workload import bench as workload_bench
-    from worksmith.services.plans import reschedule
-    from worksmith.services.workload import load_workload
-    from worksmith.store.db import get_engine, read_session, upgrade, write_session
-
     today = today or date.today()
     rows: list[tuple[str, float, str]] = []
     tmp = tempfile.mkdtemp(prefix="worksmith-bench-")
@@ -101,12 +106,63 @@ def run(size: str = "S", *, pages: bool = True, today: date | None = None) -> li
     return rows
 
 
+# --------------------------------------------------------------------------------------- generated data
+def workload_data(n_people: int, n_tasks: int, weeks: int, seed: int = 0) -> dict[str, Any]:
+    """Random people, tasks, time off and recurring work for :func:`compute_load` (the same seed, the same data)."""
+    rng = np.random.default_rng(seed)
+    start = date(2026, 1, 5)
+    first = np.datetime64(start, "D")
+    skills = [f"skill{i}" for i in range(12)]
+    n_teams = max(1, n_people // 20)
+    people = pd.DataFrame({
+        "id": np.arange(1, n_people + 1), "name": [f"Person {i}" for i in range(1, n_people + 1)],
+        "team_id": rng.integers(1, n_teams + 1, n_people),
+        "weekly_hours": rng.choice([40.0, 40.0, 32.0, 20.0], n_people),
+        "availability": rng.choice([80.0, 100.0, 60.0], n_people),
+        "skills": [sorted(set(rng.choice(skills, 2).tolist())) for _ in range(n_people)],
+    })
+    t_start = first + rng.integers(-10, 7 * weeks, n_tasks)
+    t_finish = np.busday_offset(t_start, rng.integers(0, 20, n_tasks), roll="forward")
+    assignee = rng.integers(1, n_people + 1, n_tasks).astype(object)
+    assignee[rng.random(n_tasks) < 0.05] = None
+    tasks = pd.DataFrame({
+        "task_id": np.arange(1, n_tasks + 1), "project_id": rng.integers(1, 200, n_tasks),
+        "name": [f"Task {i}" for i in range(1, n_tasks + 1)], "assignee_id": assignee,
+        "start": t_start.astype(object), "finish": t_finish.astype(object),
+        "estimate_hours": rng.integers(2, 31, n_tasks).astype(float),  # load ≈ capacity on average
+        "percent_complete": rng.choice([0.0, 0.0, 25.0, 50.0, 100.0], n_tasks),
+        "required_skill": rng.choice(skills + [""] * 6, n_tasks),
+    })
+    off_start = first + rng.integers(0, 7 * weeks, n_people * 2)
+    time_off = pd.DataFrame({
+        "person_id": rng.integers(1, n_people + 1, n_people * 2), "start": off_start.astype(object),
+        "end": (off_start + rng.integers(0, 10, n_people * 2)).astype(object),
+    })
+    n_ops = max(1, n_teams)
+    operations = pd.DataFrame({"id": np.arange(1, n_ops + 1), "name": [f"Op {i}" for i in range(1, n_ops + 1)],
+                               "team_id": np.arange(1, n_ops + 1), "demand_hours_per_week": 20.0})
+    n_rec = max(1, n_people // 2)
+    recurring = pd.DataFrame({
+        "id": np.arange(1, n_rec + 1), "operation_id": rng.integers(1, n_ops + 1, n_rec),
+        "name": [f"Chore {i}" for i in range(1, n_rec + 1)],
+        "cadence": rng.choice(["weekly", "monthly", "quarterly"], n_rec), "hours": 2.0,
+        "assignee_id": rng.integers(1, n_people + 1, n_rec),
+        "anchor": (first + rng.integers(-60, 60, n_rec)).astype(object),
+    })
+    holidays = {date(2026, 4, 3), date(2026, 4, 6), date(2026, 5, 1), date(2026, 5, 14), date(2026, 5, 25)}
+    return {"tasks": tasks, "people": people, "time_off": time_off, "holidays": holidays, "recurring": recurring,
+            "operations": operations, "horizon_start": start, "weeks": weeks, "today": start}
+
+
+def workload_bench(n_people: int = 500, n_tasks: int = 30000, weeks: int = 26) -> float:
+    """Seconds :func:`compute_load` takes on generated data of the given size (data generation not timed)."""
+    data = workload_data(n_people, n_tasks, weeks)
+    t0 = time.perf_counter()
+    compute_load(**data)
+    return time.perf_counter() - t0
+
+
 def _render_pages(url: str, today: date) -> list[tuple[str, float, str]]:
-    import streamlit as st
-    from streamlit.testing.v1 import AppTest
-
-    from worksmith.ui.navigation import LAYOUT
-
     os.environ["DATABASE_URL"] = url
     os.environ["WORKSMITH_TODAY"] = today.isoformat()
     out = []
