@@ -8,8 +8,8 @@ import pandas as pd
 import streamlit as st
 
 from worksmith import charts, fmt
-from worksmith.services import overview
 from worksmith.ui import shell as ui
+from worksmith.views import overview
 from worksmith.views.tables import activity
 
 ui.page_setup("Overview", "How the work is going across projects, goals, people and money — and what needs "
@@ -21,10 +21,7 @@ if data.empty_workspace:
     ui.empty_state("This workspace is empty. Add people and import a project plan to see the overview.")
     st.stop()
 
-cols = st.columns(len(data.metrics))
-for col, metric in zip(cols, data.metrics, strict=True):
-    col.metric(metric.label, metric.value, metric.delta, delta_color=metric.delta_color,
-               delta_arrow=metric.delta_arrow, help=metric.help, border=True)
+ui.metric_row(data.metrics)
 
 st.subheader("Needs attention")
 if data.attention.empty:

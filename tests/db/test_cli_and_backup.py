@@ -13,9 +13,9 @@ from sqlalchemy import func, select
 from worksmith import demo
 from worksmith.__main__ import main
 from worksmith.exchange.planfile import backup_json, backup_sqlite, restore_json
-from worksmith.services.overview import overview
 from worksmith.store import models as m
 from worksmith.store.db import get_engine, read_session, upgrade, write_session
+from worksmith.views.overview import overview
 
 ROOT = Path(__file__).resolve().parents[2]
 
