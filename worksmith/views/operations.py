@@ -139,15 +139,15 @@ class OperationDetail:
 
 def _board_columns(items: pd.DataFrame, stages: list[str]) -> pd.DataFrame:
     """The workflow board's card fields: ``wait`` (the status of the item's wait, 'done' in the last stage) and the
-    stages its Back / forward buttons move it to (an item in an unknown stage may only move to the first stage)."""
+    stages its Back / forward buttons move it to, '' for none (an item in an unknown stage may only move to the first
+    stage)."""
     if items.empty:
-        return items.assign(wait=pd.Series(dtype=str), back=pd.Series(dtype=object),
-                            forward=pd.Series(dtype=object))
+        return items.assign(wait=pd.Series(dtype=str), back=pd.Series(dtype=str), forward=pd.Series(dtype=str))
     moves = [ops.neighbours(stages, s) if s in stages else (None, stages[0]) for s in items["stage"]]
     return items.assign(
         wait=["done" if s == stages[-1] else ops.wait_status(float(n))
               for s, n in zip(items["stage"], items["days_in_stage"], strict=True)],
-        back=[b for b, _ in moves], forward=[f for _, f in moves])
+        back=[b or "" for b, _ in moves], forward=[f or "" for _, f in moves])
 
 
 def detail(session: Session, *, operation_id: int, today: date) -> OperationDetail:
