@@ -36,13 +36,18 @@ def count(engine, model, *where) -> int:
         return s.exec(stmt).one()[0]
 
 
+def team_of_two(s, actor: Actor) -> tuple[int, int, int]:
+    """The team "Ops" with Ann and Bob in it: their ids."""
+    team = create(s, m.Team, {"name": "Ops"}, actor=actor).id
+    ann = create(s, m.Person, {"name": "Ann", "team_id": team}, actor=actor).id
+    return team, ann, create(s, m.Person, {"name": "Bob", "team_id": team}, actor=actor).id
+
+
 @pytest.fixture
 def world(engine) -> World:
     system = Actor(None, "setup")
     with write_session(engine) as s:
-        team = create(s, m.Team, {"name": "Ops"}, actor=system).id
-        ann = create(s, m.Person, {"name": "Ann", "team_id": team}, actor=system).id
-        bob = create(s, m.Person, {"name": "Bob", "team_id": team}, actor=system).id
+        team, ann, bob = team_of_two(s, system)
         op = create(s, m.Operation, {
             "name": "IT support", "team_id": team, "owner_id": ann, "demand_hours_per_week": 10, "stages": STAGES,
             "checklist": [{"name": "Laptop", "offset_days": -5, "hours": 2, "assignee_id": bob},

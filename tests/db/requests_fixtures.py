@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from operations_fixtures import count  # noqa: F401 - shared by the request tests
+from operations_fixtures import count, team_of_two  # noqa: F401 - count: shared by the request tests
 
 from worksmith.commands import requests as commands
 from worksmith.commands.core import Actor, create
@@ -32,9 +32,7 @@ class World:
 def world(engine) -> World:
     setup = Actor(None, "setup")
     with write_session(engine) as s:
-        team = create(s, m.Team, {"name": "Ops"}, actor=setup).id
-        ann = create(s, m.Person, {"name": "Ann", "team_id": team}, actor=setup).id
-        bob = create(s, m.Person, {"name": "Bob", "team_id": team}, actor=setup).id
+        team, ann, bob = team_of_two(s, setup)
         goal = create(s, m.Goal, {"title": "Grow", "period_start": date(2026, 1, 1), "period_end": date(2026, 12, 31)},
                       actor=setup).id
         op = create(s, m.Operation, {"name": "IT support", "team_id": team, "stages": ["New", "Doing", "Done"]},

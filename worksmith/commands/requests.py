@@ -93,13 +93,17 @@ def reject(session: Session, *, actor: Actor, request_id: int, reason: str, expe
                    f"{actor.name} rejected request '{request.title}' — {why}", "reject")
 
 
-def _conversion_changes(request: m.Request, actor: Actor, reason: str, now: datetime | None) -> dict[str, Any]:
-    changes: dict[str, Any] = {"status": "converted"}
+def _record_conversion(session: Session, request: m.Request, link: dict[str, int], into: str, *, actor: Actor,
+                       reason: str, expected_version: int | None, now: datetime | None) -> None:
+    """Mark the request converted ``into`` what ``link`` points at (project or work item) and log the sentence."""
+    changes: dict[str, Any] = {"status": "converted", **link}
     if request.status == "submitted":  # approved and converted in one step: this person decided
         changes.update(decided_by_id=actor.id, decided_at=now or m.utcnow())
-    if why := _why(reason):
+    why = _why(reason)
+    if why:
         changes["reason"] = why
-    return changes
+    _record(session, request, changes, expected_version, actor,
+            f"{actor.name} converted request '{request.title}' into {into}" + (f" — {why}" if why else ""), "convert")
 
 
 def convert_to_project(session: Session, *, actor: Actor, request_id: int, expected_version: int | None,
@@ -123,11 +127,8 @@ def convert_to_project(session: Session, *, actor: Actor, request_id: int, expec
     for person_id, role in members.items():
         core.create(session, m.ProjectMember, {"project_id": project.id, "person_id": person_id, "role": role,
                                                "allocation": 100.0 if role == "manager" else 0.0}, actor=actor)
-    changes = {**_conversion_changes(request, actor, reason, now), "project_id": project.id}
-    why = _why(reason)
-    _record(session, request, changes, expected_version, actor,
-            f"{actor.name} converted request '{request.title}' into the {status} project '{project.name}'"
-            + (f" — {why}" if why else ""), "convert")
+    _record_conversion(session, request, {"project_id": project.id}, f"the {status} project '{project.name}'",
+                       actor=actor, reason=reason, expected_version=expected_version, now=now)
     return project
 
 
@@ -143,9 +144,6 @@ def convert_to_work_item(session: Session, *, actor: Actor, request_id: int, exp
                                         due=request.needed_by, estimate_hours=float(request.estimate_hours or 0),
                                         request_id=request.id, actor=actor, now=now)
     op = core.get(session, m.Operation, operation_id)
-    changes = {**_conversion_changes(request, actor, reason, now), "work_item_id": item.id}
-    why = _why(reason)
-    _record(session, request, changes, expected_version, actor,
-            f"{actor.name} converted request '{request.title}' into a work item in {op.name}"
-            + (f" — {why}" if why else ""), "convert")
+    _record_conversion(session, request, {"work_item_id": item.id}, f"a work item in {op.name}",
+                       actor=actor, reason=reason, expected_version=expected_version, now=now)
     return item
