@@ -18,7 +18,7 @@ from worksmith.status import chip
 from worksmith.store import models as m
 from worksmith.views.metric import Metric
 from worksmith.views.operations import UNALIGNED, overdue_flags
-from worksmith.views.tables import frame
+from worksmith.views.tables import activity, frame
 from worksmith.views.workspace import is_empty, settings
 
 RANK = {"off track": 0, "at risk": 1}
@@ -37,7 +37,7 @@ class Overview:
 
 
 def goal_status(session: Session, *, today: date) -> pd.DataFrame:
-    """Every goal's rolled-up progress and status (``worksmith.goals.roll_up``)."""
+    """Every goal's rolled-up progress and status (``worksmith.domain.goals.roll_up``)."""
     return roll_up(frame(session, m.Goal), frame(session, m.KeyResult, m.KeyResult.archived.is_(False)), today)
 
 
@@ -130,3 +130,10 @@ def overview(session: Session, *, today: date) -> Overview:
     spend_title = (f"Spend {today.year}: {n_over} of {len(past)} past months above plan" if len(past)
                    else f"Spend {today.year} by month")
     return Overview(False, metrics, attention.reset_index(drop=True), miles, title, table, spend, spend_title)
+
+
+def recent_activity(session: Session, *, limit: int = 15) -> pd.DataFrame:
+    """The latest activity-log entries ``at, actor, summary``, newest first, ``at`` as 'Mon 7 Dec 2026 14:05'."""
+    log = activity(session, limit=limit)
+    log["at"] = [fmt.day(t) + f" {t:%H:%M}" for t in log["at"]]
+    return log[["at", "actor", "summary"]]
