@@ -11,9 +11,9 @@ from sqlalchemy import func, select
 from worksmith import demo
 from worksmith.errors import ValidationError
 from worksmith.exchange.backup import backup_json, backup_sqlite, restore_json
-from worksmith.services.overview import overview
 from worksmith.store import models as m
 from worksmith.store.db import get_engine, read_session, upgrade, write_session
+from worksmith.views.overview import overview
 
 
 def n_tasks(engine) -> int:

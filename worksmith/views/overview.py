@@ -1,4 +1,5 @@
-"""The Overview page's figures, computed from the data (no Streamlit)."""
+"""The Overview page's figures, computed from the data: metrics, what needs attention, milestones, the portfolio
+table and spend by month."""
 
 from __future__ import annotations
 
@@ -8,15 +9,16 @@ from datetime import date
 import pandas as pd
 from sqlmodel import Session
 
-from worksmith import charts, fmt
+from worksmith import fmt
 from worksmith.domain.goals import roll_up
 from worksmith.services import portfolio as portfolio_service
 from worksmith.services.budgets import alerts as budget_alerts
-from worksmith.services.operations import overdue_flags
 from worksmith.services.workload import load_workload
+from worksmith.status import chip
 from worksmith.store import models as m
 from worksmith.views.metric import Metric
-from worksmith.views.tables import frame
+from worksmith.views.operations import UNALIGNED, overdue_flags
+from worksmith.views.tables import activity, frame
 from worksmith.views.workspace import is_empty, settings
 
 RANK = {"off track": 0, "at risk": 1}
@@ -35,7 +37,7 @@ class Overview:
 
 
 def goal_status(session: Session, *, today: date) -> pd.DataFrame:
-    """Every goal's rolled-up progress and status (``worksmith.goals.roll_up``)."""
+    """Every goal's rolled-up progress and status (``worksmith.domain.goals.roll_up``)."""
     return roll_up(frame(session, m.Goal), frame(session, m.KeyResult, m.KeyResult.archived.is_(False)), today)
 
 
@@ -99,7 +101,7 @@ def overview(session: Session, *, today: date) -> Overview:
              zip(flags["status"], flags["item"], flags["why"], flags["page"], strict=True)]
     attention = pd.DataFrame(rows, columns=["status", "item", "why", "page", "params"])
     attention = attention.sort_values("status", key=lambda s: s.map(RANK).fillna(9), kind="stable")
-    attention["status"] = [f"{charts.STATUS_ICONS[h]} {h}" for h in attention["status"]]
+    attention["status"] = [chip(h) for h in attention["status"]]
     miles = portfolio_service.milestones(session, today=today, health=health)
     window = (pd.Timestamp(today) - pd.Timedelta(weeks=3), pd.Timestamp(today) + pd.Timedelta(weeks=13))
     miles = miles[miles["day"].between(*window)]
@@ -108,7 +110,7 @@ def overview(session: Session, *, today: date) -> Overview:
              f"on {upcoming['day'].min():%d %b}" if len(upcoming) else "No milestone ahead")
     table = pd.DataFrame({
         "project": health["name"],
-        "health": [f"{charts.STATUS_ICONS[h]} {h}" for h in health["health"]],
+        "health": [chip(h) for h in health["health"]],
         "status": health["status"],
         "team": health["team"],
         "manager": health["manager"],
@@ -117,7 +119,7 @@ def overview(session: Session, *, today: date) -> Overview:
         "vs_target": [fmt.days(d) for d in health["slip_days"]],
         "budget": [fmt.money(b, currency) for b in health["budget"]],
         "budget_used": health["budget_used"] * 100,
-        "goal": health["goal"].fillna("— unaligned —"),
+        "goal": health["goal"].fillna(UNALIGNED),
         "reasons": ["; ".join(r) for r in health["reasons"]],
     })
     order = {"active": 0, "on hold": 1, "approved": 2, "proposed": 3, "done": 4, "cancelled": 5}
@@ -128,3 +130,10 @@ def overview(session: Session, *, today: date) -> Overview:
     spend_title = (f"Spend {today.year}: {n_over} of {len(past)} past months above plan" if len(past)
                    else f"Spend {today.year} by month")
     return Overview(False, metrics, attention.reset_index(drop=True), miles, title, table, spend, spend_title)
+
+
+def recent_activity(session: Session, *, limit: int = 15) -> pd.DataFrame:
+    """The latest activity-log entries ``at, actor, summary``, newest first, ``at`` as 'Mon 7 Dec 2026 14:05'."""
+    log = activity(session, limit=limit)
+    log["at"] = [fmt.day(t) + f" {t:%H:%M}" for t in log["at"]]
+    return log[["at", "actor", "summary"]]

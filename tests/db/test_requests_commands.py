@@ -1,77 +1,23 @@
-"""Request services on SQLite and PostgreSQL: intake validation, approval rules, decisions recorded (who, when, why)
+"""Request commands on SQLite and PostgreSQL: intake validation, approval rules, decisions recorded (who, when, why)
 on the request and in the activity log, automation on approval, conversion into a project or a work item."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 
 import pytest
-from sqlalchemy import func, select
+import requests_fixtures as fx
+from requests_fixtures import NOW, TODAY, count, log, request, submit
 
+from worksmith.commands import requests as commands
 from worksmith.commands.core import Actor, create, update
 from worksmith.errors import ConflictError, ValidationError
-from worksmith.services import requests as svc
 from worksmith.services.portfolio import portfolio
 from worksmith.store import models as m
 from worksmith.store.db import read_session, write_session
 from worksmith.views.tables import frame
 
-NOW = datetime(2026, 11, 25, 10, 30, tzinfo=UTC)
-TODAY = date(2026, 11, 25)
-
-
-@dataclass
-class World:
-    ann: Actor  # requester
-    bob: Actor  # approver
-    goal: int
-    op: int
-    rule: int
-
-
-def count(engine, model, *where) -> int:
-    with read_session(engine) as s:
-        stmt = select(func.count()).select_from(model)
-        for clause in where:
-            stmt = stmt.where(clause)
-        return s.exec(stmt).one()[0]
-
-
-@pytest.fixture
-def world(engine) -> World:
-    setup = Actor(None, "setup")
-    with write_session(engine) as s:
-        team = create(s, m.Team, {"name": "Ops"}, actor=setup).id
-        ann = create(s, m.Person, {"name": "Ann", "team_id": team}, actor=setup).id
-        bob = create(s, m.Person, {"name": "Bob", "team_id": team}, actor=setup).id
-        goal = create(s, m.Goal, {"title": "Grow", "period_start": date(2026, 1, 1), "period_end": date(2026, 12, 31)},
-                      actor=setup).id
-        op = create(s, m.Operation, {"name": "IT support", "team_id": team, "stages": ["New", "Doing", "Done"]},
-                    actor=setup).id
-        rule = create(s, m.AutomationRule, {"name": "IT tickets", "trigger": "request_approved",
-                                            "condition": {"type": "IT"}, "action": "create_work_item",
-                                            "params": {"operation_id": op, "owner_id": bob}}, actor=setup).id
-    return World(Actor(ann, "Ann"), Actor(bob, "Bob"), goal, op, rule)
-
-
-def submit(engine, world, **extra) -> int:
-    values = {"requester_id": world.ann.id, "type": "Marketing", "title": "Trade show", "today": TODAY,
-              "description": "Booth in March", "estimate_hours": 120, "needed_by": date(2027, 2, 15),
-              "goal_id": world.goal, **extra}
-    with write_session(engine) as s:
-        return svc.submit(s, actor=world.ann, now=NOW - timedelta(days=2), **values).id
-
-
-def request(engine, request_id: int) -> m.Request:
-    with read_session(engine) as s:
-        return s.get(m.Request, request_id)
-
-
-def log(engine, action: str) -> list[tuple[str, str]]:
-    with read_session(engine) as s:
-        df = frame(s, m.ActivityLog, m.ActivityLog.action == action)
-    return list(zip(df["actor"], df["summary"], strict=True))
+world = fx.world  # the fixture
 
 
 # --- intake ---------------------------------------------------------------------------------------------------
@@ -105,7 +51,7 @@ def test_submit_refuses_bad_input_and_writes_nothing(engine, world, extra, messa
 def test_approve_records_who_when_why(engine, world):
     rid = submit(engine, world)
     with write_session(engine) as s:
-        svc.approve(s, request_id=rid, reason=" Fits the plan ", expected_version=1, actor=world.bob, now=NOW)
+        commands.approve(s, request_id=rid, reason=" Fits the plan ", expected_version=1, actor=world.bob, now=NOW)
     r = request(engine, rid)
     assert (r.status, r.decided_by_id, r.decided_at, r.reason) == ("approved", world.bob.id, NOW, "Fits the plan")
     assert log(engine, "approve") == [("Bob", "Bob approved request 'Trade show' — Fits the plan")]
@@ -115,7 +61,7 @@ def test_reject_without_a_reason_is_refused_and_nothing_changes(engine, world):
     rid = submit(engine, world)
     logs = count(engine, m.ActivityLog)
     with pytest.raises(ValidationError, match="Give a reason to reject"), write_session(engine) as s:
-        svc.reject(s, request_id=rid, reason="  ", expected_version=1, actor=world.bob)
+        commands.reject(s, request_id=rid, reason="  ", expected_version=1, actor=world.bob)
     r = request(engine, rid)
     assert (r.status, r.decided_by_id, r.version) == ("submitted", None, 1)
     assert count(engine, m.ActivityLog) == logs
@@ -124,7 +70,7 @@ def test_reject_without_a_reason_is_refused_and_nothing_changes(engine, world):
 def test_reject_with_a_reason(engine, world):
     rid = submit(engine, world)
     with write_session(engine) as s:
-        svc.reject(s, request_id=rid, reason="No budget", expected_version=1, actor=world.bob, now=NOW)
+        commands.reject(s, request_id=rid, reason="No budget", expected_version=1, actor=world.bob, now=NOW)
     r = request(engine, rid)
     assert (r.status, r.decided_by_id, r.reason) == ("rejected", world.bob.id, "No budget")
     assert log(engine, "reject") == [("Bob", "Bob rejected request 'Trade show' — No budget")]
@@ -133,8 +79,8 @@ def test_reject_with_a_reason(engine, world):
 def test_a_request_cannot_be_decided_twice(engine, world):
     rid = submit(engine, world)
     with write_session(engine) as s:
-        svc.approve(s, request_id=rid, expected_version=1, actor=world.bob)
-    for command, kwargs in ((svc.approve, {}), (svc.reject, {"reason": "changed my mind"})):
+        commands.approve(s, request_id=rid, expected_version=1, actor=world.bob)
+    for command, kwargs in ((commands.approve, {}), (commands.reject, {"reason": "changed my mind"})):
         with pytest.raises(ValidationError, match="already decided"), write_session(engine) as s:
             command(s, request_id=rid, expected_version=None, actor=world.bob, **kwargs)
     assert request(engine, rid).status == "approved"
@@ -143,9 +89,9 @@ def test_a_request_cannot_be_decided_twice(engine, world):
 def test_nobody_approves_their_own_request_or_anonymously(engine, world):
     rid = submit(engine, world)
     with pytest.raises(ValidationError, match="your own request"), write_session(engine) as s:
-        svc.approve(s, request_id=rid, expected_version=1, actor=world.ann)
+        commands.approve(s, request_id=rid, expected_version=1, actor=world.ann)
     with pytest.raises(ValidationError, match="Acting as"), write_session(engine) as s:
-        svc.approve(s, request_id=rid, expected_version=1, actor=Actor(None, "anonymous"))
+        commands.approve(s, request_id=rid, expected_version=1, actor=Actor(None, "anonymous"))
     assert request(engine, rid).status == "submitted"
 
 
@@ -154,14 +100,14 @@ def test_stale_decision_is_a_conflict(engine, world):
     with write_session(engine) as s:  # someone edits the request meanwhile
         update(s, m.Request, rid, {"estimate_hours": 80}, expected_version=1, actor=world.ann)
     with pytest.raises(ConflictError), write_session(engine) as s:
-        svc.approve(s, request_id=rid, expected_version=1, actor=world.bob)
+        commands.approve(s, request_id=rid, expected_version=1, actor=world.bob)
     assert request(engine, rid).status == "submitted"
 
 
 def test_approving_an_it_request_runs_the_rule_into_a_work_item(engine, world):
     rid = submit(engine, world, type="it", title="Second monitor", estimate_hours=2, needed_by=date(2026, 12, 7))
     with write_session(engine) as s:
-        svc.approve(s, request_id=rid, expected_version=1, actor=world.bob, now=NOW)
+        commands.approve(s, request_id=rid, expected_version=1, actor=world.bob, now=NOW)
     r = request(engine, rid)
     with read_session(engine) as s:
         item = s.get(m.WorkItem, r.work_item_id)
@@ -177,7 +123,7 @@ def test_an_inactive_rule_does_nothing(engine, world):
         update(s, m.AutomationRule, world.rule, {"active": False}, expected_version=1, actor=world.bob)
     rid = submit(engine, world, type="IT")
     with write_session(engine) as s:
-        svc.approve(s, request_id=rid, expected_version=1, actor=world.bob)
+        commands.approve(s, request_id=rid, expected_version=1, actor=world.bob)
     assert request(engine, rid).status == "approved"
     assert count(engine, m.WorkItem) == 0
 
@@ -188,7 +134,7 @@ def test_an_inactive_rule_does_nothing(engine, world):
 def test_convert_submitted_into_an_active_project_linked_to_the_goal(engine, world, today):
     rid = submit(engine, world)
     with write_session(engine) as s:
-        project = svc.convert_to_project(s, request_id=rid, name="RetailTech booth", status="active",
+        project = commands.convert_to_project(s, request_id=rid, name="RetailTech booth", status="active",
                                          start=date(2026, 12, 1), manager_id=world.bob.id, expected_version=1,
                                          actor=world.bob, now=NOW)
     r = request(engine, rid)
@@ -209,10 +155,10 @@ def test_convert_submitted_into_an_active_project_linked_to_the_goal(engine, wor
 def test_convert_approved_keeps_the_original_decision(engine, world):
     rid = submit(engine, world)
     with write_session(engine) as s:
-        svc.approve(s, request_id=rid, reason="Yes", expected_version=1, actor=world.bob, now=NOW)
+        commands.approve(s, request_id=rid, reason="Yes", expected_version=1, actor=world.bob, now=NOW)
         carl = Actor(create(s, m.Person, {"name": "Carl"}, actor=world.bob).id, "Carl")
     with write_session(engine) as s:
-        svc.convert_to_project(s, request_id=rid, expected_version=None, actor=carl)
+        commands.convert_to_project(s, request_id=rid, expected_version=None, actor=carl)
     r = request(engine, rid)
     with read_session(engine) as s:
         p = s.get(m.Project, r.project_id)
@@ -225,31 +171,31 @@ def test_only_submitted_or_approved_can_be_converted(engine, world, first):
     rid = submit(engine, world)
     with write_session(engine) as s:
         if first == "reject":
-            svc.reject(s, request_id=rid, reason="No", expected_version=1, actor=world.bob)
+            commands.reject(s, request_id=rid, reason="No", expected_version=1, actor=world.bob)
         else:
-            svc.convert_to_work_item(s, request_id=rid, operation_id=world.op, expected_version=1, actor=world.bob)
+            commands.convert_to_work_item(s, request_id=rid, operation_id=world.op, expected_version=1, actor=world.bob)
     projects = count(engine, m.Project)
     with pytest.raises(ValidationError, match="Only a submitted or approved request can be converted"), \
             write_session(engine) as s:
-        svc.convert_to_project(s, request_id=rid, expected_version=None, actor=world.bob)
+        commands.convert_to_project(s, request_id=rid, expected_version=None, actor=world.bob)
     assert count(engine, m.Project) == projects
 
 
 def test_an_active_project_needs_a_start_and_a_known_status(engine, world):
     rid = submit(engine, world)
     with pytest.raises(ValidationError, match="needs a start date"), write_session(engine) as s:
-        svc.convert_to_project(s, request_id=rid, status="active", expected_version=1, actor=world.bob)
+        commands.convert_to_project(s, request_id=rid, status="active", expected_version=1, actor=world.bob)
     with pytest.raises(ValidationError, match="proposed or an active project"), write_session(engine) as s:
-        svc.convert_to_project(s, request_id=rid, status="done", expected_version=1, actor=world.bob)
+        commands.convert_to_project(s, request_id=rid, status="done", expected_version=1, actor=world.bob)
     assert count(engine, m.Project) == 0 and request(engine, rid).status == "submitted"
 
 
 def test_convert_into_a_work_item(engine, world):
     rid = submit(engine, world, operation_id=None)
     with pytest.raises(ValidationError, match="Choose the operation"), write_session(engine) as s:
-        svc.convert_to_work_item(s, request_id=rid, expected_version=1, actor=world.bob)
+        commands.convert_to_work_item(s, request_id=rid, expected_version=1, actor=world.bob)
     with write_session(engine) as s:
-        item = svc.convert_to_work_item(s, request_id=rid, operation_id=world.op, owner_id=world.bob.id,
+        item = commands.convert_to_work_item(s, request_id=rid, operation_id=world.op, owner_id=world.bob.id,
                                         reason="Small enough", expected_version=1, actor=world.bob, now=NOW)
     r = request(engine, rid)
     assert (r.status, r.work_item_id, r.reason) == ("converted", item.id, "Small enough")
@@ -257,24 +203,3 @@ def test_convert_into_a_work_item(engine, world):
         moves = frame(s, m.WorkItemMove, m.WorkItemMove.item_id == item.id)
     assert (item.stage, item.request_id, item.estimate_hours) == ("New", rid, 120)
     assert moves["to_stage"].tolist() == ["New"]
-
-
-def test_requests_frame_tells_each_requester_the_outcome(engine, world):
-    a = submit(engine, world, title="Booth")
-    b = submit(engine, world, title="Offsite")
-    c = submit(engine, world, title="Monitor", type="IT")
-    with write_session(engine) as s:
-        svc.convert_to_project(s, request_id=a, expected_version=1, actor=world.bob)
-        svc.reject(s, request_id=b, reason="Not this year", expected_version=1, actor=world.bob)
-        svc.approve(s, request_id=c, expected_version=1, actor=world.bob)
-    with read_session(engine) as s:
-        df = svc.requests_frame(s, today=TODAY).set_index("title")
-        view = svc.view(s, today=TODAY)
-    assert df.loc["Booth", "outcome"] == "project 'Booth' (proposed)"
-    assert df.loc["Offsite", "outcome"] == "rejected: Not this year"
-    assert df.loc["Monitor", "outcome"] == "work item 'Monitor (IT support, New)'"
-    assert df.loc["Booth", "status_label"].endswith("converted") and df.loc["Offsite", "decided_by"] == "Bob"
-    assert df.loc["Booth", "age_days"] == 2  # submitted 23 Nov
-    metrics = {x.label: (x.value, x.delta) for x in view.metrics}
-    assert metrics["Awaiting approval"] == ("0", "queue is empty")
-    assert metrics["Converted into work"] == ("2", "1 project · 1 work item")
