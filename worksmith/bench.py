@@ -30,7 +30,8 @@ def _timed(fn: Callable[[], Any], repeat: int = 1) -> tuple[float, Any]:
 
 def page_queries() -> dict[str, list[tuple[str, Callable[..., Any]]]]:
     """Page -> the read functions it calls (``fn(session, today=...)``). Pages add theirs here."""
-    from worksmith.services import budgets, goals, operations, overview, projects, requests, workload
+    from worksmith.services import goals, operations, overview, projects, requests, workload
+    from worksmith.views import budget_roi, budgets
 
     return {
         "Overview": [("overview", overview.overview)],
@@ -39,7 +40,7 @@ def page_queries() -> dict[str, list[tuple[str, Callable[..., Any]]]]:
         "Operations": [("summary", operations.summary)],
         "Requests": [("view", requests.view)],
         "Workload": [("workload_view", workload.workload_view)],
-        "Budgets": [("organisation", budgets.organisation), ("value_and_roi", budgets.value_and_roi)],
+        "Budgets": [("organisation", budgets.organisation), ("value_and_roi", budget_roi.value_and_roi)],
     }
 
 
