@@ -366,8 +366,8 @@ def alerts(session: Session, *, today: date) -> pd.DataFrame:
     """Budget alerts of active projects and operations: [owner, name, rule, severity, message], critical first.
 
     ``owner`` is ``"project:4"`` / ``"operation:2"`` (the Budgets page opens it with ``?owner=...``); rules and
-    thresholds as :func:`worksmith.budget.budget_alerts`; CPI and forecast messages end with the categories that
-    overspend ("Why: services €41,000 spent vs €30,400 planned to date (+35 %)").
+    thresholds as :func:`worksmith.domain.budget_plan.budget_alerts`; CPI and forecast messages end with the
+    categories that overspend ("Why: services €41,000 spent vs €30,400 planned to date (+35 %)").
     """
     data = load(session, today)
     return alerts_of(data, project_rows(data)).reset_index(drop=True)
