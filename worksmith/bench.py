@@ -24,12 +24,12 @@ from streamlit.testing.v1 import AppTest
 from worksmith import demo
 from worksmith.domain.schedule import bench_network, compute_schedule
 from worksmith.domain.workload import compute_load
-from worksmith.services import budgets, goals, projects, workload
+from worksmith.services import goals, projects, workload
 from worksmith.services.plans import reschedule
 from worksmith.services.workload import load_workload
 from worksmith.store.db import get_engine, read_session, upgrade, write_session
 from worksmith.ui.navigation import LAYOUT
-from worksmith.views import operations, overview, requests
+from worksmith.views import budget_roi, budgets, operations, overview, requests
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -52,7 +52,7 @@ def page_queries() -> dict[str, list[tuple[str, Callable[..., Any]]]]:
         "Operations": [("summary", operations.summary)],
         "Requests": [("view", requests.view)],
         "Workload": [("workload_view", workload.workload_view)],
-        "Budgets": [("organisation", budgets.organisation), ("value_and_roi", budgets.value_and_roi)],
+        "Budgets": [("organisation", budgets.organisation), ("value_and_roi", budget_roi.value_and_roi)],
     }
 
 

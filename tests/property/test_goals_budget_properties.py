@@ -1,4 +1,4 @@
-"""Invariants of worksmith.goals and worksmith.budget, checked with hypothesis."""
+"""Invariants of worksmith.domain.goals and the budget domain (evm, money), checked with hypothesis."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pandas as pd
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from worksmith.domain.budget import METRICS, actual_cost_curve, earned_value, evm_series, planned_value_curve, safe_div
+from worksmith.domain.evm import METRICS, actual_cost_curve, earned_value, evm_series, planned_value_curve
 from worksmith.domain.goals import (
     STATUSES,
     capacity_cut_line_detail,
@@ -19,6 +19,7 @@ from worksmith.domain.goals import (
     rank_initiatives,
     roll_up,
 )
+from worksmith.domain.money import safe_div
 
 # database=None: no example database in the repo; 100 examples keep the whole file at a few seconds
 FAST = settings(max_examples=100, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
