@@ -7,7 +7,7 @@ router.guard(__file__)  # a cold deep link hops through the entrypoint before th
 import streamlit as st
 
 from worksmith.charts import goals as charts
-from worksmith.domain.goals import CRITERIA
+from worksmith.domain.initiatives import CRITERIA
 from worksmith.services import goals as svc
 from worksmith.ui import shell as ui
 
