@@ -30,7 +30,8 @@ def _timed(fn: Callable[[], Any], repeat: int = 1) -> tuple[float, Any]:
 
 def page_queries() -> dict[str, list[tuple[str, Callable[..., Any]]]]:
     """Page -> the read functions it calls (``fn(session, today=...)``). Pages add theirs here."""
-    from worksmith.services import budgets, goals, operations, overview, projects, requests, workload
+    from worksmith.services import budgets, operations, overview, projects, requests, workload
+    from worksmith.views import goals
 
     return {
         "Overview": [("overview", overview.overview)],

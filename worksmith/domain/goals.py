@@ -34,6 +34,7 @@ check-in id wins on the same day), else its start value ("status a week ago").
 
 from __future__ import annotations
 
+import calendar
 import math
 from collections.abc import Iterable, Mapping
 from datetime import date
@@ -114,6 +115,17 @@ def clamp01(x: float) -> float:
         return 0.0
     return min(1.0, max(0.0, x))
 
+
+
+def quarter_of(day: date) -> tuple[date, date]:
+    """First and last day of the calendar quarter containing ``day``.
+
+    >>> quarter_of(date(2026, 11, 25))
+    (datetime.date(2026, 10, 1), datetime.date(2026, 12, 31))
+    """
+    q = (day.month - 1) // 3
+    last = 3 * q + 3
+    return date(day.year, 3 * q + 1, 1), date(day.year, last, calendar.monthrange(day.year, last)[1])
 
 
 # --- key results ----------------------------------------------------------------------------------------------

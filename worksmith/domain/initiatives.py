@@ -30,7 +30,6 @@ recurring tasks (``worksmith.domain.workload.recurrence_dates``).
 
 from __future__ import annotations
 
-import calendar
 import math
 from collections.abc import Iterable, Mapping
 from datetime import date, timedelta
@@ -46,6 +45,7 @@ from worksmith.domain.goals import (
     label_of,
     num_text,
     plain_key,
+    quarter_of,
     require_columns,
     typed_frame,
     weight_of,
@@ -360,11 +360,9 @@ def next_quarter(today: date) -> tuple[date, date]:
     >>> next_quarter(date(2026, 11, 25))
     (datetime.date(2027, 1, 1), datetime.date(2027, 3, 31))
     """
-    day = _to_date(today, "today")
-    q = (day.month - 1) // 3
-    year, q = (day.year + 1, 0) if q == 3 else (day.year, q + 1)
-    last_month = 3 * q + 3
-    return date(year, 3 * q + 1, 1), date(year, last_month, calendar.monthrange(year, last_month)[1])
+    _, end = quarter_of(_to_date(today, "today"))
+    return quarter_of(end + timedelta(days=1))
+
 
 def spread_monthly(items: pd.DataFrame, holidays: Iterable[date] = ()) -> pd.DataFrame:
     """Spread each item's hours evenly over the working days (Mon–Fri, not a holiday) of ``start..finish`` and add
