@@ -24,12 +24,12 @@ from streamlit.testing.v1 import AppTest
 from worksmith import demo
 from worksmith.domain.schedule import bench_network, compute_schedule
 from worksmith.domain.workload import compute_load
-from worksmith.services import goals, projects, workload
+from worksmith.services import projects, workload
 from worksmith.services.plans import reschedule
 from worksmith.services.workload import load_workload
 from worksmith.store.db import get_engine, read_session, upgrade, write_session
 from worksmith.ui.navigation import LAYOUT
-from worksmith.views import budget_roi, budgets, operations, overview, requests
+from worksmith.views import budget_roi, budgets, goals, operations, overview, requests
 
 ROOT = Path(__file__).resolve().parent.parent
 
