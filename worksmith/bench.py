@@ -22,14 +22,16 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from worksmith import demo
+from worksmith.domain.allocation import over_allocations, suggest_fixes
+from worksmith.domain.calendar import np_day
 from worksmith.domain.schedule import bench_network, compute_schedule
 from worksmith.domain.workload import compute_load
-from worksmith.services import projects, workload
+from worksmith.services import projects
 from worksmith.services.plans import reschedule
-from worksmith.services.workload import load_workload
 from worksmith.store.db import get_engine, read_session, upgrade, write_session
 from worksmith.ui.navigation import LAYOUT
-from worksmith.views import budget_roi, budgets, goals, operations, overview, requests
+from worksmith.views import budget_roi, budgets, goals, operations, overview, requests, workload
+from worksmith.views.workload_data import compute_workload, load_workload, workload_inputs
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -57,6 +59,7 @@ def page_queries() -> dict[str, list[tuple[str, Callable[..., Any]]]]:
 
 
 def run(size: str = "S", *, pages: bool = True, today: date | None = None) -> list[tuple[str, float, str]]:
+
     today = today or date.today()
     rows: list[tuple[str, float, str]] = []
     tmp = tempfile.mkdtemp(prefix="worksmith-bench-")
@@ -78,7 +81,7 @@ def run(size: str = "S", *, pages: bool = True, today: date | None = None) -> li
 
     seconds, n = _timed(_reschedule)
     rows.append(("reschedule all stored projects", seconds, f"{n:,} tasks written"))
-    seconds = workload_bench(n_people=500, n_tasks=30_000, weeks=26)
+    seconds = workload_engine(n_people=500, n_tasks=30_000, weeks=26)
     rows.append(("workload engine 500 people × 26 weeks, 30k tasks", seconds, "compute_load on generated data"))
 
     def _workload():
@@ -107,12 +110,16 @@ def run(size: str = "S", *, pages: bool = True, today: date | None = None) -> li
     return rows
 
 
-# --------------------------------------------------------------------------------------- generated data
+# --- workload ---------------------------------------------------------------------------------------------------
+
+
 def workload_data(n_people: int, n_tasks: int, weeks: int, seed: int = 0) -> dict[str, Any]:
-    """Random people, tasks, time off and recurring work for :func:`compute_load` (the same seed, the same data)."""
+    """Generated input for :func:`worksmith.domain.workload.compute_load` (keyword arguments): ``n_people`` people in
+    teams of about 20, ``n_tasks`` tasks of 2–30 h over the horizon (load ≈ capacity on average), time off, recurring
+    tasks, operations and holidays. The same arguments give the same data."""
     rng = np.random.default_rng(seed)
     start = date(2026, 1, 5)
-    first = np.datetime64(start, "D")
+    first = np_day(start)
     skills = [f"skill{i}" for i in range(12)]
     n_teams = max(1, n_people // 20)
     people = pd.DataFrame({
@@ -155,12 +162,52 @@ def workload_data(n_people: int, n_tasks: int, weeks: int, seed: int = 0) -> dic
             "operations": operations, "horizon_start": start, "weeks": weeks, "today": start}
 
 
-def workload_bench(n_people: int = 500, n_tasks: int = 30000, weeks: int = 26) -> float:
+def workload_engine(n_people: int = 500, n_tasks: int = 30000, weeks: int = 26) -> float:
     """Seconds :func:`compute_load` takes on generated data of the given size (data generation not timed)."""
     data = workload_data(n_people, n_tasks, weeks)
     t0 = time.perf_counter()
     compute_load(**data)
     return time.perf_counter() - t0
+
+
+def workload_database(sizes: tuple[str, ...] = ("S", "M", "L"), *, weeks: int = 26, today: date | None = None,
+                      repeat: int = 3) -> list[dict[str, Any]]:
+    """Seconds ``load_workload`` takes on demo databases of the given sizes (a temp SQLite file each).
+
+    Seeding is not timed. For each size: ``size, people, tasks, weeks, read_s`` (reading the frames),
+    ``compute_s`` (the engine), ``total_s`` (``load_workload``, best of ``repeat``), ``suggest_s`` (suggestions for
+    every over-allocated person-week) and ``over`` (how many there are).
+    """
+    today = today or date.today()
+    start = today
+    out = []
+    for size in sizes:
+        with tempfile.TemporaryDirectory() as tmp:
+            engine = get_engine(f"sqlite:///{Path(tmp) / f'bench_{size}.db'}")
+            try:
+                upgrade(engine)
+                demo.seed(engine, size, today=today)
+                totals, reads, computes = [], [], []
+                for _ in range(max(1, repeat)):
+                    with read_session(engine) as session:
+                        t0 = time.perf_counter()
+                        inputs = workload_inputs(session)
+                        t1 = time.perf_counter()
+                        wl = compute_workload(inputs, start=start, weeks=weeks, today=today)
+                        t2 = time.perf_counter()
+                    reads.append(t1 - t0)
+                    computes.append(t2 - t1)
+                    totals.append(t2 - t0)
+                t3 = time.perf_counter()
+                over = over_allocations(wl)
+                suggest_fixes(wl, inputs.tasks, inputs.people, inputs.float_days)
+                t4 = time.perf_counter()
+                out.append({"size": size, "people": len(inputs.people), "tasks": len(inputs.tasks), "weeks": weeks,
+                            "read_s": min(reads), "compute_s": min(computes), "total_s": min(totals),
+                            "suggest_s": t4 - t3, "over": len(over)})
+            finally:
+                engine.dispose()
+    return out
 
 
 def _render_pages(url: str, today: date) -> list[tuple[str, float, str]]:

@@ -13,7 +13,7 @@ from operations_fixtures import make_rules
 from worksmith import demo
 from worksmith.commands import operations as commands
 from worksmith.commands.core import create
-from worksmith.domain import workload
+from worksmith.domain import calendar
 from worksmith.store import models as m
 from worksmith.store.db import read_session, write_session
 from worksmith.views import operations as views
@@ -103,7 +103,7 @@ def test_demo_run_hours_reach_the_workload_engine(seeded, today):
     # expected by hand from the same rules: standing demand 62 h a week over 4 five-day weeks, plus each recurring
     # task's occurrences in the 4 weeks × its hours
     expected = operations["demand_hours_per_week"].sum() * 4 + sum(
-        len(workload.recurrence_dates(r.cadence, r.anchor, monday, monday + timedelta(days=27))) * r.hours
+        len(calendar.recurrence_dates(r.cadence, r.anchor, monday, monday + timedelta(days=27))) * r.hours
         for r in recurring.itertuples())
     assert run == pytest.approx(expected)
     assert wl.cells["run_hours"].sum() > 0

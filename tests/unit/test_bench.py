@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from worksmith.bench import workload_bench, workload_data
+from worksmith import bench
 
 
-def test_workload_bench_runs_on_a_small_plan():
-    assert workload_bench(n_people=20, n_tasks=300, weeks=4) > 0
+def test_workload_engine_bench_runs_on_a_small_plan():
+    assert bench.workload_engine(n_people=20, n_tasks=300, weeks=4) > 0
 
 
 def test_workload_data_is_deterministic():
-    first, again = workload_data(20, 300, 4, seed=3), workload_data(20, 300, 4, seed=3)
+    first, again = bench.workload_data(20, 300, 4, seed=3), bench.workload_data(20, 300, 4, seed=3)
     assert first["tasks"].equals(again["tasks"]) and first["people"].equals(again["people"])

@@ -25,7 +25,7 @@ done 0.25, no (active) goal 0.
 **Monthly spread.** An item's hours are spread evenly over the working days (Mon–Fri, not a holiday) of
 ``start..finish``: a month gets ``hours × working days in it / working days of the window``.
 **Operation hours** in a window: ``demand_hours_per_week × working days / 5 + occurrences × hours`` of its
-recurring tasks (``worksmith.domain.workload.recurrence_dates``).
+recurring tasks (``worksmith.domain.calendar.recurrence_dates``).
 """
 
 from __future__ import annotations
@@ -38,6 +38,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from worksmith.domain.calendar import recurrence_dates
 from worksmith.domain.goals import (
     EPS,
     clamp01,
@@ -50,7 +51,6 @@ from worksmith.domain.goals import (
     typed_frame,
     weight_of,
 )
-from worksmith.domain.workload import recurrence_dates
 from worksmith.errors import ValidationError
 from worksmith.values import is_missing as _is_missing
 from worksmith.values import month_starts
@@ -425,7 +425,7 @@ def operation_hours(operations: pd.DataFrame, recurring: pd.DataFrame, start: da
     """Planned "run" hours of each operation within ``start..end`` (inclusive), indexed by operation id.
 
     ``hours = demand_hours_per_week × working days in the window / 5 + Σ recurring occurrences in the window ×
-    hours`` (occurrences as in ``worksmith.workload.recurrence_dates``). Inactive operations (``active`` False) plan
+    hours`` (occurrences as in ``worksmith.domain.calendar.recurrence_dates``). Inactive operations (``active`` False) plan
     0 h. ``operations``: ``id, demand_hours_per_week`` (and optional ``active``); ``recurring``: ``operation_id,
     cadence, hours, anchor``.
     """

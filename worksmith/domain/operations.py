@@ -10,7 +10,7 @@ Workflow transitions
 
 Recurring tasks
     The next due date of a recurring task is its first occurrence on or after ``today`` (occurrences as in
-    :func:`worksmith.workload.recurrence_dates`: weekly = anchor + 7k days; monthly/quarterly = the anchor's day of
+    :func:`worksmith.domain.calendar.recurrence_dates`: weekly = anchor + 7k days; monthly/quarterly = the anchor's day of
     the month every 1/3 months, clamped to the month's last day). A task whose anchor is later than today is next due
     on its anchor. Its average weekly demand = hours × occurrences per year / 52 (weekly 52, monthly 12, quarterly 4).
 
@@ -56,7 +56,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from worksmith.domain.workload import recurrence_dates
+from worksmith.domain.calendar import recurrence_dates
 from worksmith.errors import ValidationError
 from worksmith.values import is_blank, is_missing
 

@@ -8,7 +8,7 @@ Definitions used on the page
 ----------------------------
 * **Capacity check**: the calendar quarter after today. Free hours per team and month = Σ over the team's people of
   ``max(capacity − load, 0)`` per ISO week from ``worksmith.workload.compute_load``, fed by the Workload page's loader
-  ``services.workload.workload_inputs`` (committed work: projects with a status in ``LOAD_STATUSES`` — active or
+  ``views.workload_data.workload_inputs`` (committed work: projects with a status in ``LOAD_STATUSES`` — active or
   approved — and active operations), each person-week split over months by its working days. Candidate demand =
   each task's remaining estimate spread evenly over its scheduled working days, booked to the assignee's team (else
   the project's team).
@@ -27,12 +27,12 @@ from worksmith.domain import initiatives as ini
 from worksmith.domain.goals import roll_up
 from worksmith.domain.initiatives import CRITERIA  # noqa: F401 - the page's weight sliders
 from worksmith.errors import ValidationError
-from worksmith.services.workload import NO_TEAM, compute_workload, workload_inputs
 from worksmith.status import OFF_TRACK, ON_TRACK, chip
 from worksmith.store import models as m
 from worksmith.values import month_starts
 from worksmith.views.goals import live_krs, names, workspace_holidays
 from worksmith.views.tables import frame
+from worksmith.views.workload_data import NO_TEAM, compute_workload, workload_inputs
 from worksmith.views.workspace import settings
 
 RANKING_FORMULA = (
@@ -67,7 +67,7 @@ def _quarter_label(start: date) -> str:
 def free_capacity(session: Session, *, start: date, end: date, today: date) -> pd.DataFrame:
     """Free hours per team and month in ``start..end``: [team_id (the team's name), month, free_hours, capacity, load].
 
-    The committed work is what the Workload page loads (``services.workload.workload_inputs``: projects active or
+    The committed work is what the Workload page loads (``views.workload_data.workload_inputs``: projects active or
     approved, active operations); a person-week's free hours, ``max(capacity − load, 0)``, are split over months by
     its working days, like the candidates' demand.
     """

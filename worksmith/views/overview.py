@@ -12,13 +12,13 @@ from sqlmodel import Session
 from worksmith import fmt
 from worksmith.domain.goals import roll_up
 from worksmith.services import portfolio as portfolio_service
-from worksmith.services.workload import load_workload
 from worksmith.status import chip
 from worksmith.store import models as m
 from worksmith.views.budgets import alerts as budget_alerts
 from worksmith.views.metric import Metric
 from worksmith.views.operations import UNALIGNED, overdue_flags
 from worksmith.views.tables import activity, frame
+from worksmith.views.workload_data import load_workload
 from worksmith.views.workspace import is_empty, settings
 
 RANK = {"off track": 0, "at risk": 1}
