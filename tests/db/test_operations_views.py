@@ -13,7 +13,7 @@ from operations_fixtures import make_rules
 from worksmith import demo
 from worksmith.commands import operations as commands
 from worksmith.commands.core import create
-from worksmith.domain import calendar
+from worksmith.domain import calendar, workload
 from worksmith.store import models as m
 from worksmith.store.db import read_session, write_session
 from worksmith.views import operations as views

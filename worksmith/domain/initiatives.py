@@ -425,7 +425,7 @@ def operation_hours(operations: pd.DataFrame, recurring: pd.DataFrame, start: da
     """Planned "run" hours of each operation within ``start..end`` (inclusive), indexed by operation id.
 
     ``hours = demand_hours_per_week × working days in the window / 5 + Σ recurring occurrences in the window ×
-    hours`` (occurrences as in ``worksmith.domain.calendar.recurrence_dates``). Inactive operations (``active`` False) plan
+    hours`` (occurrences as in ``domain.calendar.recurrence_dates``). Inactive operations (``active`` False) plan
     0 h. ``operations``: ``id, demand_hours_per_week`` (and optional ``active``); ``recurring``: ``operation_id,
     cadence, hours, anchor``.
     """

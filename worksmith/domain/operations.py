@@ -10,7 +10,7 @@ Workflow transitions
 
 Recurring tasks
     The next due date of a recurring task is its first occurrence on or after ``today`` (occurrences as in
-    :func:`worksmith.domain.calendar.recurrence_dates`: weekly = anchor + 7k days; monthly/quarterly = the anchor's day of
+    ``calendar.recurrence_dates``: weekly = anchor + 7k days; monthly/quarterly = the anchor's day of
     the month every 1/3 months, clamped to the month's last day). A task whose anchor is later than today is next due
     on its anchor. Its average weekly demand = hours × occurrences per year / 52 (weekly 52, monthly 12, quarterly 4).
 
