@@ -30,7 +30,8 @@ def _timed(fn: Callable[[], Any], repeat: int = 1) -> tuple[float, Any]:
 
 def page_queries() -> dict[str, list[tuple[str, Callable[..., Any]]]]:
     """Page -> the read functions it calls (``fn(session, today=...)``). Pages add theirs here."""
-    from worksmith.services import budgets, goals, operations, overview, projects, requests, workload
+    from worksmith.services import budgets, goals, operations, overview, requests, workload
+    from worksmith.views import projects
 
     return {
         "Overview": [("overview", overview.overview)],
@@ -47,7 +48,7 @@ def run(size: str = "S", *, pages: bool = True, today: date | None = None) -> li
     from worksmith import demo
     from worksmith.domain.schedule import bench_network, compute_schedule
     from worksmith.domain.workload import bench as workload_bench
-    from worksmith.services.plans import reschedule
+    from worksmith.commands.plans import reschedule
     from worksmith.services.workload import load_workload
     from worksmith.store.db import get_engine, read_session, upgrade, write_session
 

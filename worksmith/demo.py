@@ -28,7 +28,7 @@ from sqlmodel import Session, SQLModel
 
 from worksmith.commands.workspace import bulk_insert, clear
 from worksmith.exchange.planfile import parse_predecessors
-from worksmith.services.plans import schedule_frames
+from worksmith.views.plans import schedule_frames
 from worksmith.store import models as m
 from worksmith.values import month_starts as _month_starts
 

@@ -1,14 +1,19 @@
-"""Value coercion, one of each: missing and blank values, finite numbers, dates from loose input, month starts."""
+"""Value coercion, one of each: missing and blank values, finite numbers, dates from loose input, month starts,
+grid and spreadsheet cells as text or whole numbers."""
 
 from __future__ import annotations
 
 import math
+import re
 from datetime import date, datetime, timedelta
+from numbers import Integral, Real
 from typing import Any
 
 import pandas as pd
 
 from worksmith.errors import ValidationError
+
+_INT_RE = re.compile(r"^[+-]?\d+(?:\.0*)?$")
 
 
 def is_missing(value: Any) -> bool:
@@ -73,3 +78,32 @@ def month_starts(first: date, last: date) -> list[date]:
         months.append(cur)
         cur = (cur.replace(day=28) + timedelta(days=4)).replace(day=1)
     return months
+
+
+def cell_text(value: Any) -> str:
+    """A grid or spreadsheet cell as stripped text: blanks become ``''``, Excel's ``3.0`` becomes ``'3'``, a
+    midnight datetime its ISO date."""
+    if is_blank(value):
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, Real) and not isinstance(value, bool | int) and float(value).is_integer():
+        return str(int(value))
+    if isinstance(value, datetime) and value.time() == datetime.min.time():
+        return value.date().isoformat()
+    return str(value).strip()
+
+
+def whole_number(value: Any) -> int | None:
+    """A cell as a whole number, or None if it is not one (``'3'``, ``3``, ``3.0`` are 3; ``'3.5'`` is None)."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, Integral):
+        return int(value)
+    if isinstance(value, Real):
+        number = float(value)
+        return int(number) if number.is_integer() else None
+    text = cell_text(value)
+    if _INT_RE.match(text):
+        return int(float(text)) if "." in text else int(text)
+    return None

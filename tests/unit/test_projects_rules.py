@@ -8,11 +8,13 @@ from datetime import date
 import pandas as pd
 import pytest
 
+from worksmith.commands.project_plan import PlanChange, check_grid, template_plan, template_rows
+from worksmith.domain.risks import risk_level
 from worksmith.domain.schedule import WorkCalendar
 from worksmith.errors import CycleError, ValidationError
-from worksmith.services.projects import baseline_variance, filter_portfolio, project_finish_variance
-from worksmith.services.projects_plan import PlanChange, check_grid, rank_lessons, template_plan, template_rows
-from worksmith.services.projects_team import raci_problems, risk_level
+from worksmith.views.project_plan import baseline_variance, project_finish_variance
+from worksmith.views.project_team import raci_problems
+from worksmith.views.projects import filter_portfolio, rank_lessons
 
 PEOPLE = {"Ana": 1, "Bo": 2}
 
