@@ -10,14 +10,17 @@ import streamlit as st
 
 from worksmith import fmt
 from worksmith.charts import budget as charts
-from worksmith.services import budgets
-from worksmith.store.models import BUDGET_CATEGORIES
+from worksmith.commands import budgets as commands
+from worksmith.exchange import budget_report
 from worksmith.ui import shell as ui
+from worksmith.views import budget_owner, budget_roi
+from worksmith.views import budgets as views
+from worksmith.views.budgets import BUDGET_CATEGORIES
 
 ui.page_setup("Budgets", "Plan vs actual, earned value and cost forecasts — for the organisation and for each project "
               "and operation.", __file__)
 today, cur = ui.today(), ui.currency()
-owners = ui.query(budgets.owners)
+owners = ui.query(views.owners)
 if owners.empty:
     ui.empty_state("No projects or operations yet: add a project (import a plan on the Data page) or an operation, "
                    "then plan its budget here.")
@@ -48,32 +51,20 @@ def open_view(owner: str) -> None:
     _select_view()
 
 
-def done(message: str, **reset) -> None:
-    """After a successful write: say what changed, show the new figures and give the named inputs these values."""
-    st.session_state["_budgets_reset"] = reset  # applied on the rerun, before the inputs exist
-    st.toast(message, icon=":material/check_circle:")
-    st.rerun()
-
-
-def metric_row(metrics) -> None:
-    for col, x in zip(st.columns(len(metrics)), metrics, strict=True):
-        col.metric(x.label, x.value, x.delta, delta_color=x.delta_color, help=x.help, border=True)
-
-
 def money_columns(*names: str) -> dict:
     return {n: st.column_config.NumberColumn(label, format=f"{cur}%,.0f") for n, label in names}
 
 
 left, right = st.columns([3, 1], vertical_alignment="bottom")
 selected = left.selectbox("View", list(labels), key="budgets_owner", format_func=labels.get, on_change=_select_view)
-right.download_button("Budget report (Excel)", lambda: ui.query(budgets.report_workbook, today=today),
+right.download_button("Budget report (Excel)", lambda: ui.query(budget_report.report_workbook, today=today),
                       file_name=f"budget-report-{today:%Y-%m-%d}.xlsx", icon=":material/download:",
                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                       key="budgets_export", width="stretch")
 
 if selected == ORG:
-    org = ui.query(budgets.organisation, today=today)
-    metric_row(org.metrics)
+    org = ui.query(views.organisation, today=today)
+    ui.metric_row(org.metrics)
     if len(org.alerts):
         st.subheader(f"Alerts · {len(org.alerts)}")
         for i, alert in enumerate(org.alerts.to_dict("records")):
@@ -100,8 +91,8 @@ if selected == ORG:
                                 "link": st.column_config.LinkColumn("Open", display_text="details")})
     roi_tab, import_tab = st.tabs(["Value and ROI", "Import expenses"])
     with roi_tab:
-        roi = ui.query(budgets.value_and_roi, today=today)
-        metric_row(roi.metrics)
+        roi = ui.query(budget_roi.value_and_roi, today=today)
+        ui.metric_row(roi.metrics)
         st.altair_chart(charts.roi_chart(roi.table, title=roi.title, currency=cur), width="stretch")
         st.dataframe(roi.display, hide_index=True, width="stretch", key="budgets_roi_table",
                      column_config={"name": "Project", "status": "Status", "team": "Team", "cost_basis": "Cost is",
@@ -115,7 +106,7 @@ if selected == ORG:
         gen = st.session_state.setdefault("budgets_import_gen", 0)
         upload = st.file_uploader("Expenses CSV", type=["csv"], key=f"budgets_import_file_{gen}")
         if upload is not None:
-            rows, errors = ui.query(budgets.preview_import, data=upload.getvalue(), today=today)
+            rows, errors = ui.query(views.preview_import, data=upload.getvalue(), today=today)
             if len(errors):
                 st.error(f"{len(errors)} problem{'s' if len(errors) != 1 else ''} in {upload.name}: nothing will "
                          "be imported. Fix the rows below and upload again (row 1 = the first row below the header).")
@@ -124,13 +115,12 @@ if selected == ORG:
                 st.dataframe(rows.drop(columns=["project_id", "operation_id"]), hide_index=True, width="stretch",
                              column_config=money_columns(("amount", "Amount")), key="budgets_import_preview")
                 if st.button(f"Import {len(rows)} expenses", type="primary", key="budgets_import_confirm"):
-                    if ui.run(budgets.import_expenses, data=upload.getvalue(), today=today) is not None:
-                        st.session_state["budgets_import_gen"] = gen + 1
-                        done(f"{len(rows)} expenses imported from {upload.name}")
+                    if ui.run(commands.import_expenses, data=upload.getvalue(), today=today) is not None:
+                        ui.flash(f"{len(rows)} expenses imported from {upload.name}", budgets_import_gen=gen + 1)
     st.stop()
 
-view = ui.query(budgets.owner_view, owner=selected, today=today)
-metric_row(view.metrics)
+view = ui.query(budget_owner.owner_view, owner=selected, today=today)
+ui.metric_row(view.metrics)
 chart_col, alert_col = st.columns([2, 1]) if len(view.alerts) else (st.container(), None)
 chart_col.altair_chart(charts.burn_chart(view.series, today=today, title=view.chart_title, currency=cur, bac=view.bac,
                                          forecast_label="EAC" if view.kind == "project" else "run rate"),
@@ -165,11 +155,10 @@ with tabs[-2], st.container(key="budgets_lines"):
                                                                     required=True),
                        "planned": st.column_config.NumberColumn(f"Planned ({cur})", format="%,.0f", required=True)})
     if st.button("Save budget lines", type="primary", key="budgets_lines_save"):
-        result = ui.run(budgets.save_budget_lines, owner=selected, original=view.lines.to_dict("records"),
+        result = ui.run(commands.save_budget_lines, owner=selected, original=view.lines.to_dict("records"),
                         edited=edited.to_dict("records"))
         if result is not None:
-            st.session_state["budgets_lines_gen"] = gen + 1
-            done(str(result))
+            ui.flash(str(result), budgets_lines_gen=gen + 1)
 with tabs[-1]:
     with st.form("budgets_expense_form", border=True):
         st.markdown("**Record an expense**")
@@ -181,9 +170,11 @@ with tabs[-1]:
         amount = c3.number_input(f"Amount ({cur})", value=None, step=100.0, key="budgets_expense_amount")
         note = c4.text_input("Note", key="budgets_expense_note", placeholder="e.g. Consultant invoice 0042")
         if st.form_submit_button("Add expense", type="primary", key="budgets_expense_add"):
-            if ui.run(budgets.add_expense, owner=selected, day=day, category=category, amount=amount, note=note,
+            if ui.run(commands.add_expense, owner=selected, day=day, category=category, amount=amount, note=note,
                       today=today) is not None:  # on a refusal the inputs stay, to be corrected
-                done(f"Expense of {fmt.money(amount, cur)} added", budgets_expense_amount=None, budgets_expense_note="")
+                # the inputs are reset on the rerun, before they exist
+                ui.flash(f"Expense of {fmt.money(amount, cur)} added",
+                         _budgets_reset={"budgets_expense_amount": None, "budgets_expense_note": ""})
     listed = view.expenses.assign(day=[fmt.day(d) for d in view.expenses["day"]])
     picked = st.dataframe(listed, hide_index=True, width="stretch", key="budgets_expense_table",
                           on_select="rerun", selection_mode="multi-row",
@@ -193,5 +184,5 @@ with tabs[-1]:
     rows = picked.selection.rows if picked else []
     if st.button(f"Delete {len(rows)} selected", disabled=not rows, key="budgets_expense_delete"):
         chosen = view.expenses.iloc[rows]
-        if ui.run(budgets.delete_expenses, expenses=list(zip(chosen["id"], chosen["version"], strict=True))):
-            done(f"{len(rows)} expense{'s' if len(rows) != 1 else ''} deleted")
+        if ui.run(commands.delete_expenses, expenses=list(zip(chosen["id"], chosen["version"], strict=True))):
+            ui.flash(f"{len(rows)} expense{'s' if len(rows) != 1 else ''} deleted")

@@ -11,8 +11,7 @@ import streamlit as st
 from worksmith import demo, fmt
 from worksmith.commands import workspace
 from worksmith.exchange import workbook as export
-from worksmith.exchange.planfile import backup_json, restore_json
-from worksmith.store.db import write_session
+from worksmith.exchange.backup import backup_json, restore_json
 from worksmith.ui import shell as ui
 from worksmith.views.tables import EXPORT_TABLES, activity
 
@@ -56,7 +55,7 @@ with backup_tab:
             except ValueError:
                 st.error("This file is not JSON; choose a backup made with “Prepare backup”.")
             else:
-                counts = ui.run(restore_json, document, success="Backup restored")
+                counts = ui.run(restore_json, data=document, success="Backup restored")
                 if counts is not None:
                     st.caption(f"Restored {sum(counts.values()):,} rows in {len(counts)} tables.")
 with log_tab:
@@ -75,14 +74,11 @@ with start_tab:
     with c1.popover("Start an empty workspace"):
         st.warning("This deletes every project, goal, person and figure in this workspace.")
         if st.checkbox("I have what I need; delete everything", key="data_confirm_empty"):
-            if st.button("Start empty", type="primary", key="data_start_empty"):
-                with write_session(ui.engine()) as session:
-                    workspace.clear(session)
-                    workspace.set_setting(session, "demo", "0", actor=ui.actor())
-                st.cache_data.clear()
-                st.rerun()
+            if st.button("Start empty", type="primary", key="data_start_empty") and (
+                    ui.run(workspace.start_empty) is not None):
+                ui.flash()
     with c2.popover("Load the demo workspace"):
         if st.button("Replace everything with the demo", type="primary", key="data_load_demo"):
             demo.seed(ui.engine(), "S", today=today, reset=True)
             st.cache_data.clear()
-            st.rerun()
+            ui.flash()

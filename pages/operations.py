@@ -8,55 +8,48 @@ import pandas as pd
 import streamlit as st
 
 from worksmith import fmt
-from worksmith.charts import STATUS_ICONS
 from worksmith.charts import operations as op_charts
-from worksmith.domain import operations as flow
-from worksmith.services import operations as svc
-from worksmith.services import requests as req_svc
+from worksmith.commands import operations as commands
+from worksmith.status import chip
 from worksmith.ui import shell as ui
+from worksmith.views import operations as views
+from worksmith.views import requests as request_views
 
 ui.page_setup("Operations", "Ongoing work per team: where items wait, what recurs next, and the rules that run it.",
               __file__)
 today = ui.today()
-if flash := st.session_state.pop("ops_flash", None):
-    st.toast(flash, icon=":material/check_circle:")
-data = ui.query(svc.summary, today=today)
+data = ui.query(views.summary, today=today)
 if data.empty_workspace:
     ui.empty_state("No operations yet. Operations are the ongoing work of a team (payroll, IT support, onboarding): "
                    "load the demo to see how they look, or import your data from the Data page.")
     st.stop()
 
-for col, metric in zip(st.columns(len(data.metrics)), data.metrics, strict=True):
-    col.metric(metric.label, metric.value, metric.delta, delta_color=metric.delta_color, help=metric.help,
-               border=True, delta_arrow=metric.delta_arrow)
+ui.metric_row(data.metrics)
 
 names = dict(zip(data.operations["id"], data.operations["operation"], strict=True))
 pick, link = st.columns([2, 1], vertical_alignment="bottom")
 op_id = pick.selectbox("Operation", list(names), format_func=names.get, key="operation", bind="query-params")
 if data.awaiting:
     link.page_link("pages/requests.py", label=f"{data.awaiting} requests await approval", icon=":material/inbox:")
-d = ui.query(svc.detail, operation_id=op_id, today=today)
+d = ui.query(views.detail, operation_id=op_id, today=today)
 st.markdown(f"**Owner** {d.owner} · **Team** {d.team} · **Goal** {d.goal} · **Recurring demand** "
             f"{fmt.hours(d.demand_hours_per_week)}/week standing + {fmt.hours(d.recurring_hours_per_week)}/week "
             f"recurring tasks" + (f"  \n{d.description}" if d.description else ""))
 
 
 def move(item, stage: str) -> None:
-    done = ui.run(svc.move_item, item_id=int(item.id), to_stage=stage, expected_version=int(item.version),
-                  now=svc.moment(today))
-    if done is not None:
-        st.session_state["ops_flash"] = f"Moved '{item.title}' to {stage}"
-        st.rerun()
+    if ui.run(commands.move_item, item_id=int(item.id), to_stage=stage, expected_version=int(item.version),
+              now=views.moment(today)) is not None:
+        ui.flash(f"Moved '{item.title}' to {stage}")
 
 
-def card(item, final: bool) -> None:
+def card(item) -> None:
     with st.container(border=True, key=f"ops_item_{item.id}"):
         st.markdown(f"**{item.title}**")
-        wait = "done" if final else flow.wait_status(float(item.days_in_stage))
         due = "" if pd.isna(item.due) else f" · due {item.due:%d %b}"
-        st.caption(f"{item.owner} · {STATUS_ICONS[wait]} {item.days_in_stage} d in stage · opened {item.age_days} d "
+        st.caption(f"{item.owner} · {chip(item.wait, f'{item.days_in_stage} d in stage')} · opened {item.age_days} d "
                    f"ago{due}")
-        back, forward = flow.neighbours(d.stages, item.stage) if item.stage in d.stages else (None, d.stages[0])
+        back, forward = item.back, item.forward
         b1, b2 = st.columns([2, 3])
         if back and b1.button("Back", key=f"ops_back_{item.id}", icon=":material/arrow_back:", width="stretch",
                               help=f"Move back to {back}"):
@@ -68,32 +61,28 @@ def card(item, final: bool) -> None:
 
 st.subheader(f"Workflow — {d.bottleneck.finding}")
 st.caption("Items move one stage forward at a time, or back to an earlier stage; every move is kept in the item's "
-           f"history and the activity log. {STATUS_ICONS['at risk']} waiting {flow.AT_RISK_DAYS}+ days, "
-           f"{STATUS_ICONS['off track']} {flow.OFF_TRACK_DAYS}+ days.")
+           f"history and the activity log. {views.WAIT_LEGEND}.")
 stray = d.items[~d.items["stage"].isin(d.stages)] if len(d.items) else d.items
 for col, stage in zip(st.columns(len(d.stages)), d.stats.itertuples(), strict=True):
     with col:
         here = d.items[d.items["stage"] == stage.stage] if len(d.items) else d.items
         st.markdown(f"#### {stage.stage} · {stage.items}")
-        st.caption("last stage: done" if stage.final else
-                   f"oldest {svc.fmt_days(stage.oldest_days)} · average stay {svc.fmt_days(stage.avg_days_in_stage)}")
+        st.caption("last stage: done" if stage.final else f"oldest {views.fmt_days(stage.oldest_days)} · average "
+                   f"stay {views.fmt_days(stage.avg_days_in_stage)}")
         if stage.position == 0:
             here = pd.concat([stray, here])
         for item in (here.sort_values("days_in_stage").head(5) if stage.final else here).itertuples():
-            card(item, bool(stage.final))
+            card(item)
         if stage.final and len(here) > 5:
             st.caption(f"+ {len(here) - 5} more done earlier")
 
 st.subheader("Bottlenecks")
 left, right = st.columns(2)
 left.altair_chart(op_charts.items_per_stage(d.stats, d.bottleneck.finding), width="stretch")
-slow, slow_days = d.bottleneck.slowest_stage, svc.fmt_days(d.bottleneck.slowest_days)
-right.altair_chart(op_charts.time_in_stage(
-    d.stats, f"Items stay longest in {slow} (average {slow_days})" if slow else
-    f"No single slowest stage: the longest average stay is {slow_days}" if slow_days != fmt.DASH else
-    "No finished stays in the history yet", slow), width="stretch")
+right.altair_chart(op_charts.time_in_stage(d.stats, views.time_in_stage_title(d.bottleneck),
+                                           d.bottleneck.slowest_stage), width="stretch")
 
-people = ui.query(svc.people_options)
+people = ui.query(views.people_options)
 rec_tab, case_tab, rule_tab, all_tab = st.tabs([":material/event_repeat: Recurring tasks",
                                                 ":material/checklist: Start a case",
                                                 ":material/bolt: Automation rules", ":material/list: All operations"])
@@ -101,7 +90,7 @@ with rec_tab:
     if d.recurring.empty:
         st.info("No recurring tasks in this operation.")
     else:
-        st.dataframe(svc.recurring_table(d.recurring), hide_index=True, width="stretch")
+        st.dataframe(views.recurring_table(d.recurring), hide_index=True, width="stretch")
         st.caption("Next due = the first occurrence on or after today, from the first due date: weekly every 7 days; "
                    "monthly / quarterly on the same day of the month (the 31st falls on the month's last day). "
                    "Hours per week = hours × occurrences per year / 52; they count as 'run' work on the Workload page.")
@@ -112,16 +101,15 @@ with case_tab:
     else:
         st.markdown("A new case (e.g. a new hire) gets one work item per step in the first stage, due on the start "
                     "date + the step's days (negative: before the start).")
-        st.dataframe(svc.checklist_table(d.checklist, people), hide_index=True, width="stretch")
+        st.dataframe(views.checklist_table(d.checklist, people), hide_index=True, width="stretch")
         with st.form("ops_case_form", clear_on_submit=True):
             c1, c2 = st.columns(2)
             case = c1.text_input("Case name", placeholder="e.g. Ana Lopez — Designer", key="ops_case_name")
             start = c2.date_input("Start date", value=today, key="ops_case_start", format="DD/MM/YYYY")
             if st.form_submit_button("Start the case", type="primary", key="ops_case_submit"):
-                made = ui.run(svc.start_case, operation_id=d.id, case=case, start=start, now=svc.moment(today))
+                made = ui.run(commands.start_case, operation_id=d.id, case=case, start=start, now=views.moment(today))
                 if made:
-                    st.session_state["ops_flash"] = f"Started '{case.strip()}': {len(made)} work items in {d.name}"
-                    st.rerun()
+                    ui.flash(f"Started '{case.strip()}': {len(made)} work items in {d.name}")
     with st.expander("Edit the checklist (process template)"):
         edited = st.data_editor(
             d.checklist, num_rows="dynamic", hide_index=True, width="stretch", key=f"ops_checklist_{d.id}",
@@ -132,19 +120,18 @@ with case_tab:
                 "assignee_id": st.column_config.SelectboxColumn("Assignee", options=list(people),
                                                                 format_func=people.get)})
         if st.button("Save the checklist", key="ops_checklist_save"):
-            if ui.run(svc.update_checklist, operation_id=d.id, checklist=edited.to_dict("records"),
+            if ui.run(commands.update_checklist, operation_id=d.id, checklist=edited.to_dict("records"),
                       expected_version=d.version) is not None:
-                st.session_state["ops_flash"] = f"Checklist of {d.name} saved"
-                st.rerun()
+                ui.flash(f"Checklist of {d.name} saved")
 
 with rule_tab:
     st.caption("Simple, transparent rules: each says what starts it and what it does. Approving a request on the "
                "Requests page runs the request rules; the overdue rule feeds the Overview's 'needs attention' list.")
-    op_names, types = ui.query(svc.operation_options), ui.query(req_svc.request_types)
-    for rule in ui.query(svc.rules).itertuples():
+    op_names, types = ui.query(views.operation_options), ui.query(request_views.request_types)
+    for rule in ui.query(views.rules).itertuples():
         with st.container(border=True, key=f"ops_rule_{rule.id}"):
             on = "on" if rule.active else "off"
-            st.markdown(f"**{rule.name}** · {STATUS_ICONS['on track' if rule.active else 'not started']} {on}  \n"
+            st.markdown(f"**{rule.name}** · {chip('on track' if rule.active else 'not started', on)}  \n"
                         f"{rule.description}")
             with st.form(f"ops_rule_form_{rule.id}", border=False):
                 active = st.toggle("Active", value=bool(rule.active), key=f"ops_rule_active_{rule.id}")
@@ -169,15 +156,13 @@ with rule_tab:
                         "Flag after this many days late", min_value=0, step=1, value=int(params.get("grace_days", 0)),
                         key=f"ops_rule_grace_{rule.id}")
                 if st.form_submit_button("Save rule", key=f"ops_rule_save_{rule.id}"):
-                    if ui.run(svc.update_rule, rule_id=int(rule.id), expected_version=int(rule.version),
+                    if ui.run(commands.update_rule, rule_id=int(rule.id), expected_version=int(rule.version),
                               active=active, condition=cond, params=params) is not None:
-                        st.session_state["ops_flash"] = f"Rule '{rule.name}' saved ({'on' if active else 'off'})"
-                        st.rerun()
-    flags = ui.query(svc.overdue_flags, today=today)
+                        ui.flash(f"Rule '{rule.name}' saved ({'on' if active else 'off'})")
+    flags = ui.query(views.overdue_flags, today=today)
     st.caption(f"The overdue rule flags {len(flags)} item{'s' if len(flags) != 1 else ''} on the Overview today.")
     if len(flags):
-        chips = [f"{STATUS_ICONS[level]} {level}" for level in flags["status"]]
-        st.dataframe(flags.drop(columns=["page"]).assign(status=chips), hide_index=True, width="stretch",
+        st.dataframe(views.flags_table(flags), hide_index=True, width="stretch",
                      column_config={"status": "Status", "item": "Item", "why": st.column_config.TextColumn(
                          "Why", width="large")})
 

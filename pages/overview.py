@@ -7,10 +7,9 @@ router.guard(__file__)  # a cold deep link hops through the entrypoint before th
 import pandas as pd
 import streamlit as st
 
-from worksmith import charts, fmt
-from worksmith.services import overview
+from worksmith import charts
 from worksmith.ui import shell as ui
-from worksmith.views.tables import activity
+from worksmith.views import overview
 
 ui.page_setup("Overview", "How the work is going across projects, goals, people and money — and what needs "
               "attention.", __file__)
@@ -21,10 +20,7 @@ if data.empty_workspace:
     ui.empty_state("This workspace is empty. Add people and import a project plan to see the overview.")
     st.stop()
 
-cols = st.columns(len(data.metrics))
-for col, metric in zip(cols, data.metrics, strict=True):
-    col.metric(metric.label, metric.value, metric.delta, delta_color=metric.delta_color,
-               delta_arrow=metric.delta_arrow, help=metric.help, border=True)
+ui.metric_row(data.metrics)
 
 st.subheader("Needs attention")
 if data.attention.empty:
@@ -77,6 +73,4 @@ st.dataframe(
 st.altair_chart(charts.spend_by_month(data.spend, data.spend_title, ui.currency()), width="stretch")
 
 with st.expander("Recent activity"):
-    log = ui.query(activity, limit=15)
-    log["at"] = [fmt.day(t) + f" {t:%H:%M}" for t in log["at"]]
-    st.dataframe(log[["at", "actor", "summary"]], hide_index=True, width="stretch")
+    st.dataframe(ui.query(overview.recent_activity, limit=15), hide_index=True, width="stretch")

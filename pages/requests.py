@@ -10,43 +10,36 @@ import pandas as pd
 import streamlit as st
 
 from worksmith import fmt
-from worksmith.services import operations as op_svc
-from worksmith.services import requests as svc
+from worksmith.commands import requests as commands
 from worksmith.ui import shell as ui
+from worksmith.views import operations as op_views
+from worksmith.views import requests as views
 
 ui.page_setup("Requests", "Ask for work, decide on requests, and see what became of each one.", __file__)
 today = ui.today()
-if flash := st.session_state.pop("req_flash", None):
-    st.toast(flash, icon=":material/check_circle:")
-data = ui.query(svc.view, today=today)
+data = ui.query(views.view, today=today)
 if data.empty_workspace:
     ui.empty_state("This workspace is empty. Add people first (or load the demo): a request needs someone who asks.")
     st.stop()
 
-for col, metric in zip(st.columns(len(data.metrics)), data.metrics, strict=True):
-    col.metric(metric.label, metric.value, metric.delta, delta_color=metric.delta_color, help=metric.help,
-               border=True, delta_arrow=metric.delta_arrow)
+ui.metric_row(data.metrics)
 
 me = ui.actor()
-people, operations = ui.query(op_svc.people_options), ui.query(op_svc.operation_options)
-goals = ui.query(svc.goal_options)
+people, operations = ui.query(op_views.people_options), ui.query(op_views.operation_options)
+goals = ui.query(views.goal_options)
 df = data.requests
-queue = df[df["status"].isin(["submitted", "approved"])]
+queue = df[df["status"].isin(views.QUEUE_STATUSES)]
+now = op_views.moment(today)
 
 
 def done(result, message: str) -> None:
     if result is not None:
-        st.session_state["req_flash"] = message
-        st.rerun()
+        ui.flash(message)
 
 
 def request_table(frame: pd.DataFrame) -> None:
-    st.dataframe(pd.DataFrame({
-        "Status": frame["status_label"], "Request": frame["title"], "Type": frame["type"],
-        "Requester": frame["requester"], "Estimate": [fmt.hours(h) for h in frame["estimate_hours"]],
-        "Needed by": [fmt.day(x) for x in frame["needed_by"]], "Goal": frame["goal"],
-        "Waiting": [f"{n} d" for n in frame["age_days"]], "Outcome": frame["outcome"]}),
-        hide_index=True, width="stretch", column_config={"Outcome": st.column_config.TextColumn(width="large")})
+    st.dataframe(views.request_table(frame), hide_index=True, width="stretch",
+                 column_config={"Outcome": st.column_config.TextColumn(width="large")})
 
 
 def request_card(r) -> None:
@@ -86,11 +79,11 @@ with queue_tab:
             if r.status == "submitted":
                 c1, c2, _ = st.columns([1, 1, 3])
                 if c1.button("Approve", type="primary", key="req_approve", icon=":material/check:", width="stretch"):
-                    done(ui.run(svc.approve, request_id=rid, reason=reason, expected_version=ver,
-                                now=op_svc.moment(today)), f"Approved '{r.title}'")
+                    done(ui.run(commands.approve, request_id=rid, reason=reason, expected_version=ver, now=now),
+                         f"Approved '{r.title}'")
                 if c2.button("Reject", key="req_reject", icon=":material/close:", width="stretch"):
-                    done(ui.run(svc.reject, request_id=rid, reason=reason, expected_version=ver,
-                                now=op_svc.moment(today)), f"Rejected '{r.title}'")
+                    done(ui.run(commands.reject, request_id=rid, reason=reason, expected_version=ver, now=now),
+                         f"Rejected '{r.title}'")
             st.markdown("**Convert into work**" + (" (approves it at the same time)" if r.status == "submitted"
                                                     else ""))
             into = st.segmented_control("Into", ["a project", "a work item in an operation"], default="a project",
@@ -98,14 +91,15 @@ with queue_tab:
             if into == "a project":
                 c1, c2, c3, c4 = st.columns([3, 2, 2, 2])
                 name = c1.text_input("Project name", value=r.title, key=f"req_project_name_{rid}")
-                status = c2.radio("Status", ["proposed", "active"], horizontal=True, key="req_project_status")
+                status = c2.radio("Status", list(views.PROJECT_STATUSES_ON_CONVERT), horizontal=True,
+                                  key="req_project_status")
                 start = c3.date_input("Start", value=today, key="req_project_start", format="DD/MM/YYYY")
                 managers = [None, *people]
                 manager = c4.selectbox("Manager", managers, key="req_project_manager",
                                        format_func=lambda p: "choose later" if p is None else people[p])
                 if st.button("Convert into a project", key="req_convert_project", icon=":material/rocket_launch:"):
-                    project = ui.run(svc.convert_to_project, request_id=rid, name=name, status=status, start=start,
-                                     manager_id=manager, reason=reason, expected_version=ver, now=op_svc.moment(today))
+                    project = ui.run(commands.convert_to_project, request_id=rid, name=name, status=status,
+                                     start=start, manager_id=manager, reason=reason, expected_version=ver, now=now)
                     done(project, f"'{r.title}' is now the {status} project '{name}'")
             elif not operations:
                 st.info("There are no operations yet to take work items.")
@@ -118,8 +112,8 @@ with queue_tab:
                 owner = c2.selectbox("Owner", [None, *people], key="req_item_owner",
                                      format_func=lambda p: "nobody yet" if p is None else people[p])
                 if st.button("Convert into a work item", key="req_convert_item", icon=":material/task_alt:"):
-                    item = ui.run(svc.convert_to_work_item, request_id=rid, operation_id=op_id, owner_id=owner,
-                                  reason=reason, expected_version=ver, now=op_svc.moment(today))
+                    item = ui.run(commands.convert_to_work_item, request_id=rid, operation_id=op_id, owner_id=owner,
+                                  reason=reason, expected_version=ver, now=now)
                     done(item, f"'{r.title}' is now a work item in {operations[op_id]}")
 
 with new_tab:
@@ -128,7 +122,7 @@ with new_tab:
         c1, c2, c3 = st.columns([2, 1, 3])
         requester = c1.selectbox("Requester", ids, format_func=people.get, key=f"req_new_requester_{me.id}",
                                  index=ids.index(me.id) if me.id in ids else None, placeholder="Who is asking?")
-        kind = c2.selectbox("Type", ui.query(svc.request_types), key="req_new_type", accept_new_options=True)
+        kind = c2.selectbox("Type", ui.query(views.request_types), key="req_new_type", accept_new_options=True)
         title = c3.text_input("Title", key="req_new_title", placeholder="What do you need?")
         description = st.text_area("Description", key="req_new_description", height=90)
         c1, c2, c3, c4 = st.columns(4)
@@ -140,9 +134,9 @@ with new_tab:
         operation = c4.selectbox("Operation", [None, *operations], key="req_new_operation",
                                  format_func=lambda o: "— none —" if o is None else operations[o])
         if st.form_submit_button("Submit request", type="primary", key="req_new_submit"):
-            done(ui.run(svc.submit, requester_id=requester, type=kind or "", title=title, description=description,
+            done(ui.run(commands.submit, requester_id=requester, type=kind or "", title=title, description=description,
                         estimate_hours=estimate, needed_by=needed_by, goal_id=goal, operation_id=operation,
-                        today=today, now=op_svc.moment(today)), f"Request '{title.strip()}' submitted")
+                        today=today, now=now), f"Request '{title.strip()}' submitted")
 
 with mine_tab:
     if me.id is None:

@@ -8,24 +8,23 @@ import streamlit as st
 
 from worksmith import fmt
 from worksmith.charts import workload as charts
-from worksmith.services import workload as service
+from worksmith.commands import workload as commands
 from worksmith.ui import shell as ui
+from worksmith.views import workload as views
 
 ui.page_setup("Workload", "Who is over capacity in the coming weeks, what causes it, and one-click ways to fix it.",
               __file__)
 today = ui.today()
 ALL = "All"
-if flash := st.session_state.pop("workload_flash", None):
-    st.toast(flash, icon=":material/check_circle:")
 
 # the view is defined by the URL: ?weeks=12&team=Engineering&skill=frontend
 params = st.query_params
 if "workload_weeks" not in st.session_state:
     st.session_state["workload_weeks"] = int(params["weeks"]) if params.get("weeks") in {
-        str(h) for h in service.HORIZONS} else service.DEFAULT_WEEKS
+        str(h) for h in views.HORIZONS} else views.DEFAULT_WEEKS
 st.session_state.setdefault("workload_team", params.get("team") or ALL)
 st.session_state.setdefault("workload_skill", params.get("skill") or ALL)
-view = ui.query(service.workload_view, today=today, weeks=st.session_state["workload_weeks"],
+view = ui.query(views.workload_view, today=today, weeks=st.session_state["workload_weeks"],
                 team=None if st.session_state["workload_team"] == ALL else st.session_state["workload_team"],
                 skill=None if st.session_state["workload_skill"] == ALL else st.session_state["workload_skill"])
 if view.empty:
@@ -36,7 +35,7 @@ st.session_state["workload_skill"] = next(
     (s for s in view.skills if view.skill and s.casefold() == view.skill.casefold()), ALL)
 
 f1, f2, f3 = st.columns([2, 2, 2])
-f1.segmented_control("Horizon", service.HORIZONS, key="workload_weeks", format_func=lambda w: f"{w} weeks",
+f1.segmented_control("Horizon", views.HORIZONS, key="workload_weeks", format_func=lambda w: f"{w} weeks",
                      required=True, help="How many ISO weeks to show, starting with this week.")
 f2.selectbox("Team", [ALL, *view.teams], key="workload_team")
 f3.selectbox("Skill", [ALL, *view.skills], key="workload_skill", help="Only people who hold this skill.")
@@ -50,9 +49,7 @@ for name, value in wanted.items():
 if view.filter_note:
     st.warning(view.filter_note, icon=":material/search:")
 
-for col, metric in zip(st.columns(len(view.metrics)), view.metrics, strict=True):
-    col.metric(metric.label, metric.value, metric.delta, delta_color=metric.delta_color, help=metric.help,
-               border=True, delta_arrow=metric.delta_arrow)
+ui.metric_row(view.metrics)
 
 with st.container(key="workload_heatmap"):
     if view.heatmap.empty:
@@ -89,11 +86,9 @@ for card in view.fix_cells:
             if button.button("Apply", key=f"workload_fix_{fix['kind']}_{fix['task_id']}_{target}_{card['person_id']}"
                              f"_{card['week_label']}", type="primary", width="stretch",
                              help="Reassign the task" if fix["kind"] == "reassign" else "Move the task later"):
-                if ui.run(service.apply_fix, fix=fix, today=today) is not None:
-                    st.session_state["workload_flash"] = (
-                        f"'{fix['task']}' reassigned to {fix['to_person']}" if fix["kind"] == "reassign" else
-                        f"'{fix['task']}' moved {fix['shift_days']} working days later")
-                    st.rerun()
+                if ui.run(commands.apply_fix, fix=fix, today=today) is not None:
+                    ui.flash(f"'{fix['task']}' reassigned to {fix['to_person']}" if fix["kind"] == "reassign" else
+                             f"'{fix['task']}' moved {fix['shift_days']} working days later")
 if view.more_over:
     st.caption(f"{view.more_over} later over-allocated person-weeks are in the table below.")
 if len(view.over):
@@ -124,14 +119,14 @@ with skills_tab:
 
 with off_tab:
     rev = st.session_state.setdefault("workload_editor_rev", 0)
-    original = ui.query(service.time_off_table)
+    original = ui.query(views.time_off_table)
     st.caption("Add, change or delete time off, then save. A person's capacity drops by a fifth of their weekly "
                "hours for every working day off.")
     edited = st.data_editor(original, num_rows="dynamic", hide_index=True, width="stretch",
                             key=f"workload_timeoff_editor_{rev}", column_config={
                                 "id": None, "version": None,
                                 "person": st.column_config.SelectboxColumn(
-                                    "Person", options=list(ui.query(service.person_labels)), required=True),
+                                    "Person", options=list(ui.query(views.person_labels)), required=True),
                                 "start": st.column_config.DateColumn("First day off", format="ddd D MMM YYYY",
                                                                      required=True),
                                 "end": st.column_config.DateColumn("Last day off", format="ddd D MMM YYYY",
@@ -139,12 +134,11 @@ with off_tab:
                                 "working_days": st.column_config.NumberColumn("Working days", disabled=True),
                                 "note": "Note"})
     if st.button("Save time off", key="workload_timeoff_save", type="primary"):
-        if (summary := ui.run(service.save_time_off, original=original, edited=edited)) is not None:
-            st.session_state["workload_flash"], st.session_state["workload_editor_rev"] = summary, rev + 1
-            st.rerun()
+        if (summary := ui.run(commands.save_time_off, original=original, edited=edited)) is not None:
+            ui.flash(summary, workload_editor_rev=rev + 1)
 
 with capacity_tab:
-    people = ui.query(service.capacity_table)
+    people = ui.query(views.capacity_table)
     st.caption("Capacity for planned work = weekly hours × availability. Skills are comma-separated.")
     edited_people = st.data_editor(
         people, hide_index=True, width="stretch", key=f"workload_capacity_editor_{rev}",
@@ -153,7 +147,7 @@ with capacity_tab:
             "id": None, "version": None,
             "name": st.column_config.TextColumn("Person", width="medium"),
             "team": st.column_config.SelectboxColumn("Team",
-                                                     options=list(dict.fromkeys([*view.teams, service.NO_TEAM]))),
+                                                     options=list(dict.fromkeys([*view.teams, views.NO_TEAM]))),
             "role": "Role",
             "weekly_hours": st.column_config.NumberColumn("Weekly hours", format="%.0f h"),
             "availability": st.column_config.NumberColumn("Availability %", format="%.0f %%",
@@ -162,6 +156,5 @@ with capacity_tab:
             "skills": st.column_config.TextColumn("Skills", width="medium"),
             "active": st.column_config.CheckboxColumn("Active", width="small")})
     if st.button("Save capacity", key="workload_capacity_save", type="primary"):
-        if (summary := ui.run(service.save_capacity, original=people, edited=edited_people)) is not None:
-            st.session_state["workload_flash"], st.session_state["workload_editor_rev"] = summary, rev + 1
-            st.rerun()
+        if (summary := ui.run(commands.save_capacity, original=people, edited=edited_people)) is not None:
+            ui.flash(summary, workload_editor_rev=rev + 1)

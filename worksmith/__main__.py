@@ -14,9 +14,14 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from worksmith.errors import WorksmithError
+from worksmith.errors import ValidationError, WorksmithError
+
+if TYPE_CHECKING:
+    from worksmith.domain.schedule import WorkCalendar
 
 
 def _engine(url: str | None):
@@ -44,9 +49,60 @@ def cmd_migrate(args: argparse.Namespace) -> int:
 
 
 def cmd_schedule(args: argparse.Namespace) -> int:
-    from worksmith.exchange.planfile import run_schedule_cli
-
     return run_schedule_cli(args.plan, args.output, args.start)
+
+
+def run_schedule_cli(in_path: str | Path, out_path: str | Path | None, start: str | None, *,
+                     calendar: WorkCalendar | None = None) -> int:
+    """``python -m worksmith schedule plan.csv -o out.csv [--start YYYY-MM-DD]``.
+
+    Reads the plan, schedules it and writes the export table to ``out_path`` (.csv or .xlsx), or as CSV to
+    stdout when ``out_path`` is None or ``"-"``. A one-line summary goes to stdout after writing a file, to
+    stderr when the table itself went to stdout.
+
+    Returns
+    -------
+    int
+        0 on success; 2 for bad input (unreadable or invalid plan, cycle, bad date, bad output name) with
+        the message on stderr; 1 if the output cannot be written.
+    """
+    from worksmith.domain.schedule import WorkCalendar
+    from worksmith.exchange.planfile import file_format, plan_bytes, read_plan, schedule_plan, write_plan
+
+    to_stdout = out_path is None or str(out_path) == "-"
+    try:
+        start_date = None
+        if start:
+            try:
+                start_date = date.fromisoformat(start.strip())
+            except ValueError:
+                raise ValidationError(f"--start must be a date YYYY-MM-DD, got '{start}'.", field="start") from None
+        if not to_stdout:
+            file_format(out_path)  # type: ignore[arg-type]
+        plan = read_plan(in_path)
+        calendar = calendar or WorkCalendar()
+        table = schedule_plan(plan, start_date, calendar)
+    except WorksmithError as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+
+    critical = int((table["critical"] == "true").sum())
+    finish = max((int(v) for v in table["early_finish"]), default=0)
+    summary = f"Scheduled {len(table)} tasks: project finish day {finish}, {critical} critical"
+    if start_date is not None and len(table):
+        summary += f", last working day {max(table['finish_date'])}"
+    try:
+        if to_stdout:
+            sys.stdout.write(plan_bytes(table, "csv").decode("utf-8"))
+            sys.stdout.flush()
+            print(summary + ".", file=sys.stderr)
+        else:
+            write_plan(table, out_path)  # type: ignore[arg-type]
+            print(f"{summary}. Wrote {out_path}.")
+    except OSError as exc:
+        print(f"Cannot write '{out_path}': {exc.strerror or exc}.", file=sys.stderr)
+        return 1
+    return 0
 
 
 def cmd_export(args: argparse.Namespace) -> int:
@@ -60,7 +116,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_backup(args: argparse.Namespace) -> int:
-    from worksmith.exchange.planfile import backup_json, backup_sqlite
+    from worksmith.exchange.backup import backup_json, backup_sqlite
     from worksmith.store.db import read_session
 
     engine = _engine(args.db)
@@ -74,7 +130,7 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
 
 def cmd_restore(args: argparse.Namespace) -> int:
-    from worksmith.exchange.planfile import restore_json
+    from worksmith.exchange.backup import restore_json
     from worksmith.store.db import write_session
 
     data = json.loads(Path(args.backup).read_text(encoding="utf-8"))

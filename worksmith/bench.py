@@ -16,6 +16,22 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+import pandas as pd
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from worksmith import demo
+from worksmith.commands.plans import reschedule
+from worksmith.domain.allocation import over_allocations, suggest_fixes
+from worksmith.domain.calendar import np_day
+from worksmith.domain.schedule import bench_network, compute_schedule
+from worksmith.domain.workload import compute_load
+from worksmith.store.db import get_engine, read_session, upgrade, write_session
+from worksmith.ui.navigation import LAYOUT
+from worksmith.views import budget_roi, budgets, goals, operations, overview, projects, requests, workload
+from worksmith.views.workload_data import compute_workload, load_workload, workload_inputs
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -30,9 +46,6 @@ def _timed(fn: Callable[[], Any], repeat: int = 1) -> tuple[float, Any]:
 
 def page_queries() -> dict[str, list[tuple[str, Callable[..., Any]]]]:
     """Page -> the read functions it calls (``fn(session, today=...)``). Pages add theirs here."""
-    from worksmith.services import budgets, goals, operations, overview, requests, workload
-    from worksmith.views import projects
-
     return {
         "Overview": [("overview", overview.overview)],
         "Goals": [("goals_view", goals.goals_view)],
@@ -40,17 +53,11 @@ def page_queries() -> dict[str, list[tuple[str, Callable[..., Any]]]]:
         "Operations": [("summary", operations.summary)],
         "Requests": [("view", requests.view)],
         "Workload": [("workload_view", workload.workload_view)],
-        "Budgets": [("organisation", budgets.organisation), ("value_and_roi", budgets.value_and_roi)],
+        "Budgets": [("organisation", budgets.organisation), ("value_and_roi", budget_roi.value_and_roi)],
     }
 
 
 def run(size: str = "S", *, pages: bool = True, today: date | None = None) -> list[tuple[str, float, str]]:
-    from worksmith import demo
-    from worksmith.domain.schedule import bench_network, compute_schedule
-    from worksmith.domain.workload import bench as workload_bench
-    from worksmith.commands.plans import reschedule
-    from worksmith.services.workload import load_workload
-    from worksmith.store.db import get_engine, read_session, upgrade, write_session
 
     today = today or date.today()
     rows: list[tuple[str, float, str]] = []
@@ -73,7 +80,7 @@ def run(size: str = "S", *, pages: bool = True, today: date | None = None) -> li
 
     seconds, n = _timed(_reschedule)
     rows.append(("reschedule all stored projects", seconds, f"{n:,} tasks written"))
-    seconds = workload_bench(n_people=500, n_tasks=30_000, weeks=26)
+    seconds = workload_engine(n_people=500, n_tasks=30_000, weeks=26)
     rows.append(("workload engine 500 people × 26 weeks, 30k tasks", seconds, "compute_load on generated data"))
 
     def _workload():
@@ -102,12 +109,107 @@ def run(size: str = "S", *, pages: bool = True, today: date | None = None) -> li
     return rows
 
 
+# --- workload ---------------------------------------------------------------------------------------------------
+
+
+def workload_data(n_people: int, n_tasks: int, weeks: int, seed: int = 0) -> dict[str, Any]:
+    """Generated input for :func:`worksmith.domain.workload.compute_load` (keyword arguments): ``n_people`` people in
+    teams of about 20, ``n_tasks`` tasks of 2–30 h over the horizon (load ≈ capacity on average), time off, recurring
+    tasks, operations and holidays. The same arguments give the same data."""
+    rng = np.random.default_rng(seed)
+    start = date(2026, 1, 5)
+    first = np_day(start)
+    skills = [f"skill{i}" for i in range(12)]
+    n_teams = max(1, n_people // 20)
+    people = pd.DataFrame({
+        "id": np.arange(1, n_people + 1), "name": [f"Person {i}" for i in range(1, n_people + 1)],
+        "team_id": rng.integers(1, n_teams + 1, n_people),
+        "weekly_hours": rng.choice([40.0, 40.0, 32.0, 20.0], n_people),
+        "availability": rng.choice([80.0, 100.0, 60.0], n_people),
+        "skills": [sorted(set(rng.choice(skills, 2).tolist())) for _ in range(n_people)],
+    })
+    t_start = first + rng.integers(-10, 7 * weeks, n_tasks)
+    t_finish = np.busday_offset(t_start, rng.integers(0, 20, n_tasks), roll="forward")
+    assignee = rng.integers(1, n_people + 1, n_tasks).astype(object)
+    assignee[rng.random(n_tasks) < 0.05] = None
+    tasks = pd.DataFrame({
+        "task_id": np.arange(1, n_tasks + 1), "project_id": rng.integers(1, 200, n_tasks),
+        "name": [f"Task {i}" for i in range(1, n_tasks + 1)], "assignee_id": assignee,
+        "start": t_start.astype(object), "finish": t_finish.astype(object),
+        "estimate_hours": rng.integers(2, 31, n_tasks).astype(float),  # load ≈ capacity on average
+        "percent_complete": rng.choice([0.0, 0.0, 25.0, 50.0, 100.0], n_tasks),
+        "required_skill": rng.choice(skills + [""] * 6, n_tasks),
+    })
+    off_start = first + rng.integers(0, 7 * weeks, n_people * 2)
+    time_off = pd.DataFrame({
+        "person_id": rng.integers(1, n_people + 1, n_people * 2), "start": off_start.astype(object),
+        "end": (off_start + rng.integers(0, 10, n_people * 2)).astype(object),
+    })
+    n_ops = max(1, n_teams)
+    operations = pd.DataFrame({"id": np.arange(1, n_ops + 1), "name": [f"Op {i}" for i in range(1, n_ops + 1)],
+                               "team_id": np.arange(1, n_ops + 1), "demand_hours_per_week": 20.0})
+    n_rec = max(1, n_people // 2)
+    recurring = pd.DataFrame({
+        "id": np.arange(1, n_rec + 1), "operation_id": rng.integers(1, n_ops + 1, n_rec),
+        "name": [f"Chore {i}" for i in range(1, n_rec + 1)],
+        "cadence": rng.choice(["weekly", "monthly", "quarterly"], n_rec), "hours": 2.0,
+        "assignee_id": rng.integers(1, n_people + 1, n_rec),
+        "anchor": (first + rng.integers(-60, 60, n_rec)).astype(object),
+    })
+    holidays = {date(2026, 4, 3), date(2026, 4, 6), date(2026, 5, 1), date(2026, 5, 14), date(2026, 5, 25)}
+    return {"tasks": tasks, "people": people, "time_off": time_off, "holidays": holidays, "recurring": recurring,
+            "operations": operations, "horizon_start": start, "weeks": weeks, "today": start}
+
+
+def workload_engine(n_people: int = 500, n_tasks: int = 30000, weeks: int = 26) -> float:
+    """Seconds :func:`compute_load` takes on generated data of the given size (data generation not timed)."""
+    data = workload_data(n_people, n_tasks, weeks)
+    t0 = time.perf_counter()
+    compute_load(**data)
+    return time.perf_counter() - t0
+
+
+def workload_database(sizes: tuple[str, ...] = ("S", "M", "L"), *, weeks: int = 26, today: date | None = None,
+                      repeat: int = 3) -> list[dict[str, Any]]:
+    """Seconds ``load_workload`` takes on demo databases of the given sizes (a temp SQLite file each).
+
+    Seeding is not timed. For each size: ``size, people, tasks, weeks, read_s`` (reading the frames),
+    ``compute_s`` (the engine), ``total_s`` (``load_workload``, best of ``repeat``), ``suggest_s`` (suggestions for
+    every over-allocated person-week) and ``over`` (how many there are).
+    """
+    today = today or date.today()
+    start = today
+    out = []
+    for size in sizes:
+        with tempfile.TemporaryDirectory() as tmp:
+            engine = get_engine(f"sqlite:///{Path(tmp) / f'bench_{size}.db'}")
+            try:
+                upgrade(engine)
+                demo.seed(engine, size, today=today)
+                totals, reads, computes = [], [], []
+                for _ in range(max(1, repeat)):
+                    with read_session(engine) as session:
+                        t0 = time.perf_counter()
+                        inputs = workload_inputs(session)
+                        t1 = time.perf_counter()
+                        wl = compute_workload(inputs, start=start, weeks=weeks, today=today)
+                        t2 = time.perf_counter()
+                    reads.append(t1 - t0)
+                    computes.append(t2 - t1)
+                    totals.append(t2 - t0)
+                t3 = time.perf_counter()
+                over = over_allocations(wl)
+                suggest_fixes(wl, inputs.tasks, inputs.people, inputs.float_days)
+                t4 = time.perf_counter()
+                out.append({"size": size, "people": len(inputs.people), "tasks": len(inputs.tasks), "weeks": weeks,
+                            "read_s": min(reads), "compute_s": min(computes), "total_s": min(totals),
+                            "suggest_s": t4 - t3, "over": len(over)})
+            finally:
+                engine.dispose()
+    return out
+
+
 def _render_pages(url: str, today: date) -> list[tuple[str, float, str]]:
-    import streamlit as st
-    from streamlit.testing.v1 import AppTest
-
-    from worksmith.ui.navigation import LAYOUT
-
     os.environ["DATABASE_URL"] = url
     os.environ["WORKSMITH_TODAY"] = today.isoformat()
     out = []

@@ -27,10 +27,13 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, SQLModel
 
 from worksmith.commands.workspace import bulk_insert, clear
-from worksmith.exchange.planfile import parse_predecessors
-from worksmith.views.plans import schedule_frames
+from worksmith.domain.notation import parse_predecessors
+from worksmith.errors import ValidationError
 from worksmith.store import models as m
+from worksmith.store.db import write_session
 from worksmith.values import month_starts as _month_starts
+from worksmith.views.plans import schedule_frames
+from worksmith.views.workspace import is_empty
 
 SIZES = {
     # extra generated teams, people per generated team, generated projects, tasks per generated project
@@ -725,10 +728,6 @@ def seed(engine: Engine, size: str = "S", *, today: date | None = None, reset: b
 
     Returns counts per table. Refuses to write into a workspace that has data unless ``reset`` is set.
     """
-    from worksmith.errors import ValidationError
-    from worksmith.store.db import write_session
-    from worksmith.views.workspace import is_empty
-
     rows = build(size, today=today, seed=seed)
     with write_session(engine) as session:
         if reset:

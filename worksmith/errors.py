@@ -28,6 +28,10 @@ class ConflictError(WorksmithError):
     """A stale save: somebody else changed the row since it was read."""
 
 
+class BusyError(ConflictError):
+    """The database was busy (locked, deadlocked or a serialization failure): nothing was saved; try again."""
+
+
 class ScheduleError(WorksmithError):
     """The schedule cannot be computed from the plan as given."""
 

@@ -20,11 +20,15 @@ def hours(value: float | None) -> str:
     return DASH if _missing(value) else f"{value:,.0f} h"
 
 
-def money(value: float | None, currency: str = "€") -> str:
+def money(value: float | None, currency: str = "€", *, cents: bool = False) -> str:
+    """'€12,300', '−€500'. With ``cents``, amounts below 1,000 keep their cents when they have any ('€12.50') and
+    a rounded-away amount is never '−0' (the budget formulas show small amounts exactly)."""
     if _missing(value):
         return DASH
-    sign = "−" if value < 0 else ""
-    return f"{sign}{currency}{abs(value):,.0f}"
+    size = abs(value)
+    text = f"{size:,.2f}" if cents and size < 1000 and abs(size - round(size)) >= 0.005 else f"{size:,.0f}"
+    sign = "−" if value < 0 and not (cents and not text.strip("0.,")) else ""
+    return f"{sign}{currency}{text}"
 
 
 def percent(fraction: float | None) -> str:

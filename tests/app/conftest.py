@@ -15,6 +15,15 @@ TODAY = "2026-11-25"  # the demo is seeded relative to this date (WORKSMITH_TODA
 TIMEOUT = 90
 
 
+@pytest.fixture(autouse=True)
+def _error_details() -> Iterator[None]:
+    """The app hides error details from users (.streamlit/config.toml); tests need the real messages."""
+    before = st.get_option("client.showErrorDetails")
+    st.set_option("client.showErrorDetails", "full")
+    yield
+    st.set_option("client.showErrorDetails", before)
+
+
 def _clear_caches() -> None:
     st.cache_data.clear()
     st.cache_resource.clear()

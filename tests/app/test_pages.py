@@ -11,6 +11,7 @@ from worksmith.store.db import get_engine, read_session
 from worksmith.ui import shell as ui
 from worksmith.ui.navigation import DEFAULT, LAYOUT, page_files
 from worksmith.views.tables import people
+from worksmith.views.workspace import is_empty, settings
 
 ROOT = Path(__file__).resolve().parents[2]
 TIMEOUT = 90
@@ -62,6 +63,22 @@ def test_page_renders_on_empty_workspace(app: AppTest, workspace, file: str) -> 
         # welcome steps instead of blank charts
         assert not app.metric
         assert app.info, "the empty overview shows no welcome message"
+
+
+def test_data_page_starts_an_empty_workspace(app: AppTest, workspace) -> None:
+    """"Start an empty workspace" goes through ui.run (commands.workspace.start_empty) and reruns on the result."""
+    workspace(demo=True)
+    _open(app, "data.py")
+    app.checkbox(key="data_confirm_empty").check().run()
+    app.button(key="data_start_empty").click().run()
+    assert not app.exception, _exceptions(app)
+    assert not app.error, [e.value for e in app.error]
+    engine = get_engine()
+    try:
+        with read_session(engine) as session:
+            assert is_empty(session) and settings(session)["demo"] == "0"
+    finally:
+        engine.dispose()
 
 
 def test_acting_as_is_kept_across_pages(app: AppTest, workspace) -> None:

@@ -1,5 +1,6 @@
-"""Workload services on SQLite and PostgreSQL: loading the stored plan, the page's figures, applying a fix
-(reassign / shift within float, refused when a project would finish later), time off and capacity editing.
+"""Workload reads (views.workload, views.workload_data) and writes (commands.workload) on SQLite and PostgreSQL:
+loading the stored plan, the page's figures, applying a fix (reassign / shift within float, refused when a project
+would finish later), time off and capacity editing.
 
 The demo (Northwind Studio) is seeded for Wed 25 Nov 2026 (ISO week W48). Olivia Martin (40 h, 80 % available) is
 off Mon 30 Nov – Wed 2 Dec and does 'Landing pages' (Spring campaign, estimate round(6 d × 8 h × 0.7) = 34 h,
@@ -17,11 +18,13 @@ import pytest
 from sqlalchemy import func, select
 
 from worksmith import demo
+from worksmith.commands import workload as commands
 from worksmith.commands.core import Actor
 from worksmith.errors import ConflictError, ValidationError
-from worksmith.services import workload as service
 from worksmith.store import models as m
 from worksmith.store.db import read_session, write_session
+from worksmith.views import workload as views
+from worksmith.views import workload_data
 
 ALICE = Actor(None, "Alice")
 W49 = date(2026, 11, 30)
@@ -45,7 +48,7 @@ def task_row(engine, name: str) -> m.Task:
 
 def cell(engine, today, name: str, week: date) -> pd.Series:
     with read_session(engine) as s:
-        wl = service.load_workload(s, start=today, weeks=4, today=today)
+        wl = workload_data.load_workload(s, start=today, weeks=4, today=today)
     cells = wl.cells
     row = cells[(cells["person_id"] == person_id(engine, name)) & (cells["week"] == week)]
     assert len(row) == 1
@@ -54,7 +57,7 @@ def cell(engine, today, name: str, week: date) -> pd.Series:
 
 def olivia_card(engine, today) -> dict | None:
     with read_session(engine) as s:
-        view = service.workload_view(s, today=today, weeks=12)
+        view = views.workload_view(s, today=today, weeks=12)
     return next((c for c in view.fix_cells if c["person"] == "Olivia Martin" and c["week"] == W49), None)
 
 
@@ -74,7 +77,7 @@ def test_olivia_is_over_capacity_next_week_by_the_hand_computed_hours(seeded, to
 
 def test_only_committed_projects_load_people(seeded, today):
     with read_session(seeded) as s:
-        inputs = service.workload_inputs(s)
+        inputs = workload_data.workload_inputs(s)
         statuses = dict(s.exec(select(m.Project.id, m.Project.status)).all())
         proposed = s.exec(select(func.count()).select_from(m.Task).join(m.Project).where(
             m.Project.status == "proposed")).one()[0]
@@ -88,9 +91,9 @@ def test_only_committed_projects_load_people(seeded, today):
 
 def test_team_capacity_sums_the_cells_by_team_and_month(seeded, today):
     with read_session(seeded) as s:
-        months = service.team_capacity(s, start=today, weeks=8, today=today)
-        weeks = service.team_capacity(s, start=today, weeks=8, today=today, by="week")
-        wl = service.load_workload(s, start=today, weeks=8, today=today)
+        months = workload_data.team_capacity(s, start=today, weeks=8, today=today)
+        weeks = workload_data.team_capacity(s, start=today, weeks=8, today=today, by="week")
+        wl = workload_data.load_workload(s, start=today, weeks=8, today=today)
     assert list(months.columns) == ["team_id", "team", "period", "capacity", "load", "free"]
     assert months["capacity"].sum() == pytest.approx(wl.cells["capacity"].sum())
     assert months["free"].sum() == pytest.approx(wl.cells["free"].sum())
@@ -112,18 +115,18 @@ def test_view_offers_a_reassign_and_a_shift_for_olivia(seeded, today):
 
 def test_view_metrics_filters_and_empty_workspace(engine, today):
     with read_session(engine) as s:
-        assert service.workload_view(s, today=today).empty
+        assert views.workload_view(s, today=today).empty
     demo.seed(engine, "S", today=today)
     with read_session(engine) as s:
-        view = service.workload_view(s, today=today, weeks=8, team="Engineering", skill="frontend")
-        unknown = service.workload_view(s, today=today, weeks=5, team="Nope")
+        view = views.workload_view(s, today=today, weeks=8, team="Engineering", skill="frontend")
+        unknown = views.workload_view(s, today=today, weeks=5, team="Nope")
     assert [m_.label.split(" ·")[0] for m_ in view.metrics] == [
         "Utilisation", "Over-allocated person-weeks", "Free hours", "Run vs change"]
     assert list(dict.fromkeys(view.heatmap["row"])) == ["Amelia Nguyen", "Isla Novak", "Olivia Martin"]
     assert view.heatmap["week"].nunique() == 8
     assert "Olivia Martin in 2026-W49 (177 %)" in view.heatmap_alt
     assert unknown.team is None and "no team 'Nope'" in unknown.filter_note
-    assert unknown.weeks == service.DEFAULT_WEEKS  # 5 is not an offered horizon
+    assert unknown.weeks == views.DEFAULT_WEEKS  # 5 is not an offered horizon
 
 
 def test_apply_reassign_clears_the_cell_and_is_audited(seeded, today):
@@ -131,7 +134,7 @@ def test_apply_reassign_clears_the_cell_and_is_audited(seeded, today):
     fix = next(f for f in card["fixes"] if f["kind"] == "reassign")
     before = log_count(seeded)
     with write_session(seeded) as s:
-        service.apply_fix(s, fix=fix, actor=ALICE, today=today)
+        commands.apply_fix(s, fix=fix, actor=ALICE, today=today)
     assert task_row(seeded, "Landing pages").assignee_id == person_id(seeded, "Isla Novak")
     assert not bool(cell(seeded, today, "Olivia Martin", W49).over)
     assert not bool(cell(seeded, today, "Isla Novak", W49).over)
@@ -145,9 +148,9 @@ def test_apply_reassign_clears_the_cell_and_is_audited(seeded, today):
 def test_apply_shift_moves_the_task_within_float_and_keeps_the_finish(seeded, today):
     fix = next(f for f in olivia_card(seeded, today)["fixes"] if f["kind"] == "shift")
     with read_session(seeded) as s:
-        finishes = service._finishes(s)
+        finishes = commands._finishes(s)
     with write_session(seeded) as s:
-        service.apply_fix(s, fix=fix, actor=ALICE, today=today)
+        commands.apply_fix(s, fix=fix, actor=ALICE, today=today)
     task = task_row(seeded, "Landing pages")
     assert (task.start_no_earlier_than, task.start_date, task.finish_date) == (
         date(2026, 12, 3), date(2026, 12, 3), date(2026, 12, 10))
@@ -156,7 +159,7 @@ def test_apply_shift_moves_the_task_within_float_and_keeps_the_finish(seeded, to
     assert c.load == pytest.approx(34 * 2 / 6)  # Thu 3 and Fri 4 Dec
     assert not bool(c.over)
     with read_session(seeded) as s:
-        assert service._finishes(s) == finishes
+        assert commands._finishes(s) == finishes
 
 
 def test_shift_past_the_float_is_refused_and_changes_nothing(seeded, today):
@@ -164,7 +167,7 @@ def test_shift_past_the_float_is_refused_and_changes_nothing(seeded, today):
     before = log_count(seeded)
     with pytest.raises(ValidationError, match=r"would move the finish of 'Spring campaign' from .* to .*not applied"), \
             write_session(seeded) as s:
-        service.apply_shift(s, task_id=task.id, days=task.total_float + 3, expected_version=task.version,
+        commands.apply_shift(s, task_id=task.id, days=task.total_float + 3, expected_version=task.version,
                             actor=ALICE, today=today)
     after = task_row(seeded, "Landing pages")
     assert (after.start_no_earlier_than, after.start_date, after.version) == (None, task.start_date, task.version)
@@ -174,19 +177,19 @@ def test_shift_past_the_float_is_refused_and_changes_nothing(seeded, today):
 def test_stale_or_unskilled_fixes_are_refused(seeded, today):
     task = task_row(seeded, "Landing pages")
     with pytest.raises(ConflictError, match="changed by someone else"), write_session(seeded) as s:
-        service.apply_reassign(s, task_id=task.id, to_person_id=person_id(seeded, "Isla Novak"),
+        commands.apply_reassign(s, task_id=task.id, to_person_id=person_id(seeded, "Isla Novak"),
                                expected_version=task.version + 1, actor=ALICE)
     with pytest.raises(ValidationError, match="does not have the skill 'frontend'"), write_session(seeded) as s:
-        service.apply_reassign(s, task_id=task.id, to_person_id=person_id(seeded, "Harper Kim"),
+        commands.apply_reassign(s, task_id=task.id, to_person_id=person_id(seeded, "Harper Kim"),
                                expected_version=task.version, actor=ALICE)
     with pytest.raises(ValidationError, match="Unknown kind of fix"), write_session(seeded) as s:
-        service.apply_fix(s, fix={"kind": "split"}, actor=ALICE, today=today)
+        commands.apply_fix(s, fix={"kind": "split"}, actor=ALICE, today=today)
     assert task_row(seeded, "Landing pages").assignee_id == person_id(seeded, "Olivia Martin")
 
 
 def test_save_time_off_adds_changes_and_deletes_in_one_go(seeded, today):
     with read_session(seeded) as s:
-        original = service.time_off_table(s)
+        original = views.time_off_table(s)
     assert original["person"].tolist() == ["Zoe Andersen", "Olivia Martin", "Lucas Weber", "Emily Carter"]
     assert original["working_days"].tolist() == [2, 3, 5, 4]  # Emily: 28 Dec – 1 Jan, New Year's Day a holiday
     edited = original.copy()
@@ -196,10 +199,10 @@ def test_save_time_off_adds_changes_and_deletes_in_one_go(seeded, today):
            "working_days": None, "note": "Training", "version": None}
     edited = pd.concat([edited, pd.DataFrame([new])], ignore_index=True)
     with write_session(seeded) as s:
-        summary = service.save_time_off(s, original=original, edited=edited, actor=ALICE)
+        summary = commands.save_time_off(s, original=original, edited=edited, actor=ALICE)
     assert summary == "Time off saved: 1 added, 1 changed, 1 deleted."
     with read_session(seeded) as s:
-        table = service.time_off_table(s)
+        table = views.time_off_table(s)
     assert table["person"].tolist() == ["Zoe Andersen", "Olivia Martin", "Harper Kim", "Emily Carter"]
     assert table["working_days"].tolist() == [2, 1, 2, 4]
     # Olivia now has 4 days: 40 × 0.8 × 4 / 5 = 25.6 h >= 22.67 h -> no longer over
@@ -217,29 +220,29 @@ def test_save_time_off_adds_changes_and_deletes_in_one_go(seeded, today):
 ])
 def test_a_bad_time_off_row_is_refused_by_row_and_field_and_nothing_is_saved(seeded, change, message):
     with read_session(seeded) as s:
-        original = service.time_off_table(s)
+        original = views.time_off_table(s)
     edited = original.copy().astype(object)
     edited.loc[0, "note"] = "changed first"  # a good change before the bad row must not be saved either
     for key, value in change.items():
         edited.loc[1, key] = value
     before = log_count(seeded)
     with pytest.raises(ValidationError, match=message) as err, write_session(seeded) as s:
-        service.save_time_off(s, original=original, edited=edited, actor=ALICE)
+        commands.save_time_off(s, original=original, edited=edited, actor=ALICE)
     assert "Nothing was saved" in str(err.value)
     with read_session(seeded) as s:
-        assert service.time_off_table(s).equals(original)
+        assert views.time_off_table(s).equals(original)
     assert log_count(seeded) == before
 
 
 def test_save_capacity_updates_people_and_refuses_bad_rows(seeded, today):
     with read_session(seeded) as s:
-        original = service.capacity_table(s)
+        original = views.capacity_table(s)
     olivia = original.index[original["name"] == "Olivia Martin"][0]
     edited = original.copy()
     edited.loc[olivia, "availability"] = 100.0
     edited.loc[olivia, "skills"] = "frontend, ux, accessibility"
     with write_session(seeded) as s:
-        assert service.save_capacity(s, original=original, edited=edited, actor=ALICE) == \
+        assert commands.save_capacity(s, original=original, edited=edited, actor=ALICE) == \
             "Capacity saved: 1 person changed."
     with read_session(seeded) as s:
         person = s.get(m.Person, person_id(seeded, "Olivia Martin"))
@@ -247,24 +250,17 @@ def test_save_capacity_updates_people_and_refuses_bad_rows(seeded, today):
     assert cell(seeded, today, "Olivia Martin", W49).capacity == pytest.approx(40 * 1.0 * 2 / 5)
 
     with read_session(seeded) as s:
-        original = service.capacity_table(s)
+        original = views.capacity_table(s)
     bad = original.copy()
     bad.loc[0, "weekly_hours"] = 30.0  # a good change first
     bad.loc[3, "availability"] = 120.0
     name = original.loc[3, "name"]
     with pytest.raises(ValidationError, match=rf"People row 4 \({name}\): availability: .*less than or equal to "
                                               r"100.*Nothing was saved"), write_session(seeded) as s:
-        service.save_capacity(s, original=original, edited=bad, actor=ALICE)
+        commands.save_capacity(s, original=original, edited=bad, actor=ALICE)
     bad = original.copy()
     bad.loc[1, "team"] = "Legal"
     with pytest.raises(ValidationError, match=r"People row 2 .*team 'Legal' is unknown"), write_session(seeded) as s:
-        service.save_capacity(s, original=original, edited=bad, actor=ALICE)
+        commands.save_capacity(s, original=original, edited=bad, actor=ALICE)
     with read_session(seeded) as s:
-        assert service.capacity_table(s).equals(original)
-
-
-def test_bench_reports_load_workload_timings():
-    # S only here (seconds); M and L are measured by `python -m worksmith bench`
-    (row,) = service.bench(("S",), weeks=12, today=date(2026, 11, 25), repeat=1)
-    assert row["size"] == "S" and row["people"] == 25 and row["over"] > 0
-    assert 0 < row["read_s"] < row["total_s"] and 0 < row["compute_s"] < row["total_s"]
+        assert views.capacity_table(s).equals(original)

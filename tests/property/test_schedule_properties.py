@@ -6,12 +6,10 @@ worksmith.schedule: a Bellman-Ford style relaxation of every constraint until no
 
 from __future__ import annotations
 
-from datetime import date, timedelta
-
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from worksmith.domain.schedule import Dep, TaskSpec, WorkCalendar, compute_schedule
+from worksmith.domain.schedule import Dep, TaskSpec, compute_schedule
 from worksmith.errors import CycleError
 
 SETTINGS = settings(max_examples=150, deadline=None)
@@ -235,46 +233,3 @@ def test_cycles_are_refused_and_reported_exactly(net):
         assert all((a, b) in edges for a, b in zip(cycle, cycle[1:], strict=False))
     else:
         assert not has_cycle
-
-
-# --------------------------------------------------------------------------------------- calendar
-@st.composite
-def calendars(draw):
-    workdays = draw(st.frozensets(st.integers(0, 6), min_size=1))
-    base = date(2024, 12, 1)
-    holidays = draw(st.frozensets(st.integers(0, 120).map(lambda k: base + timedelta(days=k)), max_size=15))
-    return WorkCalendar(workdays=workdays, holidays=holidays)
-
-
-def naive_date_of(cal, offset, start):
-    day = start
-    while not cal.is_working(day):
-        day += timedelta(days=1)
-    step = 1 if offset >= 0 else -1
-    for _ in range(abs(offset)):
-        day += timedelta(days=step)
-        while not cal.is_working(day):
-            day += timedelta(days=step)
-    return day
-
-
-@SETTINGS
-@given(calendars(), st.integers(0, 90), st.integers(-20, 60))
-def test_calendar_date_of_matches_day_by_day_counting(cal, start_day, offset):
-    start = date(2024, 12, 10) + timedelta(days=start_day)
-    expected = naive_date_of(cal, offset, start)
-    assert cal.date_of(offset, start) == expected
-    assert cal.is_working(expected)
-    assert cal.offset_of(expected, start) == offset
-
-
-@SETTINGS
-@given(calendars(), st.integers(0, 90), st.integers(0, 90))
-def test_calendar_offset_of_any_date_is_its_next_working_day(cal, start_day, day):
-    start = date(2024, 12, 10) + timedelta(days=start_day)
-    d = date(2024, 12, 10) + timedelta(days=day)
-    nxt = cal.next_working(d)
-    assert cal.offset_of(d, start) == cal.offset_of(nxt, start)
-    assert cal.date_of(cal.offset_of(d, start), start) == nxt
-    between = sum(cal.is_working(d + timedelta(days=k)) for k in range((nxt - d).days))
-    assert between == 0

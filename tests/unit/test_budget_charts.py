@@ -7,8 +7,8 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from worksmith.charts import STATUS_COLOURS
 from worksmith.charts.budget import AC, EV, FORECAST, PV, burn_chart, burn_long, plan_actual_bars, roi_chart
+from worksmith.status import STATUS_COLOURS
 
 TODAY = date(2026, 1, 15)
 # evm_series-shaped input: start, today (AC 900, EV 3,000), a month end and the forecast finish at EAC 2,130

@@ -1,4 +1,5 @@
-"""Hand-worked examples for worksmith.goals: every expected number is worked out in the test from the inputs."""
+"""Hand-worked examples for worksmith.domain.goals: every expected number is worked out in the test from the inputs
+(key-result progress, expected progress, status, roll-up and its edge cases, values as of a day)."""
 
 from __future__ import annotations
 
@@ -9,19 +10,15 @@ import pandas as pd
 import pytest
 
 from worksmith.domain.goals import (
-    CUT_LINE_COLUMNS,
-    CUT_LINE_DETAIL_COLUMNS,
     ROLL_UP_COLUMNS,
     GoalStatus,
-    capacity_cut_line,
-    capacity_cut_line_detail,
     expected_progress,
     goal_status,
     kr_frame,
     kr_progress,
     period_days,
-    rank_initiatives,
     roll_up,
+    values_as_of,
 )
 from worksmith.errors import ValidationError, WorksmithError
 
@@ -343,144 +340,78 @@ class TestRollUp:
         pd.testing.assert_frame_equal(krs, before_k)
 
 
-CANDIDATE_COLUMNS = ["id", "name", "value", "alignment", "cost", "effort_hours", "risk"]
+Q4 = (date(2026, 10, 1), date(2026, 12, 31))  # 92 days
+MID_NOV = date(2026, 11, 15)  # day 31 + 15 = 46 of 92: expected exactly 0.5
 
 
-def candidates(*rows):
-    return pd.DataFrame(list(rows), columns=CANDIDATE_COLUMNS)
+def q4_goals(*rows):
+    return pd.DataFrame([(i, p, t, w, *Q4, False) for i, p, t, w in rows], columns=GOAL_COLUMNS)
 
 
-class TestRankInitiatives:
-    # A: best on everything; B: middle (cost worst); C: worst except cost (middle)
-    ABC = candidates((1, "A", 5, 1.0, 100, 50, 1), (2, "B", 3, 0.5, 300, 100, 3), (3, "C", 1, 0.0, 200, 150, 5))
-
-    def test_equal_weights(self):
-        # normalised (1 = best): value A1 B.5 C0 · alignment A1 B.5 C0 · cost↓ (100..300) A1 B0 C.5
-        # effort↓ (50..150) A1 B.5 C0 · risk↓ (1..5) A1 B.5 C0
-        # scores: A 100; B 100 × 2/5 = 40; C 100 × 0.5/5 = 10
-        out = rank_initiatives(self.ABC, {})
-        assert out["name"].tolist() == ["A", "B", "C"]
-        assert out["rank"].tolist() == [1, 2, 3]
-        assert out["score"].tolist() == pytest.approx([100, 40, 10])
-        assert out.loc[2, "n_cost"] == 0.5
-        assert out.loc[1, "explanation"] == ("score = 100 × (1×0.50 value + 1×0.50 alignment + 1×0.00 cost↓ + "
-                                             "1×0.50 effort_hours↓ + 1×0.50 risk↓) / 5 = 40")
-
-    def test_weights_change_the_order(self):
-        # cost weight 3, the others 1 (missing keys count 1), total 7:
-        # B = 100 × (0.5 + 0.5 + 0 + 0.5 + 0.5) / 7 = 28.57; C = 100 × (3 × 0.5) / 7 = 21.43
-        out = rank_initiatives(self.ABC, {"cost": 3})
-        assert out["score"].tolist() == pytest.approx([100, 200 / 7, 150 / 7])
-        # only cost counts: C (0.5) overtakes B (0)
-        out = rank_initiatives(self.ABC, {"value": 0, "alignment": 0, "cost": 1, "effort_hours": 0, "risk": 0})
-        assert out["name"].tolist() == ["A", "C", "B"]
-        assert out["score"].tolist() == pytest.approx([100, 50, 0])
-
-    def test_all_weights_zero_count_equal(self):
-        zero = {"value": 0, "alignment": 0, "cost": 0, "effort_hours": 0, "risk": 0}
-        out = rank_initiatives(self.ABC, zero)
-        assert out["score"].tolist() == pytest.approx([100, 40, 10])
-        assert out["explanation"].iloc[0].startswith("all weights 0")
-
-    def test_tie_broken_by_value_then_input_order(self):
-        # only value and cost count: P (value 5, cost 200) and Q (value 1, cost 100) both score 50
-        weights = {"value": 1, "alignment": 0, "cost": 1, "effort_hours": 0, "risk": 0}
-        out = rank_initiatives(candidates((1, "Q", 1, 0.5, 100, 10, 2), (2, "P", 5, 0.5, 200, 10, 2)), weights)
-        assert out["score"].tolist() == [50, 50]
-        assert out["name"].tolist() == ["P", "Q"]
-        # identical candidates keep input order
-        out = rank_initiatives(candidates((9, "X", 3, 0.5, 1, 1, 1), (4, "Y", 3, 0.5, 1, 1, 1)))
-        assert out["name"].tolist() == ["X", "Y"]
-
-    def test_single_candidate_scores_100(self):
-        out = rank_initiatives(candidates((1, "Only", 2, 0.1, 999, 10, 4)))
-        assert out["score"].tolist() == [100.0]
-
-    def test_empty(self):
-        out = rank_initiatives(candidates())
-        assert out.empty and {"rank", "score", "explanation"} <= set(out.columns)
-
-    @pytest.mark.parametrize(("column", "bad"), [("value", 6), ("alignment", 1.5), ("risk", 0), ("cost", -1)])
-    def test_out_of_range_refused(self, column, bad):
-        frame = self.ABC.copy()
-        frame.loc[1, column] = bad
-        with pytest.raises(ValidationError, match=f"Candidate 'B': {column}") as info:
-            rank_initiatives(frame)
-        assert info.value.row == 1
-
-    def test_unknown_criterion_refused(self):
-        with pytest.raises(ValidationError, match="Unknown criterion 'valeu'"):
-            rank_initiatives(self.ABC, {"valeu": 2})
+def q4_krs(*rows):
+    return pd.DataFrame(rows, columns=KR_COLUMNS)
 
 
-DEMAND_COLUMNS = ["id", "name", "team_id", "month", "hours"]
-APR, MAY = date(2026, 4, 1), date(2026, 5, 1)
+class TestRollUpEdgeCases:
+    def test_reduce_churn_goal_with_weighted_down_krs(self):
+        # churn 8 → 5 %, now 6.5: (6.5 − 8) / (5 − 8) = 0.5; cost 100 → 80, now 95: (95 − 100) / (80 − 100) = 0.25
+        # weights 3 and 1: (0.5 × 3 + 0.25 × 1) / 4 = 0.4375; expected 0.5 → ratio 0.875 → on track
+        out = roll_up(q4_goals((1, None, "Keep customers", 1.0)),
+                      q4_krs((1, 1, "Churn", 8, 5, 6.5, "down", 3.0), (2, 1, "Cost", 100, 80, 95, "down", 1.0)),
+                      MID_NOV)
+        row = out.iloc[0]
+        assert row["progress"] == pytest.approx(0.4375)
+        assert row["expected"] == pytest.approx(0.5)
+        assert row["status"] == "on track"
+        assert "0.50 × 3 (KR 'Churn' 8 → 5, now 6.5)" in row["explanation"]
+
+    def test_over_achievement_is_clamped_before_the_mean(self):
+        # KR A at 300 % counts 1, not 3: (1 + 0) / 2 = 0.5, not (3 + 0) / 2 = 1.5
+        out = roll_up(q4_goals((1, None, "G", 1.0)),
+                      q4_krs((1, 1, "A", 0, 10, 30, "up", 1.0), (2, 1, "B", 0, 10, 0, "up", 1.0)), MID_NOV)
+        assert out.iloc[0]["progress"] == pytest.approx(0.5)
+        assert out.iloc[0]["status"] == "on track"  # 0.5 / 0.5 = 1
+
+    def test_worse_than_start_counts_zero_not_negative(self):
+        # NPS fell from 30 to 20 (target 50): −0.5 → 0; with B at 0.6 the mean is 0.3, not 0.05
+        out = roll_up(q4_goals((1, None, "G", 1.0)),
+                      q4_krs((1, 1, "NPS", 30, 50, 20, "up", 1.0), (2, 1, "B", 0, 10, 6, "up", 1.0)), MID_NOV)
+        assert out.iloc[0]["progress"] == pytest.approx(0.3)
+        assert out.iloc[0]["status"] == "at risk"  # 0.3 / 0.5 = 0.6
+
+    def test_zero_weight_kr_does_not_count(self):
+        # (1 × 1 + 0 × 0) / 1 = 1 ... A done with weight 1, B at 0 with weight 0
+        out = roll_up(q4_goals((1, None, "G", 1.0)),
+                      q4_krs((1, 1, "A", 0, 10, 10, "up", 1.0), (2, 1, "B", 0, 10, 0, "up", 0.0)), MID_NOV)
+        assert out.iloc[0]["progress"] == pytest.approx(1.0) and out.iloc[0]["status"] == "done"
+
+    def test_child_weights_against_own_krs(self):
+        # parent KR 0.2 (w 1); child A 1.0 (goal weight 2); child B 0.0 (goal weight 1): (0.2 + 2 + 0) / 4 = 0.55
+        out = roll_up(q4_goals((1, None, "P", 1.0), (2, 1, "A", 2.0), (3, 1, "B", 1.0)),
+                      q4_krs((1, 1, "p", 0, 10, 2, "up", 1.0), (2, 2, "a", 0, 10, 10, "up", 1.0),
+                          (3, 3, "b", 0, 10, 0, "up", 1.0)), MID_NOV).set_index("title")
+        assert out.loc["P", "progress"] == pytest.approx(0.55)
+        assert out.loc["B", "status"] == "off track"  # 0 / 0.5
+
+    def test_empty_goal_in_a_tree(self):
+        # the empty child is "no data" and is left out of its parent's mean: parent = its own KR = 0.4
+        out = roll_up(q4_goals((1, None, "P", 1.0), (2, 1, "Empty", 1.0)),
+                      q4_krs((1, 1, "p", 0, 10, 4, "up", 1.0)), MID_NOV).set_index("title")
+        assert out.loc["Empty", "status"] == "no data" and out.loc["Empty", "progress"] is None
+        assert out.loc["P", "progress"] == pytest.approx(0.4)
+        assert "goal 'Empty' has no data and is left out" in out.loc["P", "explanation"]
+
+    def test_no_goals_at_all(self):
+        out = roll_up(q4_goals(), q4_krs(), MID_NOV)
+        assert out.empty
 
 
-class TestCapacityCutLine:
-    # free: team 1 has 100 h in April and May, team 2 has 50 h in April, team 3 nothing
-    FREE = pd.DataFrame({"team_id": [1, 1, 2], "month": [APR, MAY, APR], "free_hours": [100.0, 100.0, 50.0]})
-    DEMAND = pd.DataFrame([
-        (1, "A", 1, APR, 60.0), (1, "A", 2, APR, 30.0),  # fits: 60 ≤ 100, 30 ≤ 50
-        (2, "B", 1, APR, 50.0),  # 60 + 50 = 110 > 100: short 10, skipped
-        (3, "C", 1, APR, 40.0), (3, "C", 1, MAY, 80.0),  # 60 + 40 = 100 ≤ 100 (exactly full), 80 ≤ 100: fits
-        (4, "D", 3, APR, 10.0),  # team 3 has no free hours: short 10
-    ], columns=DEMAND_COLUMNS)
-
-    def test_skipped_candidate_consumes_nothing(self):
-        out = capacity_cut_line(self.DEMAND, self.FREE)
-        assert list(out.columns) == CUT_LINE_COLUMNS
-        assert out["name"].tolist() == ["A", "B", "C", "D"]
-        assert out["rank"].tolist() == [1, 2, 3, 4]
-        assert out["hours"].tolist() == [90, 50, 120, 10]
-        assert out["fits"].tolist() == [True, False, True, False]
-        assert out["above_line"].tolist() == [True, False, False, False]
-        assert out["committed_hours"].tolist() == [90, 90, 210, 210]
-        b = out.iloc[1]
-        assert (b["shortfall_team"], b["shortfall_month"], b["shortfall_hours"]) == (1, APR, 10.0)
-        assert b["explanation"] == ("does not fit: team 1 in Apr 2026 has 100 h free, 60 h already committed by "
-                                    "earlier candidates, this needs 50 h → short 10 h; skipped, commits no hours")
-        assert out.iloc[0]["shortfall_team"] is None and out.iloc[0]["shortfall_hours"] is None
-        d = out.iloc[3]
-        assert (d["shortfall_team"], d["shortfall_hours"]) == (3, 10.0)
-        assert_clean(out)
-
-    def test_detail_shows_cumulative_hours(self):
-        detail = capacity_cut_line_detail(self.DEMAND, self.FREE)
-        assert list(detail.columns) == CUT_LINE_DETAIL_COLUMNS
-        t1_april = detail[(detail["team_id"] == 1) & (detail["month"] == APR)]
-        assert t1_april["name"].tolist() == ["A", "B", "C"]
-        assert t1_april["committed_before"].tolist() == [0, 60, 60]
-        assert t1_april["committed_after"].tolist() == [60, 60, 100]
-        assert t1_april["short_hours"].tolist() == [0, 10, 0]
-
-    def test_rank_column_and_month_formats(self):
-        # rows out of order but with a rank column; months as strings and mid-month dates
-        demand = pd.DataFrame({"rank": [2, 1], "id": ["b", "a"], "name": ["B", "A"], "team_id": [1, 1],
-                               "month": ["2026-04", date(2026, 4, 17)], "hours": [30.0, 80.0]})
-        free = pd.DataFrame({"team_id": [1], "month": [pd.Timestamp("2026-04-01")], "free_hours": [100.0]})
-        out = capacity_cut_line(demand, free)
-        assert out["id"].tolist() == ["a", "b"]
-        assert out["fits"].tolist() == [True, False]
-        assert out["shortfall_hours"].iloc[1] == pytest.approx(10)
-
-    def test_a_smaller_later_candidate_still_fits(self):
-        demand = pd.DataFrame([(1, "Big", 1, APR, 150.0), (2, "Small", 1, APR, 20.0)], columns=DEMAND_COLUMNS)
-        out = capacity_cut_line(demand, self.FREE)
-        assert out["fits"].tolist() == [False, True]
-        assert out["above_line"].tolist() == [False, False]
-
-    def test_candidate_without_demand_fits(self):
-        demand = pd.DataFrame([(1, "Free", 1, APR, 0.0)], columns=DEMAND_COLUMNS)
-        out = capacity_cut_line(demand, self.FREE)
-        assert out["fits"].tolist() == [True] and out["hours"].tolist() == [0]
-        assert out["explanation"].tolist() == ["fits: needs no hours"]
-
-    def test_empty(self):
-        out = capacity_cut_line(pd.DataFrame(columns=DEMAND_COLUMNS), self.FREE)
-        assert out.empty and list(out.columns) == CUT_LINE_COLUMNS
-
-    def test_negative_hours_refused(self):
-        demand = pd.DataFrame([(1, "Odd", 1, APR, -5.0)], columns=DEMAND_COLUMNS)
-        with pytest.raises(ValidationError, match="negative hours"):
-            capacity_cut_line(demand, self.FREE)
+def test_values_as_of():
+    kr = pd.DataFrame({"id": [1, 2], "start_value": [10.0, 0.0], "current_value": [7.0, 3.0]})
+    checks = pd.DataFrame({"id": [1, 2, 3, 4], "key_result_id": [1, 1, 1, 2],
+                           "day": [date(2026, 11, 2), date(2026, 11, 9), date(2026, 11, 9), date(2026, 11, 20)],
+                           "value": [9.0, 8.5, 8.0, 3.0]})
+    out = values_as_of(kr, checks, date(2026, 11, 12))
+    # KR 1: two check-ins on 9 Nov, the later id (8.0) wins; KR 2: its only check-in is after the day → start
+    assert out["current_value"].tolist() == [8.0, 0.0]
+    assert kr["current_value"].tolist() == [7.0, 3.0]  # input untouched

@@ -6,8 +6,8 @@ from datetime import date
 
 import pandas as pd
 
-from worksmith.charts import STATUS_COLOURS, STATUS_ICONS
 from worksmith.charts import goals as charts
+from worksmith.status import STATUS_COLOURS, STATUS_ICONS, chip
 
 
 def spec_rows(spec: dict) -> list[dict]:
@@ -27,8 +27,8 @@ TREE = pd.DataFrame({
 
 
 def test_chip_and_fit_css():
-    assert charts.chip("at risk") == f"{STATUS_ICONS['at risk']} at risk"
-    assert charts.chip("no data") == f"{STATUS_ICONS['not started']} no data"
+    assert chip("at risk") == f"{STATUS_ICONS['at risk']} at risk"
+    assert chip("no data") == f"{STATUS_ICONS['not started']} no data"
     assert charts.fit_css("● fits") == f"color: {STATUS_COLOURS['on track']}; font-weight: 600"
     assert charts.fit_css("■ no: Eng 10 h short in Jan 2027").startswith(f"color: {STATUS_COLOURS['off track']}")
 

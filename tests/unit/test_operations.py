@@ -1,4 +1,5 @@
-"""Unit tests for worksmith.operations — tiny literal inputs, expectations worked out by hand in the comments.
+"""Unit tests for worksmith.domain.operations and its charts — tiny literal inputs, expectations worked out by
+hand in the comments.
 
 Calendar notes: 2026 is not a leap year (28 Feb), 2028 is (29 Feb). Thu 15 Jan 2026, Wed 15 Apr 2026.
 """
@@ -11,8 +12,10 @@ from datetime import UTC, date, datetime
 import pandas as pd
 import pytest
 
+from worksmith.charts.operations import items_per_stage, time_in_stage
 from worksmith.domain import operations as ops
 from worksmith.errors import ValidationError
+from worksmith.status import CRITICAL, STATUS_COLOURS
 
 STAGES = ["Submitted", "Triage", "In progress", "Done"]
 
@@ -415,9 +418,6 @@ class TestCharts:
         return ops.stage_stats(STAGES, items, moves, TODAY)
 
     def test_items_per_stage_in_workflow_order_with_status_colours(self):
-        from worksmith.charts import STATUS_COLOURS
-        from worksmith.charts.operations import items_per_stage
-
         spec = items_per_stage(self.stats(), "Triage holds the most open items (1), including the oldest (12 days "
                                              "in stage)").to_dict()
         # a long finding wraps onto two lines at the comma
@@ -433,9 +433,6 @@ class TestCharts:
         assert {t["title"] for t in bars["tooltip"]} >= {"Items now", "Oldest in stage (days)"}
 
     def test_time_in_stage_highlights_the_slowest_and_leaves_out_the_last_stage(self):
-        from worksmith.charts import CRITICAL
-        from worksmith.charts.operations import time_in_stage
-
         spec = time_in_stage(self.stats(), "Items stay longest in Submitted", "Submitted").to_dict()
         rows = next(iter(spec["datasets"].values()))
         assert [r["stage"] for r in rows] == ["Submitted", "Triage", "In progress"]

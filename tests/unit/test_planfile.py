@@ -1,4 +1,4 @@
-"""Plan file import/export (DESIGN §4): notation, validation, CSV/xlsx round trips and the schedule CLI."""
+"""Plan file import/export (DESIGN §4): reading, validation, CSV/xlsx round trips."""
 
 from __future__ import annotations
 
@@ -12,22 +12,19 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook
 
+from worksmith.domain.notation import Link, format_predecessors
 from worksmith.domain.schedule import Dep, TaskSpec
 from worksmith.errors import CycleError, ValidationError
 from worksmith.exchange.planfile import (
     EXPORT_COLUMNS,
     PLAN_COLUMNS,
     SCHEDULE_COLUMNS,
-    Link,
     PlanFileError,
     annotate_errors,
-    format_predecessors,
     parse_plan,
-    parse_predecessors,
     plan_bytes,
     read_plan,
     read_plan_frame,
-    run_schedule_cli,
     schedule_plan,
     validate_plan,
     write_plan,
@@ -41,71 +38,6 @@ HEADER = ",".join(PLAN_COLUMNS)
 
 def csv_bytes(*rows: str, header: str = HEADER) -> bytes:
     return ("\n".join([header, *rows]) + "\n").encode("utf-8")
-
-
-# --------------------------------------------------------------------------------------- notation
-class TestParsePredecessors:
-    @pytest.mark.parametrize(
-        ("text", "expected"),
-        [
-            ("3", [Link(3, "FS", 0)]),
-            ("3FS+2d", [Link(3, "FS", 2)]),
-            ("5SS", [Link(5, "SS", 0)]),
-            ("7FF-1d", [Link(7, "FF", -1)]),
-            ("4SF+3d", [Link(4, "SF", 3)]),
-            ("3fs+2d", [Link(3, "FS", 2)]),
-            ("3 FS + 2 d", [Link(3, "FS", 2)]),
-            ("3FS+2", [Link(3, "FS", 2)]),
-            ("3+2d", [Link(3, "FS", 2)]),
-            ("3-1", [Link(3, "FS", -1)]),
-            ("3SS+2 days", [Link(3, "SS", 2)]),
-            ("3ss+1 day", [Link(3, "SS", 1)]),
-            ("3FS+0d", [Link(3, "FS", 0)]),
-            ("3, 5SS, 7FF-1d", [Link(3, "FS", 0), Link(5, "SS", 0), Link(7, "FF", -1)]),
-            ("3;5", [Link(3, "FS", 0), Link(5, "FS", 0)]),
-            ("3,,5,", [Link(3, "FS", 0), Link(5, "FS", 0)]),
-            ("3,3FS+2d", [Link(3, "FS", 0), Link(3, "FS", 2)]),
-            ("", []),
-            ("   ", []),
-            (None, []),
-            (float("nan"), []),
-            (3, [Link(3, "FS", 0)]),
-            (3.0, [Link(3, "FS", 0)]),
-        ],
-    )
-    def test_valid(self, text, expected):
-        assert parse_predecessors(text) == expected
-
-    @pytest.mark.parametrize(
-        "text", ["x", "3XX", "3FS+2.5d", "3FS+2w", "3FS 2d", "-3", "3FS+", "3FS+50%", "3.5", "A3", "3 SS FF", "3d"]
-    )
-    def test_invalid(self, text):
-        with pytest.raises(ValueError, match="bad predecessor notation"):
-            parse_predecessors(text)
-
-    @pytest.mark.parametrize(
-        ("links", "text"),
-        [
-            ([Link(3)], "3"),
-            ([Link(3, "FS", 2)], "3FS+2d"),
-            ([Link(5, "SS")], "5SS"),
-            ([Link(7, "FF", -1)], "7FF-1d"),
-            ([Link(3), Link(5, "SF", 4)], "3,5SF+4d"),
-            ([], ""),
-        ],
-    )
-    def test_format(self, links, text):
-        assert format_predecessors(links) == text
-
-    @settings(max_examples=100, deadline=None)
-    @given(
-        st.lists(
-            st.builds(Link, st.integers(0, 999), st.sampled_from(["FS", "SS", "FF", "SF"]), st.integers(-30, 30)),
-            max_size=6,
-        )
-    )
-    def test_format_parse_round_trip(self, links):
-        assert parse_predecessors(format_predecessors(links)) == links
 
 
 # --------------------------------------------------------------------------------------- reading
@@ -368,56 +300,3 @@ class TestSchedulePlanExport:
         again = read_plan(plan_bytes(schedule_plan(plan), "csv"), filename="r.csv")
         assert again.tasks == plan.tasks
         assert again.deps == plan.deps
-
-
-# --------------------------------------------------------------------------------------- CLI
-class TestScheduleCli:
-    def test_writes_csv(self, tmp_path, capsys):
-        out = tmp_path / "out.csv"
-        assert run_schedule_cli(str(TEXTBOOK), str(out), "2025-01-03") == 0
-        table = pd.read_csv(out)
-        assert list(table.columns) == EXPORT_COLUMNS
-        assert "Scheduled 9 tasks" in capsys.readouterr().out
-
-    def test_writes_xlsx(self, tmp_path):
-        out = tmp_path / "out.xlsx"
-        assert run_schedule_cli(TEXTBOOK, out, None) == 0
-        assert list(pd.read_excel(out).columns) == PLAN_COLUMNS + SCHEDULE_COLUMNS
-
-    @pytest.mark.parametrize("out", [None, "-"])
-    def test_stdout(self, capsys, out):
-        assert run_schedule_cli(TEXTBOOK, out, None) == 0
-        captured = capsys.readouterr()
-        assert captured.out.splitlines()[0] == ",".join(PLAN_COLUMNS + SCHEDULE_COLUMNS)
-        assert len(captured.out.splitlines()) == 10
-        assert "Scheduled 9 tasks" in captured.err
-
-    def test_bad_plan_exit_2(self, tmp_path, capsys):
-        out = tmp_path / "out.csv"
-        assert run_schedule_cli(ERRORS, out, None) == 2
-        captured = capsys.readouterr()
-        assert "Row 3 (id 3): unknown predecessor 99" in captured.err
-        assert captured.out == ""
-        assert not out.exists()
-
-    def test_cycle_exit_2(self, tmp_path, capsys):
-        plan = tmp_path / "cycle.csv"
-        plan.write_bytes(csv_bytes("1,A,,1,2,,,", "2,B,,1,1,,,"))
-        assert run_schedule_cli(plan, tmp_path / "o.csv", None) == 2
-        assert "1 → 2 → 1" in capsys.readouterr().err
-
-    def test_missing_input_exit_2(self, tmp_path, capsys):
-        assert run_schedule_cli(tmp_path / "missing.csv", None, None) == 2
-        assert "Cannot read" in capsys.readouterr().err
-
-    def test_bad_start_exit_2(self, capsys):
-        assert run_schedule_cli(TEXTBOOK, None, "03/01/2025") == 2
-        assert "YYYY-MM-DD" in capsys.readouterr().err
-
-    def test_bad_output_extension_exit_2(self, tmp_path, capsys):
-        assert run_schedule_cli(TEXTBOOK, tmp_path / "out.txt", None) == 2
-        assert ".csv or .xlsx" in capsys.readouterr().err
-
-    def test_unwritable_output_exit_1(self, tmp_path, capsys):
-        assert run_schedule_cli(TEXTBOOK, tmp_path / "no" / "such" / "out.csv", None) == 1
-        assert "Cannot write" in capsys.readouterr().err

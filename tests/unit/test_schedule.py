@@ -1,4 +1,5 @@
-"""Unit tests for worksmith.schedule: hand-checked networks, every dependency type, calendar and dates."""
+"""Unit tests for worksmith.domain.schedule: hand-checked networks, every dependency type, dates (the calendar itself is
+tested in test_calendar.py)."""
 
 from __future__ import annotations
 
@@ -6,11 +7,11 @@ from datetime import date
 
 import pytest
 
+from worksmith.domain.calendar import WorkCalendar
 from worksmith.domain.schedule import (
     Dep,
     ProjectSpec,
     TaskSpec,
-    WorkCalendar,
     bench_network,
     compute_portfolio,
     compute_schedule,
@@ -302,81 +303,12 @@ class TestValidation:
         assert info.value.field == "id"
 
 
-# --------------------------------------------------------------------------------------- calendar
-class TestWorkCalendar:
+class TestScheduleDates:
     def test_friday_start_three_days_finishes_tuesday(self):
         cal = WorkCalendar()
         result = compute_schedule([TaskSpec("t", 3)], [])
         assert schedule_dates(result, cal, FRI)["t"] == (FRI, date(2025, 1, 7))
 
-    def test_weekend_project_start_moves_to_monday(self):
-        cal = WorkCalendar()
-        assert cal.date_of(0, SAT) == MON
-        assert cal.date_of(0, date(2025, 1, 5)) == MON
-        assert cal.offset_of(MON, SAT) == 0
-
-    def test_holidays_are_skipped(self):
-        # Mon 23 Dec 2024 start, 25 and 26 Dec off: 5 days = Mon 23, Tue 24, Fri 27, Mon 30, Tue 31.
-        cal = WorkCalendar(holidays=frozenset({date(2024, 12, 25), date(2024, 12, 26)}))
-        start = date(2024, 12, 23)
-        assert [cal.date_of(i, start) for i in range(5)] == [
-            date(2024, 12, 23),
-            date(2024, 12, 24),
-            date(2024, 12, 27),
-            date(2024, 12, 30),
-            date(2024, 12, 31),
-        ]
-        assert not cal.is_working(date(2024, 12, 25))
-        assert cal.is_working(date(2024, 12, 24))
-        assert cal.offset_of(date(2024, 12, 25), start) == 2  # a holiday maps to the next working day
-
-    def test_holiday_as_project_start(self):
-        cal = WorkCalendar(holidays=frozenset({date(2025, 1, 1)}))
-        assert cal.date_of(0, date(2025, 1, 1)) == date(2025, 1, 2)
-
-    def test_weekend_holiday_changes_nothing(self):
-        plain, with_sat = WorkCalendar(), WorkCalendar(holidays=frozenset({SAT}))
-        assert [plain.date_of(i, FRI) for i in range(10)] == [with_sat.date_of(i, FRI) for i in range(10)]
-
-    def test_add_working_days(self):
-        cal = WorkCalendar()
-        assert cal.add_working_days(FRI, 1) == MON
-        assert cal.add_working_days(FRI, 0) == FRI
-        assert cal.add_working_days(SAT, 0) == MON
-        assert cal.add_working_days(MON, 5) == date(2025, 1, 13)
-        assert cal.add_working_days(MON, -1) == FRI
-
-    def test_offset_round_trip(self):
-        cal = WorkCalendar(holidays=frozenset({date(2025, 4, 18), date(2025, 4, 21), date(2025, 12, 25)}))
-        for offset in range(-40, 400):
-            assert cal.offset_of(cal.date_of(offset, FRI), FRI) == offset
-
-    def test_working_days_between(self):
-        cal = WorkCalendar()
-        assert cal.working_days_between(MON, date(2025, 1, 13)) == 5
-        assert cal.working_days_between(FRI, MON) == 1
-        assert cal.working_days_between(MON, FRI) == -1
-        assert cal.working_days_between(SAT, date(2025, 1, 5)) == 0
-
-    def test_custom_work_week(self):
-        # Sunday–Thursday week: Thursday 2 Jan 2025 + 1 working day = Sunday 5 Jan.
-        cal = WorkCalendar(workdays=frozenset({6, 0, 1, 2, 3}))
-        assert cal.add_working_days(date(2025, 1, 2), 1) == date(2025, 1, 5)
-        assert not cal.is_working(FRI)
-
-    def test_calendar_needs_a_workday(self):
-        with pytest.raises(ValidationError):
-            WorkCalendar(workdays=frozenset())
-        with pytest.raises(ValidationError):
-            WorkCalendar(workdays=frozenset({7}))
-
-    def test_calendar_is_hashable_and_accepts_sets(self):
-        a = WorkCalendar(holidays={date(2025, 1, 1)})  # type: ignore[arg-type]
-        b = WorkCalendar(holidays=frozenset({date(2025, 1, 1)}))
-        assert a == b and hash(a) == hash(b)
-
-
-class TestScheduleDates:
     def test_early_and_late_dates_with_milestone(self):
         # From Friday 3 Jan 2025: A 0-3 = Fri 3 .. Tue 7; M (milestone) at day 3 = Wed 8 (start = finish);
         # B (2, after M) 3-5 = Wed 8 .. Thu 9; C (1, no links) 0-1 = Fri 3, late 4-5 = Thu 9.

@@ -13,7 +13,8 @@ import altair as alt
 import pandas as pd
 
 from worksmith import fmt
-from worksmith.charts import ACCENT, BASELINE, STATUS_COLOURS
+from worksmith.status import ACCENT, BASELINE, STATUS_COLOURS
+from worksmith.values import is_missing
 
 PV, EV, AC, FORECAST = "Planned value (PV)", "Earned value (EV)", "Actual cost (AC)", "Forecast (EAC)"
 SERIES = {"pv": PV, "ev": EV, "ac": AC, "forecast": FORECAST}
@@ -30,13 +31,13 @@ def _axis(fmt_: str | None = None, **kw: Any) -> alt.Axis:
 
 
 def burn_long(series: pd.DataFrame, forecast_name: str = FORECAST) -> pd.DataFrame:
-    """``worksmith.budget.evm_series`` output → [date, series, amount] with one row per defined value."""
+    """``worksmith.domain.evm.evm_series`` output → [date, series, amount] with one row per defined value."""
     rows = []
     names = SERIES | {"forecast": forecast_name}
     for rec in series.to_dict("records"):
         for column, name in names.items():
             value = rec.get(column)
-            if value is None or (isinstance(value, float) and value != value):
+            if is_missing(value):
                 continue
             rows.append({"date": pd.Timestamp(rec["date"]), "series": name, "amount": float(value)})
     return pd.DataFrame(rows, columns=["date", "series", "amount"])
@@ -49,7 +50,7 @@ def burn_chart(series: pd.DataFrame, *, today: date, title: str, currency: str, 
     Parameters
     ----------
     series : DataFrame
-        ``date, pv, ev, ac, forecast`` (None where undefined), as ``worksmith.budget.evm_series`` returns.
+        ``date, pv, ev, ac, forecast`` (None where undefined), as ``worksmith.domain.evm.evm_series`` returns.
     today : date
         Where the dashed vertical line goes.
     title : str

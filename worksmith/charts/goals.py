@@ -1,6 +1,6 @@
 """The Goals page's charts: goal tree progress, key-result check-ins, value vs effort, capacity cut line.
 
-DataFrames in, Altair charts out; no Streamlit. Status colours and icons come from ``worksmith.charts``.
+DataFrames in, Altair charts out; no Streamlit. Status colours, icons and chips come from ``worksmith.status``.
 """
 
 from __future__ import annotations
@@ -10,21 +10,15 @@ from datetime import date
 import altair as alt
 import pandas as pd
 
-from worksmith.charts import ACCENT, STATUS_COLOURS, STATUS_ICONS
+from worksmith.status import ACCENT, STATUS_COLOURS, STATUS_ICONS, chip
 
 GOAL_STATUSES = ["on track", "at risk", "off track", "done", "no data"]
 GOAL_COLOURS = {**STATUS_COLOURS, "no data": STATUS_COLOURS["not started"]}
-GOAL_ICONS = {**STATUS_ICONS, "no data": STATUS_ICONS["not started"]}
 FITS, MISFITS = "fits", "does not fit"
 FIT_COLOURS = {FITS: STATUS_COLOURS["on track"], MISFITS: STATUS_COLOURS["off track"]}
 EXPECTED_COLOUR = "#78909C"
 TARGET_COLOUR = "#37474F"
 AXIS = {"labelFontSize": 13, "titleFontSize": 13}
-
-
-def chip(status: str) -> str:
-    """'at risk' -> '▲ at risk' (an icon as well as the colour, for colour-blind viewers)."""
-    return f"{GOAL_ICONS.get(status, '')} {status}".strip()
 
 
 def fit_css(text: object) -> str:

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import math
-
 import altair as alt
 import pandas as pd
 
-from worksmith.charts import ACCENT, BASELINE, CRITICAL, STATUS_ICONS, status_scale
+from worksmith.charts import status_scale
+from worksmith.status import ACCENT, BASELINE, CRITICAL, chip
+from worksmith.values import is_missing
 
 STAGE_STATUSES = ["on track", "at risk", "off track", "done"]
 
@@ -24,18 +24,18 @@ def _title(text: str, width: int = 58) -> str | list[str]:
 def _stage_frame(stats: pd.DataFrame) -> pd.DataFrame:
     out = stats.copy()
     out["status"] = [s or "on track" for s in out["status"]]
-    out["chip"] = [f"{STATUS_ICONS[s]} {s}" for s in out["status"]]
-    out["oldest"] = [None if math.isnan(v) else v for v in out["oldest_days"].astype(float)]
+    out["chip"] = [chip(s) for s in out["status"]]
+    out["oldest"] = [None if is_missing(v) else v for v in out["oldest_days"].astype(float)]
     out["label"] = [f"{n}" + ("" if o is None or n == 0 or final else f" · oldest {o:.0f} d")
                     for n, o, final in zip(out["items"], out["oldest"], out["final"].astype(bool), strict=True)]
-    out["avg"] = [None if math.isnan(v) else round(v, 1) for v in out["avg_days_in_stage"].astype(float)]
+    out["avg"] = [None if is_missing(v) else round(v, 1) for v in out["avg_days_in_stage"].astype(float)]
     return out
 
 
 def items_per_stage(stats: pd.DataFrame, title: str) -> alt.Chart:
     """Horizontal bars: items now in each stage (workflow order), coloured by how long the oldest has waited.
 
-    ``stats``: ``worksmith.operations.stage_stats`` output.
+    ``stats``: ``worksmith.domain.operations.stage_stats`` output.
     """
     data = _stage_frame(stats)
     order = data.sort_values("position")["stage"].tolist()

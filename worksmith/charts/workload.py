@@ -1,8 +1,8 @@
 """Workload charts: the utilisation heatmap (people, teams or skills × ISO weeks) and run vs change against capacity.
 
-Builders take the frames of ``worksmith.services.workload.WorkloadView`` and return Altair charts (no Streamlit).
+Builders take the frames of ``worksmith.views.workload.WorkloadView`` and return Altair charts (no Streamlit).
 Utilisation is shown in bands with a legend and the percentage in each cell; anything over 100 % is red
-(``charts.CRITICAL`` family) and marked "▲", so the colour is never the only signal.
+(``status.CRITICAL`` family) and marked "▲", so the colour is never the only signal.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import math
 import altair as alt
 import pandas as pd
 
-from worksmith.charts import ACCENT, CRITICAL
+from worksmith.status import ACCENT, CRITICAL
 
 NO_CAPACITY = "no capacity"
 BANDS: dict[str, tuple[str, str]] = {

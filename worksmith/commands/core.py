@@ -14,10 +14,11 @@ from typing import Any, TypeVar
 
 import pydantic
 from sqlalchemy import func, select
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session, SQLModel
 
-from worksmith.errors import ConflictError, NotFoundError, ValidationError
+from worksmith.errors import ConflictError, CycleError, NotFoundError, ValidationError
 from worksmith.store import models as m
 
 
@@ -133,6 +134,8 @@ def create(session: Session, model: type[T], data: dict[str, Any], *, actor: Act
     """Validate and insert one row; returns it with its id."""
     values = validate(model, data)
     _check_references(session, model, values)
+    if model is m.Dependency:
+        _refuse_cycle(session, values["pred_id"], values["succ_id"])
     row = model(**values)
     session.add(row)
     session.flush()
@@ -160,13 +163,13 @@ def update(session: Session, model: type[T], row_id: int, changes: dict[str, Any
     if not changed:
         return row
     _check_references(session, model, changed)
+    label = _describe(row)  # read now: after a lost race the transaction is closed and the row cannot load
     for key, value in changed.items():
         setattr(row, key, value)
     try:
         session.flush()
     except StaleDataError:
-        raise ConflictError(f"{entity_label(model)} {_describe(row)} was changed by someone else while you saved "
-                            "— reload; nothing was saved.") from None
+        raise _lost_race(session, model, row_id, label, current_version, "saved") from None
     after = snapshot(row)
     summary = ", ".join(f"{field_label(k)} {before.get(k)!s} → {after.get(k)!s}" for k in changed)
     log(session, actor, "update", model.__tablename__, row.id, f"{_describe(row)}: {summary}",
@@ -185,13 +188,56 @@ def delete(session: Session, model: type[T], row_id: int, *, actor: Actor, expec
         raise ValidationError(f"{entity_label(model)} {_describe(row)} cannot be deleted: other records still refer "
                               f"to it ({', '.join(users)}). Remove or reassign them first.")
     before = snapshot(row)
+    label = _describe(row)
     session.delete(row)
     try:
         session.flush()
     except StaleDataError:
-        raise ConflictError(f"{entity_label(model)} {_describe(row)} was changed by someone else — reload.") from None
+        raise _lost_race(session, model, row_id, label, current_version, "deleted") from None
     log(session, actor, "delete", model.__tablename__, row_id, f"deleted {entity_label(model).lower()} "
         f"{_describe(row)}", before=before)
+
+
+def _lost_race(session: Session, model: type[SQLModel], row_id: int, label: str, yours: int | None,
+               verb: str) -> ConflictError:
+    """The conflict after a concurrent save won the race at flush time.
+
+    The failed flush leaves this session's transaction unusable, so the newer version is read on a connection of
+    its own (committed data only).
+    """
+    table = model.__table__
+    try:
+        with session.get_bind().execution_options(worksmith_write=False).connect() as conn:
+            now = conn.execute(select(table.c.version).where(table.c.id == row_id)).scalar_one_or_none()
+    except DBAPIError:
+        now = None
+    state = "deleted by someone else" if now is None else f"changed by someone else (version {now}, yours {yours})"
+    return ConflictError(f"{entity_label(model)} {label} was {state} while you saved — reload to see the change; "
+                         f"nothing was {verb}.")
+
+
+def _refuse_cycle(session: Session, pred_id: int, succ_id: int) -> None:
+    """A new link pred → succ closes a loop when pred already (transitively) waits for succ; name the loop."""
+    dep, task = m.Dependency.__table__, m.Task.__table__
+    links: dict[int, list[int]] = {}
+    for pred, succ in session.connection().execute(select(dep.c.pred_id, dep.c.succ_id)):
+        links.setdefault(pred, []).append(succ)
+    path, seen, stack = {succ_id: None}, {succ_id}, [succ_id]
+    while stack:
+        node = stack.pop()
+        if node == pred_id:
+            chain = [node]
+            while path[chain[-1]] is not None:
+                chain.append(path[chain[-1]])
+            cycle = [pred_id, *reversed(chain)]
+            names = {row.id: row.name for row in session.connection().execute(
+                select(task.c.id, task.c.name).where(task.c.id.in_(cycle)))}
+            raise CycleError(cycle, names)
+        for nxt in links.get(node, ()):
+            if nxt not in seen:
+                seen.add(nxt)
+                path[nxt] = node
+                stack.append(nxt)
 
 
 def _referring(session: Session, model: type[SQLModel], row_id: int) -> list[str]:

@@ -43,8 +43,18 @@ def bulk_insert(session: Session, rows: dict[str, list[dict[str, Any]]]) -> None
                                   f"(SELECT COALESCE(MAX(id), 1) FROM {table.name}))"))
 
 
-def clear(session: Session) -> None:
-    """Delete every row (children first). Used by demo reset and "start an empty workspace"."""
+def clear(session: Session) -> int:
+    """Delete every row (children first) and return how many. Used by demo reset, restore and
+    :func:`start_empty`."""
+    deleted = 0
     for table in reversed(SQLModel.metadata.sorted_tables):
-        if table.name not in ("alembic_version", m.Setting.__tablename__):
-            session.execute(sql_delete(table))
+        if table.name not in ("alembic_version", m.Setting.__tablename__, m.WorkspaceRevision.__tablename__):
+            deleted += session.execute(sql_delete(table)).rowcount or 0
+    return deleted
+
+
+def start_empty(session: Session, *, actor: Actor) -> int:
+    """"Start an empty workspace" (DESIGN §6): delete every row and turn demo mode off. Returns the rows deleted."""
+    deleted = clear(session)
+    set_setting(session, "demo", "0", actor=actor)
+    return deleted

@@ -10,7 +10,7 @@ Workflow transitions
 
 Recurring tasks
     The next due date of a recurring task is its first occurrence on or after ``today`` (occurrences as in
-    :func:`worksmith.workload.recurrence_dates`: weekly = anchor + 7k days; monthly/quarterly = the anchor's day of
+    :func:`worksmith.domain.calendar.recurrence_dates`: weekly = anchor + 7k days; monthly/quarterly = the anchor's day of
     the month every 1/3 months, clamped to the month's last day). A task whose anchor is later than today is next due
     on its anchor. Its average weekly demand = hours × occurrences per year / 52 (weekly 52, monthly 12, quarterly 4).
 
@@ -56,8 +56,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from worksmith.domain.workload import recurrence_dates
+from worksmith.domain.calendar import recurrence_dates
 from worksmith.errors import ValidationError
+from worksmith.values import is_blank, is_missing
 
 AT_RISK_DAYS = 5
 OFF_TRACK_DAYS = 10
@@ -175,7 +176,7 @@ def _days(values: Any) -> pd.Series:
 
 def wait_status(days: float | None) -> str:
     """'on track' under 5 days in a stage, 'at risk' from 5, 'off track' from 10; '' when unknown."""
-    if days is None or (isinstance(days, float) and math.isnan(days)):
+    if is_missing(days):
         return ""
     return "off track" if days >= OFF_TRACK_DAYS else "at risk" if days >= AT_RISK_DAYS else "on track"
 
@@ -281,19 +282,19 @@ def validate_checklist(rows: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]
             continue
         try:
             offset = row.get("offset_days")
-            offset = 0 if offset is None or (isinstance(offset, float) and math.isnan(offset)) else offset
+            offset = 0 if is_missing(offset) else offset
             if float(offset) != int(float(offset)):
                 raise ValueError
             offset = int(float(offset))
             hours = row.get("hours")
-            hours = 0.0 if hours is None or (isinstance(hours, float) and math.isnan(hours)) else float(hours)
+            hours = 0.0 if is_missing(hours) else float(hours)
         except (TypeError, ValueError):
             raise ValidationError(f"Checklist row {n} '{name}': the offset must be a whole number of days and the "
                                   "hours a number.", row=n) from None
         if not math.isfinite(hours) or hours < 0:
             raise ValidationError(f"Checklist row {n} '{name}': hours must be 0 or more.", row=n, field="hours")
         assignee = row.get("assignee_id")
-        assignee = None if assignee is None or pd.isna(assignee) else int(assignee)
+        assignee = None if is_missing(assignee) else int(assignee)
         out.append({"name": name, "offset_days": offset, "hours": hours, "assignee_id": assignee})
     return out
 
@@ -387,7 +388,7 @@ def overdue(tasks: pd.DataFrame, items: pd.DataFrame, today: date, grace_days: i
     """
     rows = []
     for t in tasks.itertuples():
-        if t.finish_date is None or pd.isna(t.finish_date) or float(t.percent_complete) >= 100:
+        if is_missing(t.finish_date) or float(t.percent_complete) >= 100:
             continue
         late = (today - t.finish_date).days
         if late > grace_days:
@@ -395,7 +396,7 @@ def overdue(tasks: pd.DataFrame, items: pd.DataFrame, today: date, grace_days: i
                          f"finish date {t.finish_date:%d %b} passed {late} day{'s' if late != 1 else ''} ago, "
                          f"{float(t.percent_complete):.0f} % done", "projects"))
     for it in items.itertuples():
-        if it.due is None or pd.isna(it.due) or not it.open:
+        if is_missing(it.due) or not it.open:
             continue
         late = (today - it.due).days
         if late > grace_days:
@@ -426,7 +427,7 @@ def check_decision(status: str, decision: str, *, reason: str = "", decider_id: 
     if decision == "convert" and status not in OPEN_REQUEST_STATUSES:
         raise ValidationError(f"Only a submitted or approved request can be converted; this one is {status}.",
                               field="status")
-    if decision == "reject" and not (reason or "").strip():
+    if decision == "reject" and is_blank(reason):
         raise ValidationError("Give a reason to reject the request: the requester sees it.", field="reason")
 
 

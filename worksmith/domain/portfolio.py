@@ -5,8 +5,9 @@ Rules (each reason is shown to the user next to the status):
 * % complete = Σ estimate × % complete / Σ estimate (by duration when no task has an estimate).
 * Forecast finish = the latest scheduled task finish; slip = working days from the target end to it.
   slip > 5 working days → off track; slip > 0 → at risk.
-* Cost: spent to date (expenses + booked hours × cost rate) against planned to date (budget lines of past months,
-  the current month pro rata). More than 15 % over → off track; more than 5 % over → at risk.
+* Cost: spent to date (expenses + booked hours × cost rate) against planned to date per project
+  (:func:`worksmith.domain.budget_plan.planned_to_date`, the one rule the Budgets page uses too: budget lines of
+  past months in full, the current month pro rata). More than 15 % over → off track; more than 5 % over → at risk.
 * Overdue: an unfinished task whose finish date has passed → at risk.
 * Status done → "done"; proposed / approved / on hold / cancelled → "not started".
 The worst rule wins; a project with no reason against it is on track.
@@ -14,26 +15,16 @@ The worst rule wins; a project with no reason against it is on track.
 
 from __future__ import annotations
 
-import calendar
 from datetime import date
 
 import numpy as np
 import pandas as pd
 
+from worksmith.domain.budget_plan import planned_to_date  # noqa: F401 - re-exported: lines [owner, month, planned]
+
 SLIP_RED_DAYS = 5
 COST_RED, COST_AMBER = 1.15, 1.05
 RANK = {"on track": 0, "at risk": 1, "off track": 2}
-
-
-def planned_to_date(lines: pd.DataFrame, today: date) -> pd.Series:
-    """Budget lines [owner, month, planned] summed per owner up to ``today`` (this month pro rata)."""
-    if lines.empty:
-        return pd.Series(dtype=float)
-    month_start = today.replace(day=1)
-    days_in_month = calendar.monthrange(today.year, today.month)[1]
-    share = np.where(lines["month"] < month_start, 1.0,
-                     np.where(lines["month"] == month_start, today.day / days_in_month, 0.0))
-    return (lines["planned"].astype(float) * share).groupby(lines["owner"]).sum()
 
 
 def working_days_late(target: date | None, forecast: date | None) -> int | None:

@@ -1,4 +1,6 @@
-"""Working-day calendar and critical path method (CPM). Pure: no database, no Streamlit.
+"""Critical path method (CPM) on working-day offsets. Pure: no database, no Streamlit.
+
+Working days, offsets and their dates are defined once, in :mod:`worksmith.domain.calendar`.
 
 Offsets are whole working days counted from the project start (day 0). For every task, with duration ``d``
 (0 = milestone) and an optional start-no-earlier-than offset ``snet``:
@@ -38,18 +40,17 @@ before 12).
 
 from __future__ import annotations
 
-import bisect
 import random
 from collections.abc import Hashable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from numbers import Integral
-from typing import TYPE_CHECKING, NamedTuple
+from typing import NamedTuple
 
+import pandas as pd
+
+from worksmith.domain.calendar import WorkCalendar
 from worksmith.errors import CycleError, ScheduleError, ValidationError
-
-if TYPE_CHECKING:
-    import pandas as pd
 
 __all__ = [
     "DEP_TYPES",
@@ -59,7 +60,6 @@ __all__ = [
     "ScheduleResult",
     "TaskResult",
     "TaskSpec",
-    "WorkCalendar",
     "bench_network",
     "compute_portfolio",
     "compute_schedule",
@@ -76,138 +76,6 @@ _ENDS: dict[str, tuple[bool, bool]] = {
     "FF": (True, True),
     "SF": (False, True),
 }
-
-# date(1, 1, 1) has ordinal 1 and is a Monday: ordinal o falls on weekday (o - 1) % 7.
-_EPOCH_ORDINAL = 1
-
-
-# --------------------------------------------------------------------------------------------------- calendar
-@dataclass(frozen=True)
-class WorkCalendar:
-    """Which dates are working days: ``workdays`` are weekday numbers (Monday = 0) minus ``holidays``.
-
-    Parameters
-    ----------
-    workdays:
-        Weekday numbers that are working days (default Monday–Friday, ``{0, 1, 2, 3, 4}``).
-    holidays:
-        Dates that are not worked even though they fall on a workday.
-
-    Raises
-    ------
-    ValidationError
-        If there is no working weekday or a weekday number is outside 0–6.
-
-    Examples
-    --------
-    >>> cal = WorkCalendar()
-    >>> cal.date_of(3, date(2025, 1, 3))  # Friday + 3 working days
-    datetime.date(2025, 1, 8)
-    """
-
-    workdays: frozenset[int] = frozenset({0, 1, 2, 3, 4})
-    holidays: frozenset[date] = frozenset()
-    _days: tuple[int, ...] = field(init=False, repr=False, compare=False)
-    _prefix: tuple[int, ...] = field(init=False, repr=False, compare=False)
-    _hol: tuple[int, ...] = field(init=False, repr=False, compare=False)
-
-    def __post_init__(self) -> None:
-        workdays = frozenset(self.workdays)
-        holidays = frozenset(self.holidays)
-        if not workdays:
-            raise ValidationError("A work calendar needs at least one working weekday.", field="workdays")
-        if any(not isinstance(w, int) or not 0 <= w <= 6 for w in workdays):
-            raise ValidationError("Working weekdays are numbers 0 (Monday) to 6 (Sunday).", field="workdays")
-        object.__setattr__(self, "workdays", workdays)
-        object.__setattr__(self, "holidays", holidays)
-        days = tuple(sorted(workdays))
-        prefix = tuple(sum(1 for w in days if w < wd) for wd in range(7))
-        # Only holidays that fall on a working weekday change the count.
-        hol = tuple(sorted(h.toordinal() for h in holidays if h.weekday() in workdays))
-        object.__setattr__(self, "_days", days)
-        object.__setattr__(self, "_prefix", prefix)
-        object.__setattr__(self, "_hol", hol)
-
-    # -- internal arithmetic on ordinals -------------------------------------------------------------------
-    def _index(self, ordinal: int) -> int:
-        """Number of working days strictly before ``ordinal`` (since the epoch)."""
-        weeks, wd = divmod(ordinal - _EPOCH_ORDINAL, 7)
-        raw = weeks * len(self._days) + self._prefix[wd]
-        return raw - bisect.bisect_left(self._hol, ordinal)
-
-    def _raw_date(self, g: int) -> int:
-        """Ordinal of the g-th working weekday since the epoch, ignoring holidays."""
-        weeks, r = divmod(g, len(self._days))
-        return _EPOCH_ORDINAL + weeks * 7 + self._days[r]
-
-    def _working_at(self, index: int) -> int:
-        """Ordinal of the working day whose index (working days before it) is ``index``."""
-        g = index
-        hol = self._hol
-        while True:
-            o = self._raw_date(g)
-            k = bisect.bisect_left(hol, o)
-            c = g - k  # holiday-aware index of o
-            if c < index:
-                g += index - c
-            elif k < len(hol) and hol[k] == o:
-                g += 1
-            else:
-                return o
-
-    # -- public API ----------------------------------------------------------------------------------------
-    def is_working(self, d: date) -> bool:
-        """Return True if ``d`` is a working day (a working weekday and not a holiday)."""
-        return d.weekday() in self.workdays and d not in self.holidays
-
-    def next_working(self, d: date) -> date:
-        """Return ``d`` if it is a working day, else the next working day after it."""
-        return date.fromordinal(self._working_at(self._index(d.toordinal())))
-
-    def date_of(self, offset: int, project_start: date) -> date:
-        """Map a working-day offset to a date.
-
-        Parameters
-        ----------
-        offset:
-            Working days after day 0 (negative offsets count back before day 0).
-        project_start:
-            The project start date. Day 0 is this date if it is a working day, else the next working day.
-
-        Returns
-        -------
-        date
-            The working date ``offset`` working days after day 0.
-        """
-        return date.fromordinal(self._working_at(self._index(project_start.toordinal()) + offset))
-
-    def add_working_days(self, start_date: date, n: int) -> date:
-        """Return the working date ``n`` working days after ``start_date`` (same as ``date_of(n, start_date)``).
-
-        A start on a non-working day first moves to the next working day, so ``add_working_days(saturday, 0)``
-        is the following Monday and ``add_working_days(friday, 1)`` is the next Monday.
-        """
-        return self.date_of(n, start_date)
-
-    def offset_of(self, d: date, project_start: date) -> int:
-        """Inverse of :meth:`date_of`: the working-day offset of ``d`` from day 0 of ``project_start``.
-
-        A non-working ``d`` maps to the offset of the next working day.
-        """
-        return self._index(d.toordinal()) - self._index(project_start.toordinal())
-
-    def working_days_between(self, a: date, b: date) -> int:
-        """Number of working days ``d`` with ``a <= d < b`` (negative if ``b`` is before ``a``).
-
-        So a task starting on ``a`` and taking ``n`` working days ends the day before the n-th working day:
-        ``working_days_between(a, add_working_days(a, n)) == n`` for a working ``a``.
-        """
-        return self._index(b.toordinal()) - self._index(a.toordinal())
-
-    def working_dates(self, offsets: Iterable[int], project_start: date) -> list[date]:
-        """Vectorised :meth:`date_of` for many offsets from the same project start."""
-        base = self._index(project_start.toordinal())
-        return [date.fromordinal(self._working_at(base + o)) for o in offsets]
 
 
 # --------------------------------------------------------------------------------------------------- data in
@@ -539,8 +407,6 @@ def to_frame(result: ScheduleResult, tasks: Sequence[TaskSpec]) -> pd.DataFrame:
 
     Columns: ``id, name, duration, es, ef, ls, lf, total_float, free_float, critical``.
     """
-    import pandas as pd
-
     rows = []
     for t in tasks:
         r = result.tasks[t.id]

@@ -8,7 +8,8 @@ ignored, so an exported file can be imported again)::
 - ``id`` a whole number >= 0, unique; ``duration_days`` a whole number >= 0 (0 = milestone);
 - ``predecessors`` in MS Project notation, comma-separated ``ID[TYPE][±LAG d]``: ``3``, ``3FS+2d``, ``5SS``,
   ``7FF-1d``. Type FS/SS/FF/SF (any case) defaults to FS, lag (whole working days) to 0; spaces, ``+2``
-  without the ``d`` and ``2 d``/``2 days`` are tolerated, and ``;`` also separates;
+  without the ``d`` and ``2 d``/``2 days`` are tolerated, and ``;`` also separates (see
+  :mod:`worksmith.domain.notation`);
 - ``estimate_hours`` empty or a number >= 0; ``start_no_earlier_than`` empty or a working-day offset >= 0.
 
 Export adds ``early_start,early_finish,late_start,late_finish,total_float_days,critical`` (offsets in working
@@ -24,140 +25,51 @@ from __future__ import annotations
 
 import csv
 import io as _io
-import math
 import re
-import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
-from numbers import Integral, Real
+from datetime import date
 from pathlib import Path
 from typing import IO, Any
 
 import pandas as pd
+from openpyxl import load_workbook
 
+from worksmith.domain.notation import Link, parse_predecessors
 from worksmith.domain.schedule import Dep, TaskSpec, WorkCalendar, compute_schedule, schedule_dates
-from worksmith.errors import CycleError, ValidationError, WorksmithError
+from worksmith.errors import CycleError, ValidationError
+from worksmith.values import cell_text, finite_or_none, is_blank, whole_number
 
 __all__ = [
     "DATE_COLUMNS",
     "EXPORT_COLUMNS",
     "PLAN_COLUMNS",
     "SCHEDULE_COLUMNS",
-    "Link",
     "Plan",
     "PlanFileError",
     "PlanRow",
     "RowError",
     "annotate_errors",
-    "format_predecessors",
+    "file_format",
     "parse_plan",
-    "parse_predecessors",
     "plan_bytes",
     "read_plan",
     "read_plan_frame",
-    "run_schedule_cli",
     "schedule_plan",
     "validate_plan",
     "write_plan",
 ]
 
-PLAN_COLUMNS: list[str] = [
-    "id",
-    "name",
-    "phase",
-    "duration_days",
-    "predecessors",
-    "assignee",
-    "estimate_hours",
-    "start_no_earlier_than",
-]
-SCHEDULE_COLUMNS: list[str] = [
-    "early_start",
-    "early_finish",
-    "late_start",
-    "late_finish",
-    "total_float_days",
-    "critical",
-]
+PLAN_COLUMNS: list[str] = ["id", "name", "phase", "duration_days", "predecessors", "assignee", "estimate_hours",
+                           "start_no_earlier_than"]
+SCHEDULE_COLUMNS: list[str] = ["early_start", "early_finish", "late_start", "late_finish", "total_float_days",
+                               "critical"]
 DATE_COLUMNS: list[str] = ["start_date", "finish_date"]
 EXPORT_COLUMNS: list[str] = PLAN_COLUMNS + SCHEDULE_COLUMNS + DATE_COLUMNS
 REQUIRED_COLUMNS: tuple[str, ...] = ("id", "duration_days")
 ROW_CONVENTION = "row 1 = the first row below the header"
-NOTATION_HINT = "use ID[TYPE][±LAG d], e.g. 3, 3FS+2d, 5SS, 7FF-1d"
 MAX_LISTED_ERRORS = 25
 EXTRA_CELLS_COLUMN = "_extra_cells"  # set by read_plan_frame on CSV rows longer than the header
-
-_LINK_RE = re.compile(
-    r"^\s*(?P<id>\d+)\s*(?P<type>FS|SS|FF|SF)?\s*(?:(?P<sign>[+-])\s*(?P<lag>\d+)\s*(?:d|days?)?\s*)?$",
-    re.IGNORECASE,
-)
-_INT_RE = re.compile(r"^[+-]?\d+(?:\.0*)?$")
-
-
-# ------------------------------------------------------------------------------------------- notation
-@dataclass(frozen=True)
-class Link:
-    """One parsed predecessor entry: ``pred`` id, dependency ``type`` and ``lag`` in working days."""
-
-    pred: int
-    type: str = "FS"
-    lag: int = 0
-
-    def __str__(self) -> str:
-        return format_predecessors([self])
-
-
-def parse_predecessors(text: object) -> list[Link]:
-    """Parse a ``predecessors`` cell in MS Project notation.
-
-    Parameters
-    ----------
-    text:
-        The cell: e.g. ``"3, 5SS, 7FF-1d, 8fs + 2 d"``; empty/None gives no links. An Excel number such as
-        ``3`` or ``3.0`` is read as ``"3"``.
-
-    Returns
-    -------
-    list[Link]
-        One link per comma- (or semicolon-) separated entry, in order; empty entries are skipped.
-
-    Raises
-    ------
-    ValueError
-        An entry does not match ``ID[TYPE][±LAG d]``; the message quotes the entry.
-
-    Examples
-    --------
-    >>> parse_predecessors("3FS+2d, 5ss")
-    [Link(pred=3, type='FS', lag=2), Link(pred=5, type='SS', lag=0)]
-    """
-    cell = _text(text)
-    links: list[Link] = []
-    for token in re.split(r"[,;]", cell):
-        if not token.strip():
-            continue
-        m = _LINK_RE.match(token)
-        if m is None:
-            raise ValueError(f"bad predecessor notation '{token.strip()}' ({NOTATION_HINT})")
-        lag = int(m["lag"]) if m["lag"] is not None else 0
-        if m["sign"] == "-":
-            lag = -lag
-        links.append(Link(int(m["id"]), (m["type"] or "FS").upper(), lag))
-    return links
-
-
-def format_predecessors(links: Sequence[Link]) -> str:
-    """Write links in canonical MS Project notation: ``3``, ``3FS+2d``, ``5SS``, ``7FF-1d`` joined by ``,``."""
-    parts = []
-    for link in links:
-        if link.type == "FS" and link.lag == 0:
-            parts.append(str(link.pred))
-        elif link.lag == 0:
-            parts.append(f"{link.pred}{link.type}")
-        else:
-            parts.append(f"{link.pred}{link.type}{link.lag:+d}d")
-    return ",".join(parts)
 
 
 # ------------------------------------------------------------------------------------------- data model
@@ -246,63 +158,12 @@ def _frame(columns: dict[str, list[Any]]) -> pd.DataFrame:
     return pd.DataFrame({name: pd.Series(values, dtype=object) for name, values in columns.items()})
 
 
-# ------------------------------------------------------------------------------------------- cell values
-def blank_cell(value: object) -> bool:
-    if value is None or value is pd.NA or value is pd.NaT:
-        return True
-    if isinstance(value, float) and math.isnan(value):
-        return True
-    return isinstance(value, str) and not value.strip()
-
-
-def _text(value: object) -> str:
-    """A cell as stripped text; Excel's 3.0 becomes '3'; blanks become ''."""
-    if blank_cell(value):
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, Real) and not isinstance(value, bool | int) and float(value).is_integer():
-        return str(int(value))
-    if isinstance(value, datetime) and value.time() == datetime.min.time():
-        return value.date().isoformat()
-    return str(value).strip()
-
-
+# ------------------------------------------------------------------------------------------- reading
 def _header(name: object) -> str:
     """Normalise a column header: ``' Duration Days'`` -> ``'duration_days'``."""
-    return re.sub(r"[\s-]+", "_", _text(name).lower())
+    return re.sub(r"[\s-]+", "_", cell_text(name).lower())
 
 
-def whole_number(value: object) -> int | None:
-    """A cell as a whole number, or None if it is not one (``'3'``, ``3``, ``3.0`` are 3; ``'3.5'`` is None)."""
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, Integral):
-        return int(value)
-    if isinstance(value, Real):
-        number = float(value)
-        return int(number) if number.is_integer() else None
-    text = _text(value)
-    if _INT_RE.match(text):
-        return int(float(text)) if "." in text else int(text)
-    return None
-
-
-def finite_number(value: object) -> float | None:
-    """A cell as a finite number, or None."""
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, Real):
-        number = float(value)
-    else:
-        try:
-            number = float(_text(value))
-        except ValueError:
-            return None
-    return number if math.isfinite(number) else None
-
-
-# ------------------------------------------------------------------------------------------- reading
 def _source_name(source: object, filename: str | None) -> str | None:
     if filename:
         return str(filename)
@@ -337,8 +198,6 @@ def _csv_records(data: bytes) -> list[list[object]]:
 
 
 def _xlsx_records(data: bytes, name: str) -> list[list[object]]:
-    from openpyxl import load_workbook
-
     try:
         workbook = load_workbook(_io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises zipfile/KeyError/InvalidFileException for damaged files
@@ -390,7 +249,7 @@ def read_plan_frame(source: str | Path | bytes | IO[Any], filename: str | None =
     records = _xlsx_records(data, name) if is_xlsx else _csv_records(data)
 
     def blank_record(rec: list[object]) -> bool:
-        return all(blank_cell(v) for v in rec)
+        return all(is_blank(v) for v in rec)
 
     start = next((i for i, rec in enumerate(records) if not blank_record(rec)), None)
     if start is None:
@@ -454,25 +313,25 @@ def _check(df: pd.DataFrame) -> tuple[list[PlanRow], list[RowError], CycleError 
     for pos in range(len(df)):
         number = pos + 1
         cell = {col: values[col][pos] for col in PLAN_COLUMNS}
-        if all(blank_cell(v) for v in cell.values()):
+        if all(is_blank(v) for v in cell.values()):
             continue
         problems: list[tuple[str, str]] = []
-        if not blank_cell(extra_cells[pos]):
+        if not is_blank(extra_cells[pos]):
             problems.append(
                 (
                     "predecessors",
-                    f'{_text(extra_cells[pos])}; a list of predecessors must be in quotes, e.g. "2,3FS+1d"',
+                    f'{cell_text(extra_cells[pos])}; a list of predecessors must be in quotes, e.g. "2,3FS+1d"',
                 )
             )
 
         task_id: int | None = None
         raw_id = cell["id"]
-        if blank_cell(raw_id):
+        if is_blank(raw_id):
             problems.append(("id", "id is missing"))
         else:
             task_id = whole_number(raw_id)
             if task_id is None or task_id < 0:
-                problems.append(("id", f"id must be a whole number of 0 or more, got '{_text(raw_id)}'"))
+                problems.append(("id", f"id must be a whole number of 0 or more, got '{cell_text(raw_id)}'"))
                 task_id = None
             elif task_id in first_row_of:
                 problems.append(("id", f"duplicate id {task_id}, already used in row {first_row_of[task_id]}"))
@@ -480,13 +339,13 @@ def _check(df: pd.DataFrame) -> tuple[list[PlanRow], list[RowError], CycleError 
                 first_row_of[task_id] = number
 
         duration = whole_number(cell["duration_days"])
-        if blank_cell(cell["duration_days"]):
+        if is_blank(cell["duration_days"]):
             problems.append(("duration_days", "duration_days is missing (0 for a milestone)"))
         elif duration is None:
             problems.append(
                 (
                     "duration_days",
-                    f"duration_days must be a whole number of working days, got '{_text(cell['duration_days'])}'",
+                    f"duration_days must be a whole number of working days, got '{cell_text(cell['duration_days'])}'",
                 )
             )
         elif duration < 0:
@@ -499,32 +358,32 @@ def _check(df: pd.DataFrame) -> tuple[list[PlanRow], list[RowError], CycleError 
             problems.append(("predecessors", str(exc)))
 
         estimate: float | int | None = None
-        if not blank_cell(cell["estimate_hours"]):
-            number_value = finite_number(cell["estimate_hours"])
+        if not is_blank(cell["estimate_hours"]):
+            number_value = finite_or_none(cell["estimate_hours"])
             if number_value is None:
                 problems.append(
                     (
                         "estimate_hours",
-                        f"estimate_hours must be a number of hours, got '{_text(cell['estimate_hours'])}'",
+                        f"estimate_hours must be a number of hours, got '{cell_text(cell['estimate_hours'])}'",
                     )
                 )
             elif number_value < 0:
                 problems.append(
-                    ("estimate_hours", f"estimate_hours must be 0 or more, got {_text(cell['estimate_hours'])}")
+                    ("estimate_hours", f"estimate_hours must be 0 or more, got {cell_text(cell['estimate_hours'])}")
                 )
             else:
                 estimate = int(number_value) if number_value.is_integer() else number_value
 
         snet: int | None = None
         raw_snet = cell["start_no_earlier_than"]
-        if not blank_cell(raw_snet):
+        if not is_blank(raw_snet):
             snet = whole_number(raw_snet)
             if snet is None or snet < 0:
                 problems.append(
                     (
                         "start_no_earlier_than",
                         "start_no_earlier_than must be a working-day offset (a whole number of 0 or more, "
-                        f"0 = the project start), got '{_text(raw_snet)}'",
+                        f"0 = the project start), got '{cell_text(raw_snet)}'",
                     )
                 )
                 snet = None
@@ -535,11 +394,11 @@ def _check(df: pd.DataFrame) -> tuple[list[PlanRow], list[RowError], CycleError 
                 PlanRow(
                     row=number,
                     id=task_id,
-                    name=_text(cell["name"]),
-                    phase=_text(cell["phase"]),
+                    name=cell_text(cell["name"]),
+                    phase=cell_text(cell["phase"]),
                     duration_days=duration if duration is not None and duration >= 0 else 0,
-                    predecessors=_text(cell["predecessors"]),
-                    assignee=_text(cell["assignee"]),
+                    predecessors=cell_text(cell["predecessors"]),
+                    assignee=cell_text(cell["assignee"]),
                     estimate_hours=estimate,
                     start_no_earlier_than=snet,
                     links=tuple(links),
@@ -699,7 +558,8 @@ def schedule_plan(plan: Plan, start: date | None = None, calendar: WorkCalendar 
     return frame
 
 
-def _format_of(path: str | Path) -> str:
+def file_format(path: str | Path) -> str:
+    """``"csv"`` or ``"xlsx"`` from a file name; any other extension is a ``ValidationError``."""
     suffix = Path(path).suffix.lower()
     if suffix in (".csv", ".xlsx"):
         return suffix[1:]
@@ -727,145 +587,5 @@ def write_plan(df: pd.DataFrame, path: str | Path) -> None:
     OSError
         The file cannot be written.
     """
-    Path(path).write_bytes(plan_bytes(df, _format_of(path)))
+    Path(path).write_bytes(plan_bytes(df, file_format(path)))
 
-
-# ------------------------------------------------------------------------------------------- CLI
-def run_schedule_cli(
-    in_path: str | Path,
-    out_path: str | Path | None,
-    start: str | None,
-    *,
-    calendar: WorkCalendar | None = None,
-) -> int:
-    """``python -m worksmith schedule plan.csv -o out.csv [--start YYYY-MM-DD]``.
-
-    Reads the plan, schedules it and writes the export table to ``out_path`` (.csv or .xlsx), or as CSV to
-    stdout when ``out_path`` is None or ``"-"``. A one-line summary goes to stdout after writing a file, to
-    stderr when the table itself went to stdout.
-
-    Returns
-    -------
-    int
-        0 on success; 2 for bad input (unreadable or invalid plan, cycle, bad date, bad output name) with
-        the message on stderr; 1 if the output cannot be written.
-    """
-    to_stdout = out_path is None or str(out_path) == "-"
-    try:
-        start_date = None
-        if start:
-            try:
-                start_date = date.fromisoformat(start.strip())
-            except ValueError:
-                raise ValidationError(f"--start must be a date YYYY-MM-DD, got '{start}'.", field="start") from None
-        if not to_stdout:
-            _format_of(out_path)  # type: ignore[arg-type]
-        plan = read_plan(in_path)
-        calendar = calendar or WorkCalendar()
-        table = schedule_plan(plan, start_date, calendar)
-    except WorksmithError as exc:
-        print(str(exc), file=sys.stderr)
-        return 2
-
-    critical = int((table["critical"] == "true").sum())
-    finish = max((int(v) for v in table["early_finish"]), default=0)
-    summary = f"Scheduled {len(table)} tasks: project finish day {finish}, {critical} critical"
-    if start_date is not None and len(table):
-        summary += f", last working day {max(table['finish_date'])}"
-    try:
-        if to_stdout:
-            sys.stdout.write(plan_bytes(table, "csv").decode("utf-8"))
-            sys.stdout.flush()
-            print(summary + ".", file=sys.stderr)
-        else:
-            write_plan(table, out_path)  # type: ignore[arg-type]
-            print(f"{summary}. Wrote {out_path}.")
-    except OSError as exc:
-        print(f"Cannot write '{out_path}': {exc.strerror or exc}.", file=sys.stderr)
-        return 1
-    return 0
-
-
-# ------------------------------------------------------------------------------------------- backup / restore
-BACKUP_FORMAT = "worksmith-backup-1"
-
-
-def backup_sqlite(engine: Any, dest: str | Path) -> Path:
-    """Copy a live SQLite database with the online backup API (consistent while others write)."""
-    import sqlite3
-
-    if engine.dialect.name != "sqlite":
-        raise ValidationError("A file backup needs SQLite; for PostgreSQL use the JSON backup (or pg_dump).")
-    dest = Path(dest)
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    raw = engine.raw_connection()
-    try:
-        target = sqlite3.connect(dest)
-        with target:
-            raw.driver_connection.backup(target)
-        target.close()
-    finally:
-        raw.close()
-    return dest
-
-
-def _json_value(value: Any) -> Any:
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    return value
-
-
-def backup_json(session: Any) -> dict[str, Any]:
-    """Every table's rows as JSON-ready dicts (portable between SQLite and PostgreSQL)."""
-    from sqlalchemy import select
-    from sqlmodel import SQLModel
-
-    tables = {}
-    conn = session.connection()
-    for table in SQLModel.metadata.sorted_tables:
-        result = conn.execute(select(table))
-        tables[table.name] = [{k: _json_value(v) for k, v in row._mapping.items()} for row in result]
-    return {"format": BACKUP_FORMAT, "tables": tables}
-
-
-def _typed(column: Any, value: Any) -> Any:
-    if value is None:
-        return None
-    from sqlalchemy import Date, DateTime
-
-    kind = getattr(column.type, "impl", column.type)  # sqlmodel's UTCDateTime decorates DateTime
-    if isinstance(kind, DateTime) and isinstance(value, str):
-        return datetime.fromisoformat(value)
-    if isinstance(kind, Date) and isinstance(value, str):
-        return date.fromisoformat(value)
-    return value
-
-
-def restore_json(session: Any, data: dict[str, Any], *, actor: Any = None) -> dict[str, int]:
-    """Replace the workspace with a :func:`backup_json` document, all or nothing. Returns rows per table."""
-    from sqlmodel import SQLModel
-
-    from worksmith.commands.workspace import bulk_insert, clear
-
-    if not isinstance(data, dict) or data.get("format") != BACKUP_FORMAT:
-        raise ValidationError(f"This is not a Worksmith backup (expected format {BACKUP_FORMAT}).")
-    known = {t.name: t for t in SQLModel.metadata.sorted_tables}
-    unknown = sorted(set(data["tables"]) - set(known))
-    if unknown:
-        raise ValidationError(f"The backup has tables this version does not know: {', '.join(unknown)}.")
-    rows = {}
-    for name, table_rows in data["tables"].items():
-        columns = known[name].c
-        rows[name] = [{k: _typed(columns[k], v) for k, v in r.items() if k in columns} for r in table_rows]
-    clear(session)
-    from sqlalchemy import delete
-
-    session.execute(delete(known["setting"]))
-    bulk_insert(session, rows)
-    if actor is not None:
-        from worksmith.commands.core import log
-
-        log(session, actor, "restore", "workspace", None, f"restored a backup ({sum(map(len, rows.values()))} rows)")
-    return {name: len(r) for name, r in rows.items()}

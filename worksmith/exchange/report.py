@@ -9,9 +9,15 @@ from __future__ import annotations
 
 import base64
 import html
+import importlib.util
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
+
+if importlib.util.find_spec("vl_convert") is not None:  # optional: without it the report says so
+    import vl_convert as vlc
+else:
+    vlc = None
 
 RAG_ICONS = {"green": "🟢", "amber": "🟡", "red": "🔴", "done": "✔️", "not started": "⚪"}
 RAG_COLOURS = {"green": "#2E7D32", "amber": "#F9A825", "red": "#C62828", "done": "#546E7A", "not started": "#90A4AE"}
@@ -38,9 +44,7 @@ class StatusReport:
 
 def chart_images(spec_json: str) -> tuple[str | None, bytes | None]:
     """Render a Vega-Lite spec (JSON text) to (SVG text, PNG bytes), or (None, None) without vl-convert."""
-    try:
-        import vl_convert as vlc
-    except ImportError:
+    if vlc is None:
         return None, None
     return vlc.vegalite_to_svg(spec_json), vlc.vegalite_to_png(spec_json, scale=1.5)
 

@@ -8,22 +8,28 @@ writers queue instead of failing half-way. PostgreSQL goes through psycopg 3.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+import random
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TypeVar
 
 from alembic import command
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import event
+from sqlalchemy import event, select, update
 from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlmodel import Session, create_engine
 
-from worksmith.errors import WorksmithError
+from worksmith.errors import BusyError, ConflictError, WorksmithError
 from worksmith.store.migrations import alembic_config
+from worksmith.store.models import WorkspaceRevision
 
 ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_URL = f"sqlite:///{ROOT / 'data' / 'worksmith.db'}"
 BUSY_TIMEOUT_MS = 10_000
+T = TypeVar("T")
 
 
 def database_url(url: str | None = None) -> str:
@@ -78,9 +84,78 @@ def get_engine(url: str | None = None) -> Engine:
 
 @contextmanager
 def write_session(engine: Engine) -> Iterator[Session]:
-    """One unit of work: commits at the end, rolls back on any error (nothing half-written)."""
-    with Session(engine.execution_options(worksmith_write=True), expire_on_commit=False) as session, session.begin():
-        yield session
+    """One unit of work: commits at the end, rolls back on any error (nothing half-written).
+
+    What the database refuses becomes a ``WorksmithError`` a person can act on: a unique rule broken by a
+    concurrent save is a ``ConflictError`` naming the table and the value; "database is locked", a deadlock or a
+    serialization failure is a ``BusyError`` (retried by :func:`run_in_transaction`).
+    """
+    try:
+        with (Session(engine.execution_options(worksmith_write=True), expire_on_commit=False) as session,
+              session.begin()):
+            yield session
+            session.execute(_BUMP)  # last lock taken, held only for the commit: no lock-order cycle with it
+    except IntegrityError as exc:
+        raise _integrity_error(exc) from None
+    except OperationalError as exc:
+        if _is_busy(exc):
+            raise BusyError(BUSY_MESSAGE) from None
+        raise
+
+
+BUSY_MESSAGE = "The workspace is busy with another save — try again in a moment; nothing was saved."
+_BUSY_SQLSTATES = {"40001", "40P01", "55P03"}  # serialization failure, deadlock detected, lock not available
+
+
+def _is_busy(exc: DBAPIError) -> bool:
+    state = getattr(exc.orig, "sqlstate", None)
+    return state in _BUSY_SQLSTATES or "database is locked" in str(exc.orig) or "database is busy" in str(exc.orig)
+
+
+def _integrity_error(exc: IntegrityError) -> WorksmithError:
+    """'UNIQUE constraint failed: project.name' (SQLite) or a psycopg UniqueViolation -> a sentence."""
+    orig = exc.orig
+    diag = getattr(orig, "diag", None)
+    text = str(orig)
+    if getattr(orig, "sqlstate", None) == "23505" or "UNIQUE constraint failed" in text:
+        table = getattr(diag, "table_name", None) or (text.split(":", 1)[1].strip().split(".")[0]
+                                                      if ":" in text else "record")
+        detail = getattr(diag, "message_detail", None) or ""
+        what = detail.removeprefix("Key ").removesuffix(" already exists.") if detail else text.split(":", 1)[-1]
+        return ConflictError(f"{table.replace('_', ' ').capitalize()} not saved — one with the same "
+                             f"{what.strip()} already exists (someone may have just saved it); reload and "
+                             "choose another.")
+    if _is_busy(exc):
+        return BusyError(BUSY_MESSAGE)
+    return ConflictError(f"Not saved — the database refused the change ({text.splitlines()[0]}); reload and try "
+                         "again.")
+
+
+def run_in_transaction(engine: Engine, work: Callable[[Session], T], *, attempts: int = 3) -> T:
+    """Run ``work(session)`` in one write transaction, retrying the whole unit on a ``BusyError``.
+
+    A deadlock or serialization failure means the transaction was rolled back whole, so running it again is
+    safe; after ``attempts`` tries the ``BusyError`` reaches the caller.
+    """
+    for attempt in range(1, attempts + 1):
+        try:
+            with write_session(engine) as session:
+                return work(session)
+        except BusyError:
+            if attempt == attempts:
+                raise
+            time.sleep(0.05 * attempt * (1 + random.random()))
+    raise AssertionError("unreachable")
+
+
+_REVISION = WorkspaceRevision.__table__
+_BUMP = update(_REVISION).where(_REVISION.c.id == 1).values(n=_REVISION.c.n + 1)
+
+
+def revision(engine: Engine) -> int:
+    """The workspace revision: changes with every committed write (0 for a new workspace)."""
+    with engine.connect() as conn:
+        return conn.execute(select(_REVISION.c.n).where(_REVISION.c.id == 1)).scalar_one_or_none() or 0
 
 
 @contextmanager

@@ -13,11 +13,12 @@ Every editable table carries ``version`` as SQLAlchemy's ``version_id_col``: a s
 from __future__ import annotations
 
 import math
+import re
 from datetime import UTC, date, datetime
 from typing import Any, ClassVar, Literal
 
 from pydantic import create_model, field_validator, model_validator
-from sqlalchemy import JSON, String, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, Index, String, UniqueConstraint, func, text
 from sqlalchemy.orm import declared_attr
 from sqlmodel import Field, SQLModel
 
@@ -57,6 +58,59 @@ def _finite(value: float | None, field: str) -> float | None:
     return value
 
 
+# Bounds a saved value can never exceed (DESIGN §5): a value that can be saved must never break a page or an
+# export, so sums of them stay finite and dates stay printable.
+MAX_DAYS = 3_650  # working days of a duration or a lag
+MAX_MONEY = 1e12
+MAX_HOURS = 1e6
+MAX_WEIGHT = 1_000.0
+MAX_NUMBER = 1e12  # any other number (key result values...)
+MAX_INT = 2**31 - 1  # PostgreSQL INTEGER
+FIRST_DAY, LAST_DAY = date(1900, 1, 1), date(2200, 12, 31)
+MAX_TEXT = 20_000  # free text (descriptions, notes); names have their own, shorter limits
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _check_value(value: Any, where: str) -> None:
+    """Refuse what no field may hold: non-finite or huge numbers, dates outside 1900–2200, control characters."""
+    if isinstance(value, bool) or value is None:
+        return
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise ValueError(f"{where} must be a finite number, not {value}")
+        if abs(value) > MAX_NUMBER:
+            raise ValueError(f"{where} is out of range ({value:g}; at most {MAX_NUMBER:g})")
+    elif isinstance(value, int):
+        if abs(value) > MAX_INT:
+            raise ValueError(f"{where} is out of range ({value}; at most {MAX_INT:,})")
+    elif isinstance(value, datetime | date):
+        day = value.date() if isinstance(value, datetime) else value
+        if not FIRST_DAY <= day <= LAST_DAY:
+            raise ValueError(f"{where} must fall between {FIRST_DAY.year} and {LAST_DAY.year} (got {day.isoformat()})")
+    elif isinstance(value, str):
+        if _CONTROL.search(value):
+            raise ValueError(f"{where} contains a control character ({_CONTROL.search(value).group()!r}); remove it")
+        if len(value) > MAX_TEXT:
+            raise ValueError(f"{where} is too long ({len(value):,} characters; at most {MAX_TEXT:,})")
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            _check_value(str(key), where)
+            _check_value(item, f"{where}.{key}")
+    elif isinstance(value, list | tuple):
+        for item in value:
+            _check_value(item, where)
+
+
+class Input(SQLModel):
+    """Every input model: each field is finite, bounded, in 1900–2200 and free of control characters."""
+
+    @model_validator(mode="after")
+    def _sane_values(self):
+        for name in type(self).model_fields:
+            _check_value(getattr(self, name), name.replace("_", " "))
+        return self
+
+
 class Versioned(SQLModel):
     """Optimistic locking: SQLAlchemy checks and bumps ``version`` on every UPDATE."""
 
@@ -67,7 +121,7 @@ class Versioned(SQLModel):
         return {"version_id_col": cls.__table__.c.version}
 
 
-class DateRange(SQLModel):
+class DateRange(Input):
     """Mixin for inputs with a start and an end (named by ``date_range``): the end may not be before the start."""
 
     date_range: ClassVar[tuple[str, str]] = ("start", "end")
@@ -95,7 +149,7 @@ class Setting(SQLModel, table=True):
 # --- people ---------------------------------------------------------------------------------------------------
 
 
-class TeamBase(SQLModel):
+class TeamBase(Input):
     name: str = Field(min_length=1, max_length=120)
     description: str = ""
 
@@ -109,14 +163,14 @@ class TeamCreate(TeamBase):
     pass
 
 
-class PersonBase(SQLModel):
+class PersonBase(Input):
     name: str = Field(min_length=1, max_length=120)
     email: str = ""
     role: str = ""
     team_id: int | None = Field(default=None, foreign_key="team.id")
     weekly_hours: float = Field(default=40.0, ge=0, le=168)
     availability: float = Field(default=80.0, ge=0, le=100, description="% of capacity available for project work")
-    cost_rate: float = Field(default=0.0, ge=0, description="hourly cost")
+    cost_rate: float = Field(default=0.0, ge=0, le=MAX_MONEY, description="hourly cost")
     skills: list[str] = Field(default_factory=list, sa_type=JSON)
     active: bool = True
 
@@ -179,7 +233,7 @@ class GoalBase(DateRange):
     parent_id: int | None = Field(default=None, foreign_key="goal.id")
     period_start: date
     period_end: date
-    weight: float = Field(default=1.0, ge=0)
+    weight: float = Field(default=1.0, ge=0, le=MAX_WEIGHT)
     archived: bool = False
 
 
@@ -191,7 +245,7 @@ class GoalCreate(GoalBase):
     pass
 
 
-class KeyResultBase(SQLModel):
+class KeyResultBase(Input):
     goal_id: int = Field(foreign_key="goal.id", index=True)
     title: str = Field(min_length=1, max_length=200)
     start_value: float = 0.0
@@ -199,7 +253,7 @@ class KeyResultBase(SQLModel):
     current_value: float = 0.0
     unit: str = ""
     direction: Direction = Field(default="up", sa_type=String(20))
-    weight: float = Field(default=1.0, ge=0)
+    weight: float = Field(default=1.0, ge=0, le=MAX_WEIGHT)
     archived: bool = False
 
     @field_validator("start_value", "target_value", "current_value", "weight")
@@ -217,7 +271,7 @@ class KeyResultCreate(KeyResultBase):
     pass
 
 
-class CheckInBase(SQLModel):
+class CheckInBase(Input):
     key_result_id: int = Field(foreign_key="key_result.id", index=True)
     day: date
     value: float
@@ -254,8 +308,8 @@ class ProjectBase(DateRange):
     priority: int = Field(default=3, ge=1, le=5, description="1 highest")
     start: date | None = None
     target_end: date | None = None
-    budget: float = Field(default=0.0, ge=0, description="budget at completion (BAC)")
-    expected_benefit: float = Field(default=0.0, ge=0)
+    budget: float = Field(default=0.0, ge=0, le=MAX_MONEY, description="budget at completion (BAC)")
+    expected_benefit: float = Field(default=0.0, ge=0, le=MAX_MONEY)
     benefit_start: date | None = None
     value_score: int = Field(default=3, ge=1, le=5, description="strategic value for ranking candidates")
     risk_score: int = Field(default=3, ge=1, le=5, description="delivery risk for ranking candidates (5 = riskiest)")
@@ -271,17 +325,19 @@ class ProjectBase(DateRange):
 
 class Project(ProjectBase, Versioned, table=True):
     id: int | None = Field(default=None, primary_key=True)
+    # unique in the database (migration 0002): a read-then-insert check cannot stop two concurrent saves
+    __table_args__ = (Index("uq_project_name", "name", unique=True),)
 
 
 class ProjectCreate(ProjectBase):
     pass
 
 
-class BaselineBase(SQLModel):
+class BaselineBase(Input):
     project_id: int = Field(foreign_key="project.id", index=True)
     name: str = Field(default="Baseline", min_length=1, max_length=120)
     taken_at: datetime = Field(default_factory=utcnow)
-    budget: float = 0.0
+    budget: float = Field(default=0.0, ge=0, le=MAX_MONEY)
     snapshot: dict[str, Any] = Field(default_factory=dict, sa_type=JSON,
                                      description="task id -> {start, finish, estimate_hours, duration}")
 
@@ -290,7 +346,7 @@ class Baseline(BaselineBase, table=True):
     id: int | None = Field(default=None, primary_key=True)
 
 
-class ProjectMemberBase(SQLModel):
+class ProjectMemberBase(Input):
     project_id: int = Field(foreign_key="project.id", index=True)
     person_id: int = Field(foreign_key="person.id", index=True)
     role: MemberRole = Field(default="member", sa_type=String(20))
@@ -306,7 +362,7 @@ class ProjectMemberCreate(ProjectMemberBase):
     pass
 
 
-class PhaseBase(SQLModel):
+class PhaseBase(Input):
     project_id: int = Field(foreign_key="project.id", index=True)
     name: str = Field(min_length=1, max_length=200)
     position: int = 0
@@ -320,14 +376,14 @@ class PhaseCreate(PhaseBase):
     pass
 
 
-class TaskBase(SQLModel):
+class TaskBase(Input):
     project_id: int = Field(foreign_key="project.id", index=True)
     phase_id: int | None = Field(default=None, foreign_key="phase.id")
     ref: int | None = Field(default=None, description="the task's id in its plan (as in a plan file)")
     name: str = Field(min_length=1, max_length=200)
     assignee_id: int | None = Field(default=None, foreign_key="person.id")
-    duration_days: int = Field(default=1, ge=0, description="working days; 0 = milestone")
-    estimate_hours: float = Field(default=0.0, ge=0)
+    duration_days: int = Field(default=1, ge=0, le=MAX_DAYS, description="working days; 0 = milestone")
+    estimate_hours: float = Field(default=0.0, ge=0, le=MAX_HOURS)
     percent_complete: float = Field(default=0.0, ge=0, le=100)
     status: TaskStatus = Field(default="todo", sa_type=String(20))
     required_skill: str = ""
@@ -352,11 +408,11 @@ class TaskCreate(TaskBase):
     pass
 
 
-class DependencyBase(SQLModel):
+class DependencyBase(Input):
     pred_id: int = Field(foreign_key="task.id", index=True)
     succ_id: int = Field(foreign_key="task.id", index=True)
     type: DependencyType = Field(default="FS", sa_type=String(20))
-    lag_days: int = 0
+    lag_days: int = Field(default=0, ge=-MAX_DAYS, le=MAX_DAYS)
 
     @model_validator(mode="after")
     def _not_self(self):
@@ -373,7 +429,7 @@ class DependencyCreate(DependencyBase):
     pass
 
 
-class RaciBase(SQLModel):
+class RaciBase(Input):
     project_id: int = Field(foreign_key="project.id", index=True)
     phase_id: int | None = Field(default=None, foreign_key="phase.id")
     task_id: int | None = Field(default=None, foreign_key="task.id", description="a milestone")
@@ -389,7 +445,7 @@ class RaciCreate(RaciBase):
     pass
 
 
-class TimeEntryBase(SQLModel):
+class TimeEntryBase(Input):
     """Hours a person booked: the source of actual hours and of labour cost (hours × cost rate)."""
 
     person_id: int = Field(foreign_key="person.id", index=True)
@@ -409,7 +465,7 @@ class TimeEntryCreate(TimeEntryBase):
     pass
 
 
-class RiskBase(SQLModel):
+class RiskBase(Input):
     project_id: int = Field(foreign_key="project.id", index=True)
     title: str = Field(min_length=1, max_length=200)
     probability: int = Field(ge=1, le=5)
@@ -427,7 +483,7 @@ class RiskCreate(RiskBase):
     pass
 
 
-class StatusUpdateBase(SQLModel):
+class StatusUpdateBase(Input):
     project_id: int = Field(foreign_key="project.id", index=True)
     day: date
     rag: Rag = Field(sa_type=String(20))
@@ -444,7 +500,7 @@ class StatusUpdateCreate(StatusUpdateBase):
     pass
 
 
-class TemplateBase(SQLModel):
+class TemplateBase(Input):
     name: str = Field(min_length=1, max_length=200)
     description: str = ""
     source_project_id: int | None = Field(default=None, foreign_key="project.id")
@@ -464,13 +520,14 @@ class TemplateCreate(TemplateBase):
 # --- operations -----------------------------------------------------------------------------------------------
 
 
-class OperationBase(SQLModel):
+class OperationBase(Input):
     name: str = Field(min_length=1, max_length=200)
     description: str = ""
     team_id: int | None = Field(default=None, foreign_key="team.id")
     goal_id: int | None = Field(default=None, foreign_key="goal.id")
     owner_id: int | None = Field(default=None, foreign_key="person.id")
-    demand_hours_per_week: float = Field(default=0.0, ge=0, description="recurring 'run' demand of the team")
+    demand_hours_per_week: float = Field(default=0.0, ge=0, le=MAX_HOURS,
+                                         description="recurring 'run' demand of the team")
     stages: list[str] = Field(default_factory=lambda: ["Submitted", "Triage", "In progress", "Done"], sa_type=JSON)
     checklist: list[dict[str, Any]] = Field(
         default_factory=list, sa_type=JSON,
@@ -496,11 +553,11 @@ class OperationCreate(OperationBase):
     pass
 
 
-class RecurringTaskBase(SQLModel):
+class RecurringTaskBase(Input):
     operation_id: int = Field(foreign_key="operation.id", index=True)
     name: str = Field(min_length=1, max_length=200)
     cadence: Cadence = Field(default="weekly", sa_type=String(20))
-    hours: float = Field(default=1.0, ge=0, description="hours each time it recurs")
+    hours: float = Field(default=1.0, ge=0, le=MAX_HOURS, description="hours each time it recurs")
     assignee_id: int | None = Field(default=None, foreign_key="person.id")
     anchor: date = Field(description="first due date; later ones follow the cadence")
 
@@ -514,7 +571,7 @@ class RecurringTaskCreate(RecurringTaskBase):
     pass
 
 
-class WorkItemBase(SQLModel):
+class WorkItemBase(Input):
     """An item moving through an operation's workflow stages (a ticket, a new hire's onboarding...)."""
 
     operation_id: int = Field(foreign_key="operation.id", index=True)
@@ -526,12 +583,14 @@ class WorkItemBase(SQLModel):
     request_id: int | None = Field(default=None, foreign_key="request.id")
     case: str = Field(default="", description="groups the checklist items of one case, e.g. one new hire")
     due: date | None = None
-    estimate_hours: float = Field(default=0.0, ge=0)
+    estimate_hours: float = Field(default=0.0, ge=0, le=MAX_HOURS)
 
 
 class WorkItem(WorkItemBase, Versioned, table=True):
     __tablename__ = "work_item"
     id: int | None = Field(default=None, primary_key=True)
+    __table_args__ = (Index("uq_work_item_case_step", "operation_id", "case", "title", unique=True,
+                            sqlite_where=text("\"case\" <> ''"), postgresql_where=text("\"case\" <> ''")),)
 
 
 class WorkItemCreate(WorkItemBase):
@@ -550,7 +609,7 @@ class WorkItemMove(SQLModel, table=True):
     actor: str = ""
 
 
-class AutomationRuleBase(SQLModel):
+class AutomationRuleBase(Input):
     """'When <trigger> [matching <condition>], do <action> with <params>' — listed and editable on Operations."""
 
     name: str = Field(min_length=1, max_length=200)
@@ -570,12 +629,12 @@ class AutomationRuleCreate(AutomationRuleBase):
     pass
 
 
-class RequestBase(SQLModel):
+class RequestBase(Input):
     requester_id: int | None = Field(default=None, foreign_key="person.id")
     type: str = Field(default="general", min_length=1, max_length=60)
     title: str = Field(min_length=1, max_length=200)
     description: str = ""
-    estimate_hours: float = Field(default=0.0, ge=0)
+    estimate_hours: float = Field(default=0.0, ge=0, le=MAX_HOURS)
     needed_by: date | None = None
     goal_id: int | None = Field(default=None, foreign_key="goal.id")
     operation_id: int | None = Field(default=None, foreign_key="operation.id")
@@ -600,7 +659,7 @@ class RequestCreate(RequestBase):
 # --- money ----------------------------------------------------------------------------------------------------
 
 
-class _OwnedByWork(SQLModel):
+class _OwnedByWork(Input):
     """Money belongs to exactly one project or one operation."""
 
     @model_validator(mode="after")
@@ -615,7 +674,7 @@ class BudgetLineBase(_OwnedByWork):
     operation_id: int | None = Field(default=None, foreign_key="operation.id", index=True)
     category: BudgetCategory = Field(default="other", sa_type=String(20))
     month: date = Field(description="first day of the month")
-    planned: float = Field(ge=0)
+    planned: float = Field(ge=0, le=MAX_MONEY)
 
     @field_validator("month")
     @classmethod
@@ -631,6 +690,8 @@ class BudgetLineBase(_OwnedByWork):
 class BudgetLine(BudgetLineBase, Versioned, table=True):
     __tablename__ = "budget_line"
     id: int | None = Field(default=None, primary_key=True)
+    __table_args__ = (Index("uq_budget_line_owner_category_month", func.coalesce(text("project_id"), 0),
+                            func.coalesce(text("operation_id"), 0), "category", "month", unique=True),)
 
 
 class BudgetLineCreate(BudgetLineBase):
@@ -641,7 +702,7 @@ class ExpenseBase(_OwnedByWork):
     project_id: int | None = Field(default=None, foreign_key="project.id", index=True)
     operation_id: int | None = Field(default=None, foreign_key="operation.id", index=True)
     day: date
-    amount: float = Field(gt=0)
+    amount: float = Field(gt=0, le=MAX_MONEY)
     category: BudgetCategory = Field(default="other", sa_type=String(20))
     note: str = ""
 
@@ -681,6 +742,15 @@ class ActivityLog(SQLModel, table=True):
     summary: str = ""
     before: dict[str, Any] | None = Field(default=None, sa_type=JSON)
     after: dict[str, Any] | None = Field(default=None, sa_type=JSON)
+
+
+class WorkspaceRevision(SQLModel, table=True):
+    """One row: a counter bumped in the same transaction as every write (``db.write_session``). Read caches key
+    on it, so every app replica sees a write on its next rerun and an unchanged workspace recomputes nothing."""
+
+    __tablename__ = "workspace_revision"
+    id: int = Field(default=1, primary_key=True)
+    n: int = Field(default=0, sa_type=BigInteger)
 
 
 # --- update models --------------------------------------------------------------------------------------------

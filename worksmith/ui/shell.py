@@ -7,6 +7,7 @@ keys are declared once in ``STATE_DEFAULTS``.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable, Sequence
 from datetime import date
 from typing import Any, TypeVar
@@ -18,7 +19,7 @@ from worksmith import demo, fmt
 from worksmith.commands.core import Actor
 from worksmith.errors import WorksmithError
 from worksmith.status import MARKDOWN_COLOURS, STATUS_COLOURS, status_of
-from worksmith.store.db import database_url, describe, get_engine, read_session, upgrade, write_session
+from worksmith.store.db import database_url, describe, get_engine, read_session, run_in_transaction, upgrade
 from worksmith.ui import router
 from worksmith.ui.router import DEEP_LINK, ROUTED  # noqa: F401 - re-exported for tests
 from worksmith.views import workspace as workspace_view
@@ -78,11 +79,12 @@ def actor() -> Actor:
 def run(command: Callable[..., T], *args: Any, success: str | None = None, **kwargs: Any) -> T | None:
     """Run a write ``command(session, *args, actor=..., **kwargs)`` in one transaction.
 
-    A refusal (``WorksmithError``) shows its message with ``st.error`` and returns None; nothing is written.
+    A refusal (``WorksmithError``) shows its message with ``st.error`` and returns None; nothing is written. A busy
+    database (lock, deadlock) is retried a few times first.
     """
+    who = actor()
     try:
-        with write_session(engine()) as session:
-            result = command(session, *args, actor=actor(), **kwargs)
+        result = run_in_transaction(engine(), lambda session: command(session, *args, actor=who, **kwargs))
     except WorksmithError as error:
         st.error(str(error), icon=":material/error:")
         return None
@@ -158,6 +160,15 @@ def money(value: float | None) -> str:
 
 def currency() -> str:
     return query(workspace_settings)["currency"]
+
+
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:=])")
+
+
+def md(text: object) -> str:
+    """User text made inert for ``st.markdown``: every markdown, link, directive and HTML character escaped, so a
+    name such as ``[x](javascript:…)``, ``![](http://tracker/…)`` or ``:red[boo]`` shows as typed."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", str(text))
 
 
 def status_label(text: str) -> str:

@@ -1,0 +1,165 @@
+"""The Goals reads (views.goals, views.initiatives) on SQLite and PostgreSQL: demo figures worked out by hand,
+ranking and the cut line, free capacity."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import numpy as np
+import pytest
+from sqlalchemy import select
+
+from worksmith import demo
+from worksmith.commands.core import Actor, create
+from worksmith.errors import ValidationError
+from worksmith.store import models as m
+from worksmith.store.db import read_session, write_session
+from worksmith.views import goals, initiatives
+
+ALICE = Actor(None, "Alice")
+JAN, FEB, MAR = date(2027, 1, 1), date(2027, 2, 1), date(2027, 3, 1)
+
+
+@pytest.fixture
+def seeded(engine, today):
+    demo.seed(engine, "S", today=today)
+    return engine
+
+
+def read(engine, fn, **kwargs):
+    with read_session(engine) as s:
+        return fn(s, **kwargs)
+
+
+def goal_id(engine, title: str) -> int:
+    with read_session(engine) as s:
+        return s.exec(select(m.Goal.id).where(m.Goal.title == title)).one()[0]
+
+
+# --- reads on the demo -------------------------------------------------------------------------------------------
+
+
+def test_demo_metrics_tree_and_unaligned_work(seeded, today):
+    view = read(seeded, goals.goals_view, today=today)
+    values = {t.label: t.value for t in view.metrics}
+    # roll-up on 25 Nov 2026, day 94 of 182: three goals' progress / expected lands between 0.4 and 0.7
+    assert values == {"Goals on track": "3", "Goals at risk": "3", "Goals off track": "0", "Unaligned work": "274 h"}
+    assert view.metrics[0].trend[-1] == 3 and len(view.metrics[0].trend) == 9
+    # depth-first: each child goal right under its parent
+    assert view.tree["title"].tolist() == ["Grow online revenue", "Launch the new website", "Delight our customers",
+                                           "Run a lean, efficient company", "Close the books in five days",
+                                           "Build a great place to work"]
+    assert view.tree["depth"].tolist() == [0, 1, 0, 0, 1, 0]
+    behind = view.tree[view.tree["status"] == "at risk"]["title"].tolist()
+    assert behind == ["Delight our customers", "Run a lean, efficient company", "Close the books in five days"]
+    assert "furthest behind: Close the books in five days" in view.tree_title
+    # Payroll serves no goal (its hours are worked out by hand in the next test)
+    assert view.unaligned["name"].tolist() == ["Payroll"]
+    assert view.unaligned["reason"].tolist() == ["no goal"]
+    assert view.unaligned_title.startswith("1 live item serves no goal: 274 h")
+
+
+def test_payroll_hours_by_hand(seeded, today):
+    """The unaligned figure from the operation's own numbers, independently of the service's helper."""
+    view = read(seeded, goals.goals_view, today=today)
+    start, end = view.window
+    assert (start, end) == (date(2026, 8, 24), date(2027, 2, 21))  # 13 weeks either side of Mon 23 Nov
+    holidays = [date(2026, 12, 25), date(2027, 1, 1)]  # weekdays among the demo holidays in the window
+    days = int(np.busday_count(start, end + timedelta(days=1), holidays=holidays))
+    assert days == 128  # 26 weeks × 5 − 2 holidays
+    # two monthly payroll tasks (16 h, 4 h); their anchors fall once in each of the 6 months Sep..Feb
+    expected = 6 * days / 5 + 6 * (16 + 4)
+    assert view.unaligned["hours"].iloc[0] == pytest.approx(expected)
+
+
+def test_goal_detail_explains_the_status_and_lists_the_work(seeded, today):
+    gid = goal_id(seeded, "Delight our customers")
+    detail = read(seeded, goals.goal_detail, goal_id=gid, today=today)
+    assert detail.goal["status"] == "at risk"
+    assert "0.28 / 0.52 = 0.54, between 0.4 and 0.7 → at risk" in detail.why
+    assert "clamp((current − start) / (target − start), 0, 1)" in detail.why
+    krs = detail.krs.set_index("title")
+    # NPS 32 → 45 at 52 % of the period should be 32 + 13 × 0.516 = 38.7
+    assert krs.loc["Net promoter score", "expected_value"] == pytest.approx(32 + 13 * 94 / 182)
+    assert krs.loc["Net promoter score", "chart_title"].startswith("Net promoter score: 34.4 points now, 38.7 points "
+                                                                   "expected by today")
+    assert krs.loc["Support tickets per 1,000 users", "direction"] == "down"
+    assert len(detail.check_ins) >= 3 * 13
+    assert sorted(detail.work["name"]) == ["Customer portal", "IT support", "Mobile app v2"]
+    assert detail.work_title.startswith("3 items serve this goal")
+
+
+def test_parent_goal_lists_work_of_its_child_goals(seeded, today):
+    detail = read(seeded, goals.goal_detail, goal_id=goal_id(seeded, "Grow online revenue"), today=today)
+    via = dict(zip(detail.work["name"], detail.work["via"], strict=True))
+    assert via["Spring campaign"] == "direct"
+    assert via["Website relaunch"] == "child goal 'Launch the new website'"
+
+
+def test_ranking_on_the_demo(seeded, today):
+    rank = read(seeded, initiatives.ranking, today=today)
+    assert rank.quarter == (JAN, date(2027, 3, 31)) and rank.quarter_label == "Q1 2027"
+    c = rank.candidates.set_index("name")
+    assert rank.candidates["name"].tolist() == ["Data warehouse", "Customer portal"]
+    # equal weights, two candidates: each criterion is 1 for the better one, 0 for the other.
+    # Warehouse: cheaper, less effort, less risky (2 < 4) → 3 of 5; alignment ties (both goals at risk) → 1 each.
+    assert c["score"].tolist() == [80.0, 40.0]
+    assert c.loc["Customer portal", "value"] == pytest.approx(1 + np.log2(380_000 / c.loc["Customer portal", "cost"]))
+    assert c["fits"].tolist() == [True, True]
+    assert rank.capacity_title.startswith("Both candidates fit Q1 2027; tightest: Engineering in Jan 2027")
+    demand = rank.demand.groupby(["team_id", "month"])["hours"].sum()
+    assert demand[("Engineering", JAN)] == pytest.approx(309, abs=1)
+    free = rank.free.set_index(["team_id", "month"])["free_hours"]
+    assert free[("Engineering", FEB)] == 960  # 8 people × 40 h × 80 % (60 % for Ethan, 24 h for Isla) × 4 weeks
+
+
+def test_reserve_puts_a_candidate_below_the_cut_line(seeded, today):
+    rank = read(seeded, initiatives.ranking, today=today, reserve=80.0)
+    c = rank.candidates.set_index("name")
+    # Engineering keeps 20 % of 960 h = 192 h in Jan: the warehouse needs 65 h, the portal 244 h more → 309 > 192
+    assert c.loc["Data warehouse", "fits"] and not c.loc["Customer portal", "fits"]
+    assert (c.loc["Customer portal", "shortfall_team"], c.loc["Customer portal", "shortfall_month"]) == \
+        ("Engineering", JAN)
+    assert c.loc["Customer portal", "shortfall_hours"] == pytest.approx(309 - 192, abs=1)
+    assert "Customer portal does not: Engineering is 117 h short in Jan 2027" in rank.capacity_title
+
+
+def test_weights_change_the_ranking(seeded, today):
+    weights = (("value", 5.0), ("alignment", 0.0), ("cost", 0.0), ("effort_hours", 0.0), ("risk", 0.0))
+    rank = read(seeded, initiatives.ranking, today=today, weights=weights)
+    assert rank.candidates["name"].tolist() == ["Customer portal", "Data warehouse"]  # the higher ROI wins
+
+
+def test_reserve_out_of_range_refused(seeded, today):
+    with pytest.raises(ValidationError, match="reserve") as err:
+        read(seeded, initiatives.ranking, today=today, reserve=95.0)
+    assert err.value.field == "reserve"
+
+
+def test_empty_workspace(engine, today):
+    assert read(engine, goals.goals_view, today=today).empty_workspace
+    rank = read(engine, initiatives.ranking, today=today)
+    assert rank.candidates.empty and rank.quarter_label == "Q1 2027"
+
+
+# --- free capacity by hand ---------------------------------------------------------------------------------------
+
+
+def test_free_capacity_by_hand(engine, today):
+    with write_session(engine) as s:
+        team = create(s, m.Team, {"name": "Core"}, actor=ALICE)
+        ann = create(s, m.Person, {"name": "Ann", "team_id": team.id, "weekly_hours": 40, "availability": 50},
+                     actor=ALICE)
+        project = create(s, m.Project, {"name": "Busy", "status": "active", "team_id": team.id}, actor=ALICE)
+        # 40 h over the 10 working days 4–15 Jan 2027: 4 h a day
+        create(s, m.Task, {"project_id": project.id, "name": "Work", "assignee_id": ann.id, "duration_days": 10,
+                           "estimate_hours": 40, "start_date": date(2027, 1, 4), "finish_date": date(2027, 1, 15)},
+               actor=ALICE)
+    free = read(engine, initiatives.free_capacity, start=JAN, end=date(2027, 3, 31), today=today).set_index("month")
+    # Jan 2027 has 21 weekdays (no holidays stored): capacity 21 × 4 h = 84 h; load 40 h → free 44 h.
+    # In the two busy weeks Ann has 20 h capacity and 20 h load each: free 0 there, 84 − 40 = 44 elsewhere.
+    assert free.loc[JAN, "capacity"] == pytest.approx(84)
+    assert free.loc[JAN, "load"] == pytest.approx(40)
+    assert free.loc[JAN, "free_hours"] == pytest.approx(44)
+    assert free.loc[FEB, "free_hours"] == pytest.approx(20 * 4)  # 20 weekdays, no load
+    assert free.loc[MAR, "free_hours"] == pytest.approx(23 * 4)

@@ -1,0 +1,451 @@
+"""Initiatives: candidate scores and ranking, the capacity cut line, and the inputs they need (DESIGN §3 "Goals").
+
+Pure module: plain data in, plain data out; no database, no Streamlit. Undefined numbers are ``None``, never NaN
+or inf. Goal progress and status (which feed the alignment criterion) are in ``worksmith.domain.goals``.
+
+Formulas
+--------
+**Initiative score** (0–100). For each criterion x the candidates are min-max normalised,
+``n = (x − min) / (max − min)``; criteria where more is better (value, alignment) keep ``n``, criteria where less is
+better (cost, effort_hours, risk) use ``1 − n``. When every candidate has the same x (or there is one candidate)
+the criterion does not tell them apart and counts ``n = 1`` for all. ``score = 100 × Σ w·n / Σ w``.
+Ties (scores equal to 1e-9) are broken by higher value, then higher alignment, then lower cost, then input order;
+``rank`` is the position 1..n after that ordering.
+
+**Capacity cut line.** Candidates are taken in rank order. A candidate *fits* when, for every team-month it needs
+hours in, the hours already committed there by earlier **fitting** candidates plus its own hours stay within the
+team's free hours that month (a team-month missing from ``free`` has 0 free hours). A candidate that does not fit
+is skipped: it commits no hours, and later candidates are still tried (a smaller one may fit in what is left).
+
+**Value** (1–5). With an expected benefit and a cost both > 0: ``ROI = (benefit − cost) / cost`` and
+``value = clamp(1 + log₂(benefit / cost), 1, 5)``; otherwise the project's own value score.
+**Alignment** (0–1) by the status of the goal served: off track 1, at risk 0.75, on track or no data 0.5,
+done 0.25, no (active) goal 0.
+
+**Monthly spread.** An item's hours are spread evenly over the working days (Mon–Fri, not a holiday) of
+``start..finish``: a month gets ``hours × working days in it / working days of the window``.
+**Operation hours** in a window: ``demand_hours_per_week × working days / 5 + occurrences × hours`` of its
+recurring tasks (``worksmith.domain.calendar.recurrence_dates``).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping
+from datetime import date, timedelta
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from worksmith.domain.calendar import recurrence_dates
+from worksmith.domain.goals import (
+    EPS,
+    clamp01,
+    day_text,
+    label_of,
+    num_text,
+    plain_key,
+    quarter_of,
+    require_columns,
+    typed_frame,
+    weight_of,
+)
+from worksmith.errors import ValidationError
+from worksmith.values import is_missing as _is_missing
+from worksmith.values import month_starts
+from worksmith.values import to_date as _to_date
+from worksmith.values import to_number as _number
+
+CRITERIA: dict[str, str] = {  # criterion -> "up" (more is better) or "down" (less is better)
+    "value": "up",
+    "alignment": "up",
+    "cost": "down",
+    "effort_hours": "down",
+    "risk": "down",
+}
+DEFAULT_WEIGHTS: dict[str, float] = {name: 1.0 for name in CRITERIA}
+
+CUT_LINE_COLUMNS = ["rank", "id", "name", "hours", "fits", "above_line", "committed_hours", "shortfall_team",
+                    "shortfall_month", "shortfall_hours", "explanation"]
+CUT_LINE_DETAIL_COLUMNS = ["rank", "id", "name", "team_id", "month", "hours", "free_hours", "committed_before",
+                           "committed_after", "short_hours", "fits"]
+
+
+def _month(value: Any, field: str = "month") -> date:
+    return _to_date(value, field).replace(day=1)
+
+
+# --- ranking ---------------------------------------------------------------------------------------------------
+
+
+_RANGES = {"value": (1.0, 5.0), "alignment": (0.0, 1.0), "risk": (1.0, 5.0), "cost": (0.0, math.inf),
+           "effort_hours": (0.0, math.inf)}
+
+
+def rank_initiatives(candidates: pd.DataFrame, weights: Mapping[str, float] | None = None) -> pd.DataFrame:
+    """Score candidate initiatives 0–100 and rank them.
+
+    Parameters
+    ----------
+    candidates : DataFrame
+        Columns ``id``, ``name``, ``value`` (1–5), ``alignment`` (0–1), ``cost`` (≥ 0), ``effort_hours`` (≥ 0),
+        ``risk`` (1–5); other columns are kept.
+    weights : mapping, optional
+        Weight per criterion (keys of ``CRITERIA``); missing keys count 1 (``DEFAULT_WEIGHTS``), all 0 → equal.
+
+    Returns
+    -------
+    DataFrame
+        The candidates sorted by rank, with added columns ``n_value, n_alignment, n_cost, n_effort_hours, n_risk``
+        (normalised 0..1, 1 = best), ``score`` (0..100), ``rank`` (1..n) and ``explanation``. The formula and the
+        tie rule are in the module docstring.
+
+    Raises
+    ------
+    ValidationError
+        A missing column, a value outside its range, an unknown criterion or a negative weight.
+    """
+    require_columns(candidates, ["id", "name", *CRITERIA], "Candidates")
+    w = dict(DEFAULT_WEIGHTS)
+    for name, value in (weights or {}).items():
+        if name not in CRITERIA:
+            raise ValidationError(f"Unknown criterion '{name}'; use {', '.join(CRITERIA)}", field=name)
+        w[name] = weight_of(value, f"weight of {name}")
+    equal = sum(w.values()) <= 0
+    if equal:
+        w = dict(DEFAULT_WEIGHTS)
+    total_w = sum(w.values())
+
+    recs = candidates.to_dict("records")
+    values: dict[str, list[float]] = {c: [] for c in CRITERIA}
+    for row, rec in enumerate(recs):
+        for criterion, (low, high) in _RANGES.items():
+            x = _number(rec[criterion], criterion)
+            if not low <= x <= high:
+                bound = (f"between {num_text(low)} and {num_text(high)}" if math.isfinite(high)
+                         else f"at least {num_text(low)}")
+                raise ValidationError(f"Candidate '{label_of(rec['name'])}': {criterion} must be {bound}, "
+                                      f"not {num_text(x)}", field=criterion, row=row)
+            values[criterion].append(x)
+
+    normal: dict[str, list[float]] = {}
+    for criterion, way in CRITERIA.items():
+        xs = values[criterion]
+        low, high = (min(xs), max(xs)) if xs else (0.0, 0.0)
+        if high - low <= 0:
+            normal[criterion] = [1.0] * len(xs)
+        else:
+            n = [clamp01((x - low) / (high - low)) for x in xs]
+            normal[criterion] = n if way == "up" else [1.0 - v for v in n]
+
+    scores, texts = [], []
+    for i in range(len(recs)):
+        score = 100.0 * sum(w[c] * normal[c][i] for c in CRITERIA) / total_w
+        scores.append(min(100.0, max(0.0, score)))
+        terms = " + ".join(f"{num_text(w[c])}×{normal[c][i]:.2f} {c}{'↓' if CRITERIA[c] == 'down' else ''}"
+                           for c in CRITERIA)
+        prefix = "all weights 0, so equal weights; " if equal else ""
+        texts.append(f"{prefix}score = 100 × ({terms}) / {num_text(total_w)} = {scores[-1]:.0f}")
+
+    out = candidates.copy().reset_index(drop=True)
+    for c in CRITERIA:
+        out[f"n_{c}"] = pd.Series(normal[c], dtype="float64")
+    out["score"] = pd.Series(scores, dtype="float64")
+    out["explanation"] = pd.Series(texts, dtype=object)
+    order = sorted(range(len(recs)), key=lambda i: (-round(scores[i], 9), -values["value"][i],
+                                                    -values["alignment"][i], values["cost"][i], i))
+    out = out.iloc[order].reset_index(drop=True)
+    out.insert(0, "rank", pd.Series(range(1, len(out) + 1), dtype="int64"))
+    return out
+
+
+def _hours(h: float) -> str:
+    return f"{num_text(round(h, 2))} h"
+
+
+def _cut_line(ranked: pd.DataFrame, free: pd.DataFrame) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    require_columns(ranked, ["id", "name", "team_id", "month", "hours"], "Candidate demand")
+    require_columns(free, ["team_id", "month", "free_hours"], "Free capacity")
+    frame = ranked.sort_values("rank", kind="stable") if "rank" in ranked.columns else ranked
+
+    capacity: dict[tuple[Any, date], float] = {}
+    for rec in free.to_dict("records"):
+        hours = _number(rec["free_hours"], "free_hours", default=0.0)
+        key = (plain_key(rec["team_id"]), _month(rec["month"]))
+        capacity[key] = capacity.get(key, 0.0) + hours
+
+    candidates: dict[Any, dict[str, Any]] = {}
+    for row, rec in enumerate(frame.to_dict("records")):
+        cid = plain_key(rec["id"])
+        cand = candidates.setdefault(cid, {"name": label_of(rec["name"]), "demand": {}})
+        hours = _number(rec["hours"], "hours", default=0.0)
+        if hours < 0:
+            raise ValidationError(f"Candidate '{cand['name']}' needs negative hours ({num_text(hours)})",
+                                  field="hours", row=row)
+        if hours == 0:
+            continue
+        key = (plain_key(rec["team_id"]), _month(rec["month"]))
+        cand["demand"][key] = cand["demand"].get(key, 0.0) + hours
+
+    committed: dict[tuple[Any, date], float] = {}
+    summary: list[dict[str, Any]] = []
+    detail: list[dict[str, Any]] = []
+    above = True
+    for rank, (cid, cand) in enumerate(candidates.items(), start=1):
+        keys = sorted(cand["demand"], key=lambda k: (k[1], str(k[0])))
+        shortfall = None
+        for key in keys:
+            before = committed.get(key, 0.0)
+            need = before + cand["demand"][key]
+            limit = capacity.get(key, 0.0)
+            if need > limit + EPS * max(1.0, abs(limit)) and shortfall is None:
+                shortfall = (key, need - limit, before, limit)
+        fits = shortfall is None
+        above = above and fits
+        for key in keys:
+            before = committed.get(key, 0.0)
+            hours = cand["demand"][key]
+            limit = capacity.get(key, 0.0)
+            after = before + hours if fits else before
+            detail.append({"rank": rank, "id": cid, "name": cand["name"], "team_id": key[0], "month": key[1],
+                           "hours": hours, "free_hours": limit, "committed_before": before,
+                           "committed_after": after, "short_hours": max(0.0, before + hours - limit),
+                           "fits": fits})
+            committed[key] = after
+        total = sum(cand["demand"].values())
+        if fits:
+            if keys:
+                tight = max(keys, key=lambda k: committed[k] / capacity[k] if capacity.get(k) else math.inf)
+                text = (f"fits: {_hours(total)} in {len(keys)} team-month(s); tightest: team {tight[0]} in "
+                        f"{tight[1]:%b %Y} now {_hours(committed[tight])} of {_hours(capacity.get(tight, 0.0))}")
+            else:
+                text = "fits: needs no hours"
+        else:
+            (team, month), short, before, limit = shortfall
+            text = (f"does not fit: team {team} in {month:%b %Y} has {_hours(limit)} free, "
+                    f"{_hours(before)} already committed by earlier candidates, this needs "
+                    f"{_hours(cand['demand'][(team, month)])} → short {_hours(short)}; skipped, commits no hours")
+        summary.append({"rank": rank, "id": cid, "name": cand["name"], "hours": total, "fits": fits,
+                        "above_line": above, "committed_hours": sum(committed.values()),
+                        "shortfall_team": None if fits else shortfall[0][0],
+                        "shortfall_month": None if fits else shortfall[0][1],
+                        "shortfall_hours": None if fits else shortfall[1], "explanation": text})
+    return summary, detail
+
+
+def capacity_cut_line(ranked: pd.DataFrame, free: pd.DataFrame) -> pd.DataFrame:
+    """Walk the ranked candidates and say which fit in the teams' free capacity (see the module docstring).
+
+    Parameters
+    ----------
+    ranked : DataFrame
+        Demand, one row per candidate per team per month: ``id``, ``name``, ``team_id``, ``month`` (any day of the
+        month; date, Timestamp or "YYYY-MM"), ``hours``. Candidates are taken in the order of an optional ``rank``
+        column, else in order of first appearance. Rows for the same candidate/team/month are added up.
+    free : DataFrame
+        ``team_id``, ``month``, ``free_hours``. A team-month not listed has no free hours.
+
+    Returns
+    -------
+    DataFrame
+        One row per candidate in rank order with ``rank, id, name, hours`` (total demand), ``fits`` (bool),
+        ``above_line`` (bool: it and every candidate before it fit — the classic cut line), ``committed_hours``
+        (hours committed by fitting candidates up to and including this one, all teams and months),
+        ``shortfall_team``, ``shortfall_month`` (first day of the month), ``shortfall_hours`` (the first team-month,
+        by month then team, where it would overrun, and by how much; None when it fits) and ``explanation``.
+
+    Raises
+    ------
+    ValidationError
+        A missing column, a non-numeric or negative number of hours, or a month that is not a date.
+    """
+    summary, _ = _cut_line(ranked, free)
+    return typed_frame(summary, CUT_LINE_COLUMNS,
+                       objects=("id", "shortfall_team", "shortfall_month", "shortfall_hours"),
+                       ints=("rank",), floats=("hours", "committed_hours"), bools=("fits", "above_line"))
+
+
+def capacity_cut_line_detail(ranked: pd.DataFrame, free: pd.DataFrame) -> pd.DataFrame:
+    """The cut line per candidate per team-month: the cumulative hours behind ``capacity_cut_line``.
+
+    Parameters
+    ----------
+    ranked, free : DataFrame
+        As for ``capacity_cut_line``.
+
+    Returns
+    -------
+    DataFrame
+        Columns ``rank, id, name, team_id, month, hours, free_hours, committed_before, committed_after,
+        short_hours, fits``: ``committed_before``/``after`` are the hours committed in that team-month by fitting
+        candidates before/after this one (``after == before`` when the candidate is skipped);
+        ``short_hours = max(0, committed_before + hours − free_hours)``.
+
+    Raises
+    ------
+    ValidationError
+        As for ``capacity_cut_line``.
+    """
+    _, detail = _cut_line(ranked, free)
+    return typed_frame(detail, CUT_LINE_DETAIL_COLUMNS, objects=("id", "team_id", "month"), ints=("rank",),
+                       floats=("hours", "free_hours", "committed_before", "committed_after", "short_hours"),
+                       bools=("fits",))
+
+
+# --- inputs for ranking and the capacity check ----------------------------------------------------------------
+
+VALUE_FROM_ROI = "value = 1 + log₂(benefit ÷ cost), clamped to 1–5"
+ALIGNMENT_BY_STATUS = {"off track": 1.0, "at risk": 0.75, "on track": 0.5, "no data": 0.5, "done": 0.25}
+
+
+def candidate_value(budget: Any, expected_benefit: Any, value_score: Any) -> tuple[float, str]:
+    """The "value" criterion (1–5) of a candidate and how it was found.
+
+    Where the candidate has a return on investment — an expected benefit and a cost (budget), both > 0 — value
+    comes from it: ``ROI = (benefit − cost) / cost`` and ``value = clamp(1 + log₂(benefit / cost), 1, 5)``, so
+    break-even (ROI 0 %) scores 1 and each doubling of benefit ÷ cost adds a point (ROI 100 % → 2, 300 % → 3,
+    700 % → 4, ≥ 1,500 % → 5). Otherwise the project's own ``value_score`` (1–5) is used.
+
+    Examples
+    --------
+    >>> candidate_value(10_000, 40_000, 3)[0]   # benefit ÷ cost = 4 → 1 + 2
+    3.0
+    >>> candidate_value(0, 40_000, 2)
+    (2.0, 'no cost entered, so the value score: 2')
+    """
+    score = _number(value_score, "value_score", default=3.0)
+    if not 1 <= score <= 5:
+        raise ValidationError(f"value_score must be between 1 and 5, not {num_text(score)}", field="value_score")
+    cost = _number(budget, "budget", default=0.0)
+    benefit = _number(expected_benefit, "expected_benefit", default=0.0)
+    if cost < 0 or benefit < 0:
+        raise ValidationError("budget and expected benefit may not be negative", field="budget" if cost < 0 else
+                              "expected_benefit")
+    if benefit <= 0:
+        return score, f"no expected benefit entered, so the value score: {num_text(score)}"
+    if cost <= 0:
+        return score, f"no cost entered, so the value score: {num_text(score)}"
+    ratio = benefit / cost
+    value = min(5.0, max(1.0, 1.0 + math.log2(ratio)))
+    roi = num_text(round((ratio - 1) * 100))
+    text = (f"ROI ({num_text(round(benefit))} − {num_text(round(cost))}) / {num_text(round(cost))} = {roi} %; "
+            f"1 + log₂({ratio:.2f}) = {1 + math.log2(ratio):.2f}")
+    if value != 1.0 + math.log2(ratio):
+        text += f" → clamped to {value:.2f}"
+    return value, text
+
+
+def alignment_score(goal_title: Any, status: Any) -> tuple[float, str]:
+    """The "alignment" criterion (0–1): how much a candidate's goal needs help.
+
+    No goal (or an archived one) → 0. Otherwise by the goal's status: off track 1, at risk 0.75, on track or no data
+    0.5, done 0.25 — work that serves a goal which is behind counts most.
+    """
+    if _is_missing(goal_title) or _is_missing(status):
+        return 0.0, "serves no (active) goal → 0"
+    score = ALIGNMENT_BY_STATUS.get(str(status), 0.5)
+    return score, f"serves '{goal_title}' ({status}) → {score:g}"
+
+
+def _holiday_days(holidays: Iterable[date]) -> list[np.datetime64]:
+    return sorted({np.datetime64(_to_date(h, "holiday"), "D") for h in holidays})
+
+
+
+
+def next_quarter(today: date) -> tuple[date, date]:
+    """First and last day of the calendar quarter after the one containing ``today``.
+
+    >>> next_quarter(date(2026, 11, 25))
+    (datetime.date(2027, 1, 1), datetime.date(2027, 3, 31))
+    """
+    _, end = quarter_of(_to_date(today, "today"))
+    return quarter_of(end + timedelta(days=1))
+
+
+def spread_monthly(items: pd.DataFrame, holidays: Iterable[date] = ()) -> pd.DataFrame:
+    """Spread each item's hours evenly over the working days (Mon–Fri, not a holiday) of ``start..finish`` and add
+    them up per calendar month.
+
+    Parameters
+    ----------
+    items : DataFrame
+        ``start``, ``finish`` (inclusive; missing = start) and ``hours``; every other column is a key kept on the
+        output rows.
+    holidays : iterable of date
+        Non-working days.
+
+    Returns
+    -------
+    DataFrame
+        The key columns, ``month`` (first day) and ``hours``: one row per item and month with hours > 0. A month gets
+        ``hours × working days of the window in that month / working days of the window``; a window without a
+        working day (a milestone on a Saturday) puts all its hours in the month of ``start``.
+
+    Raises
+    ------
+    ValidationError
+        A missing column or start, a finish before the start, or negative hours.
+
+    Examples
+    --------
+    A task of 10 h from Thu 29 Jan to Wed 4 Feb 2026 has 2 working days in January and 3 in February: 4 h and 6 h.
+    """
+    require_columns(items, ["start", "finish", "hours"], "Work to spread")
+    keys = [c for c in items.columns if c not in ("start", "finish", "hours")]
+    cal = np.busdaycalendar(weekmask="1111100", holidays=_holiday_days(holidays))
+    rows: list[dict[str, Any]] = []
+    for row, rec in enumerate(items.to_dict("records")):
+        hours = _number(rec["hours"], "hours", default=0.0)
+        if hours < 0:
+            raise ValidationError(f"Row {row + 1} has negative hours ({num_text(hours)})", field="hours", row=row)
+        if hours == 0:
+            continue
+        start = _to_date(rec["start"], "start")
+        finish = start if _is_missing(rec["finish"]) else _to_date(rec["finish"], "finish")
+        if finish < start:
+            raise ValidationError(f"Row {row + 1} finishes ({day_text(finish)}) before it starts ({day_text(start)})",
+                                  field="finish", row=row)
+        key = {k: rec[k] for k in keys}
+        months = month_starts(start, finish)
+        bounds = [max(mo, start) for mo in months] + [finish + timedelta(days=1)]
+        counts = [int(np.busday_count(a, b, busdaycal=cal)) for a, b in zip(bounds[:-1], bounds[1:], strict=True)]
+        total = sum(counts)
+        if total == 0:
+            rows.append({**key, "month": start.replace(day=1), "hours": hours})
+            continue
+        rows.extend({**key, "month": mo, "hours": hours * n / total}
+                    for mo, n in zip(months, counts, strict=True) if n)
+    return pd.DataFrame(rows, columns=[*keys, "month", "hours"])
+
+
+def operation_hours(operations: pd.DataFrame, recurring: pd.DataFrame, start: date, end: date,
+                    holidays: Iterable[date] = ()) -> pd.Series:
+    """Planned "run" hours of each operation within ``start..end`` (inclusive), indexed by operation id.
+
+    ``hours = demand_hours_per_week × working days in the window / 5 + Σ recurring occurrences in the window ×
+    hours`` (occurrences as in ``worksmith.domain.calendar.recurrence_dates``). Inactive operations (``active`` False) plan
+    0 h. ``operations``: ``id, demand_hours_per_week`` (and optional ``active``); ``recurring``: ``operation_id,
+    cadence, hours, anchor``.
+    """
+    require_columns(operations, ["id", "demand_hours_per_week"], "Operations")
+    require_columns(recurring, ["operation_id", "cadence", "hours", "anchor"], "Recurring tasks")
+    first, last = _to_date(start, "start"), _to_date(end, "end")
+    cal = np.busdaycalendar(weekmask="1111100", holidays=_holiday_days(holidays))
+    days = int(np.busday_count(first, last + timedelta(days=1), busdaycal=cal)) if last >= first else 0
+    out: dict[Any, float] = {}
+    live: set = set()
+    for rec in operations.to_dict("records"):
+        op, active = plain_key(rec["id"]), rec.get("active", True)
+        out[op] = 0.0
+        if _is_missing(active) or bool(active):
+            live.add(op)
+            out[op] = _number(rec["demand_hours_per_week"], "demand_hours_per_week", default=0.0) * days / 5
+    for rec in recurring.to_dict("records"):
+        op = plain_key(rec["operation_id"])
+        if op in live:
+            n = len(recurrence_dates(str(rec["cadence"]), _to_date(rec["anchor"], "anchor"), first, last))
+            out[op] += n * _number(rec["hours"], "hours", default=0.0)
+    return pd.Series(out, dtype="float64")
+

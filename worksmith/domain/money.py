@@ -1,0 +1,98 @@
+"""Money over months: the arithmetic the budget modules (evm, budget_plan, roi, expenses) share.
+
+Pure module: plain data in, plain data out. A number that cannot be computed (division by zero, overflow) is
+``None`` — shown as "—" by ``worksmith.fmt`` — never NaN or inf.
+
+Formulas
+--------
+* ``safe_div(a, b) = a / b``; ``None`` when either is missing, ``b = 0`` or the result is not finite.
+* A budget month is the first day of its month; ``month_end`` its last day; ``add_months(d, n)`` the first day of
+  the month ``n`` months after ``d``'s.
+* Amounts are finite numbers (``checked_number``), never below a given minimum (money is ≥ 0).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from datetime import date, timedelta
+from typing import Any
+
+import pandas as pd
+
+from worksmith import fmt
+from worksmith.errors import ValidationError
+from worksmith.values import is_missing, month_starts, to_date, to_number
+
+EPS = 1e-9
+
+
+def safe_div(a: float | None, b: float | None) -> float | None:
+    """``a / b``, or ``None`` when either is missing, ``b == 0`` or the result is not finite.
+
+    Examples
+    --------
+    >>> safe_div(1, 4), safe_div(1, 0)
+    (0.25, None)
+    """
+    if is_missing(a) or is_missing(b):
+        return None
+    a, b = float(a), float(b)
+    if b == 0:
+        return None
+    try:
+        result = a / b
+    except (OverflowError, ZeroDivisionError):
+        return None
+    return result if math.isfinite(result) else None
+
+
+def checked_number(value: Any, field: str, *, default: float | None = None, minimum: float | None = None) -> float:
+    """A finite float (``worksmith.values.to_number``) not below ``minimum``; a ValidationError naming ``field``."""
+    number = to_number(value, field, default=default)
+    if minimum is not None and number < minimum:
+        raise ValidationError(f"{field} may not be below {minimum:g} ({fmt.money(number, '', cents=True)})",
+                              field=field)
+    return number
+
+
+def exceeds(a: float, b: float) -> bool:
+    """``a > b`` beyond rounding noise."""
+    return a > b + EPS * max(1.0, abs(b))
+
+
+def require_columns(df: pd.DataFrame, columns: Iterable[str], what: str) -> None:
+    """A ValidationError naming the columns ``df`` lacks."""
+    missing = [c for c in columns if c not in df.columns]
+    if missing:
+        raise ValidationError(f"{what} is missing column(s): {', '.join(missing)}")
+
+
+def month_start(value: Any) -> date:
+    """The first day of the month of a date, datetime, Timestamp or "YYYY-MM[-DD]" string.
+
+    Raises
+    ------
+    ValidationError
+        A value that is not a date.
+    """
+    return to_date(value, "month").replace(day=1)
+
+
+
+def month_end(d: date) -> date:
+    """The last day of ``d``'s month."""
+    first_next = (to_date(d, "date").replace(day=1) + timedelta(days=32)).replace(day=1)
+    return first_next - timedelta(days=1)
+
+
+def add_months(d: date, n: int) -> date:
+    """The first day of the month ``n`` months after ``d``'s month (``n`` may be negative)."""
+    day = to_date(d, "date")
+    index = day.year * 12 + day.month - 1 + n
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def month_range(first: date, last: date) -> list[date]:
+    """First days of the months from ``first``'s month to ``last``'s month, both included (empty if reversed)."""
+    return month_starts(month_start(first), to_date(last, "last"))

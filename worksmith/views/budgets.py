@@ -1,0 +1,507 @@
+"""Budgets, the read side: plan vs actual, earned value, forecasts and alerts per project and operation.
+
+Reads return DataFrames and small dataclasses formatted with :mod:`worksmith.fmt`; the arithmetic lives in the
+domain (:mod:`worksmith.domain.evm`, :mod:`~worksmith.domain.budget_plan`, :mod:`~worksmith.domain.roi`,
+:mod:`~worksmith.domain.expenses`). The project/operation view is :mod:`worksmith.views.budget_owner`, value and ROI
+:mod:`worksmith.views.budget_roi`; writes are :mod:`worksmith.commands.budgets`.
+
+Where the numbers come from
+---------------------------
+* **Owner** — money belongs to a project or an operation, keyed ``"project:4"`` / ``"operation:2"``.
+* **Planned** — ``BudgetLine`` rows (owner, category, month, amount). *Planned to date* counts past months in full
+  and the current month pro rata by calendar days (:func:`worksmith.domain.budget_plan.planned_to_date`).
+* **Actual cost (AC)** — expenses plus labour: hours booked on the owner's tasks (or on the operation) × the
+  person's cost rate, up to today.
+* **BAC** — the project's budget; when it is 0, the sum of its budget lines.
+* **PV and EV** (projects). With a baseline (the latest ``Baseline`` of the project), each baseline task's budget is
+  its share of BAC by baseline estimate hours (:func:`worksmith.domain.evm.task_budgets`); PV(t) spreads those
+  budgets over each task's baseline working days, EV = Σ current % complete × task budget. A task added after the
+  baseline has no budget (it earns nothing until the project is re-baselined); a deleted one keeps its PV and earns
+  nothing. Without a usable baseline, PV(t) spreads the budget lines over their months' working days and
+  EV = overall % complete (by estimate hours) × BAC. The method in use is named next to the figures.
+* **Forecast** — EAC = AC + (BAC − EV) / CPI (DESIGN §3); for an operation, the year's forecast is
+  spent to date + the rest of the year's plan × (spent / planned to date), the current run rate.
+* **Alerts** — :func:`worksmith.domain.budget_plan.budget_alerts` on active and on-hold projects and active
+  operations (operations have no EV, so only the monthly rule applies to them). "This month" compares spending
+  since the 1st with the month's plan pro rata. A CPI or forecast alert names the categories that overspend.
+"""
+
+from __future__ import annotations
+
+import calendar
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from functools import cached_property
+from typing import Any
+
+import pandas as pd
+from sqlmodel import Session
+
+from worksmith import fmt
+from worksmith.domain.budget_plan import (
+    CATEGORIES,
+    EAC_OVER_CRITICAL,
+    EAC_OVER_WARNING,
+    budget_alerts,
+    overrun_reasons,
+    planned_to_date,
+)
+from worksmith.domain.evm import (
+    TASK_BUDGET_COLUMNS,
+    actual_cost_curve,
+    earned_value,
+    ev_to_date,
+    forecast_finish,
+    lines_baseline,
+    planned_value_curve,
+    task_budgets,
+)
+from worksmith.domain.expenses import parse_expense_csv
+from worksmith.domain.money import safe_div
+from worksmith.errors import NotFoundError, ValidationError
+from worksmith.status import STATUS_ICONS
+from worksmith.store import models as m
+from worksmith.views.metric import Metric
+from worksmith.views.tables import frame, labour_cost
+from worksmith.views.workspace import is_empty, settings
+
+ALERT_STATUSES = ("active", "on hold")
+EVM_STATUSES = ("active", "on hold", "done")
+TOP_OVER_BUDGET = 10
+BUDGET_CATEGORIES = CATEGORIES  # for the page's pickers: labour, software, travel, services, other
+SEVERITY_ICONS = {"critical": STATUS_ICONS["off track"], "warning": STATUS_ICONS["at risk"]}
+RULE_LABELS = {"cpi": "Cost performance", "forecast": "Forecast over budget", "monthly_spend": "Spend this month"}
+
+
+# --- results --------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Evm:
+    """Earned value of one project today, with what it was computed from."""
+
+    bac: float
+    pv: float
+    ev: float
+    ac: float
+    metrics: dict[str, Any]
+    method: str
+    start: date
+    planned_finish: date
+    forecast_finish: date
+    today: date
+    baseline_tasks: pd.DataFrame
+    expenses: pd.DataFrame
+    time: pd.DataFrame
+
+
+@dataclass
+class Organisation:
+    empty_workspace: bool
+    year: int = 0
+    metrics: list[Metric] = field(default_factory=list)
+    by_team: pd.DataFrame = field(default_factory=pd.DataFrame)
+    team_title: str = ""
+    by_category: pd.DataFrame = field(default_factory=pd.DataFrame)
+    category_title: str = ""
+    over_budget: pd.DataFrame = field(default_factory=pd.DataFrame)
+    over_budget_title: str = ""
+    alerts: pd.DataFrame = field(default_factory=pd.DataFrame)
+
+
+# --- loading --------------------------------------------------------------------------------------------------
+
+
+def owner_key(kind: str, owner_id: int) -> str:
+    return f"{kind}:{int(owner_id)}"
+
+
+def parse_owner(owner: str) -> tuple[str, int]:
+    """``"project:4"`` → ``("project", 4)``; anything else raises ``ValidationError``."""
+    kind, _, number = str(owner).partition(":")
+    if kind not in ("project", "operation") or not number.isdigit():
+        raise ValidationError(f"'{owner}' is not a project or operation (expected e.g. project:4)", field="owner")
+    return kind, int(number)
+
+
+def _owner_column(df: pd.DataFrame) -> pd.Series:
+    project = pd.to_numeric(df["project_id"], errors="coerce")
+    operation = pd.to_numeric(df["operation_id"], errors="coerce")
+    return pd.Series([f"project:{int(p)}" if pd.notna(p) else f"operation:{int(o)}" if pd.notna(o) else ""
+                      for p, o in zip(project, operation, strict=True)], index=df.index, dtype=object)
+
+
+@dataclass
+class BudgetData:
+    today: date
+    currency: str
+    projects: pd.DataFrame
+    operations: pd.DataFrame
+    owners: pd.DataFrame
+    lines: pd.DataFrame  # owner, id, version, category, month, planned
+    expenses: pd.DataFrame  # owner, id, version, day, category, amount, note
+    labour: pd.DataFrame  # owner, day, hours, cost_rate, cost
+    tasks: pd.DataFrame
+    baselines: dict[int, dict]
+    holidays: pd.DataFrame
+
+    _groups: dict[int, dict[str, pd.DataFrame]] = field(default_factory=dict)
+
+    def of(self, df: pd.DataFrame, owner: str) -> pd.DataFrame:
+        """The rows of ``df`` (lines, expenses, labour or costs) that belong to ``owner``; grouped once per frame."""
+        groups = self._groups.get(id(df))
+        if groups is None:
+            groups = self._groups[id(df)] = {k: g for k, g in df.groupby("owner")} if len(df) else {}
+        return groups.get(owner, df.iloc[:0])
+
+    @cached_property
+    def all_costs(self) -> pd.DataFrame:
+        """Actual costs up to today [owner, day, category, amount]: expenses plus labour."""
+        exp = self.expenses[self.expenses["day"] <= self.today]
+        parts = [exp[["owner", "day", "category", "amount"]],
+                 self.labour.assign(category="labour", amount=self.labour["cost"])[
+                     ["owner", "day", "category", "amount"]]]
+        parts = [p for p in parts if len(p)]
+        out = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(
+            {"owner": [], "day": [], "category": [], "amount": []})
+        out["amount"] = out["amount"].astype(float)
+        return out
+
+    @cached_property
+    def tasks_by_project(self) -> dict[int, pd.DataFrame]:
+        return {int(k): g for k, g in self.tasks.groupby("project_id")} if len(self.tasks) else {}
+
+    def holidays_for(self, project_id: int | None) -> list[date]:
+        """Workspace holidays plus the project's own."""
+        h = self.holidays
+        return h.loc[h["project_id"].isna() | (h["project_id"] == project_id), "day"].tolist() if len(h) else []
+
+    def costs(self, owner: str | None = None) -> pd.DataFrame:
+        return self.all_costs if owner is None else self.of(self.all_costs, owner)
+
+
+def _owners(projects: pd.DataFrame, operations: pd.DataFrame, teams: pd.Series) -> pd.DataFrame:
+    owners = pd.concat([
+        pd.DataFrame({"owner": [owner_key("project", i) for i in projects["id"]], "kind": "project",
+                      "id": projects["id"], "name": projects["name"], "status": projects["status"],
+                      "team_id": projects["team_id"]}),
+        pd.DataFrame({"owner": [owner_key("operation", i) for i in operations["id"]], "kind": "operation",
+                      "id": operations["id"], "name": operations["name"],
+                      "status": ["active" if a else "inactive" for a in operations["active"]],
+                      "team_id": operations["team_id"]}),
+    ], ignore_index=True)
+    owners["team"] = [teams.get(t, "— no team —") if pd.notna(t) else "— no team —" for t in owners["team_id"]]
+    return owners
+
+
+def load(session: Session, today: date) -> BudgetData:
+    projects = frame(session, m.Project)
+    operations = frame(session, m.Operation)
+    owners = _owners(projects, operations, frame(session, m.Team).set_index("id")["name"])
+    lines = frame(session, m.BudgetLine)
+    lines["owner"] = _owner_column(lines) if len(lines) else pd.Series(dtype=object)
+    lines["planned"] = lines["planned"].astype(float)
+    expenses = frame(session, m.Expense)
+    expenses["owner"] = _owner_column(expenses) if len(expenses) else pd.Series(dtype=object)
+    expenses["amount"] = expenses["amount"].astype(float)
+    labour = labour_cost(session, until=today)
+    labour["owner"] = _owner_column(labour) if len(labour) else pd.Series(dtype=object)
+    labour = labour[labour["owner"] != ""]
+    tasks = frame(session, m.Task)[["id", "project_id", "estimate_hours", "duration_days", "percent_complete"]]
+    baselines: dict[int, dict] = {}
+    base = frame(session, m.Baseline, order_by=[m.Baseline.taken_at, m.Baseline.id])
+    for rec in base.to_dict("records"):
+        baselines[int(rec["project_id"])] = rec  # the latest wins
+    return BudgetData(today, settings(session)["currency"], projects, operations, owners, lines, expenses, labour,
+                      tasks, baselines, frame(session, m.Holiday))
+
+
+def owners(session: Session) -> pd.DataFrame:
+    """Projects and operations that can hold money: [owner, kind, id, name, status, team], projects first."""
+    teams = frame(session, m.Team).set_index("id")["name"]
+    out = _owners(frame(session, m.Project), frame(session, m.Operation), teams)
+    return out[["owner", "kind", "id", "name", "status", "team"]].reset_index(drop=True)
+
+
+# --- earned value ---------------------------------------------------------------------------------------------
+
+
+def _percent_complete(tasks: pd.DataFrame) -> float:
+    """Overall % complete (0–100): weighted by estimate hours, by duration when there are none."""
+    if tasks.empty:
+        return 0.0
+    weight = tasks["estimate_hours"].astype(float)
+    if weight.sum() <= 0:
+        weight = tasks["duration_days"].astype(float)
+    if weight.sum() <= 0:
+        return float(tasks["percent_complete"].astype(float).mean())
+    return float((weight * tasks["percent_complete"].astype(float)).sum() / weight.sum())
+
+
+def evm_of(data: BudgetData, project: Mapping[str, Any]) -> Evm:
+    pid, today = int(project["id"]), data.today
+    owner = owner_key("project", pid)
+    lines = data.of(data.lines, owner)
+    bac = float(project["budget"] or 0) or float(lines["planned"].sum())
+    tasks = data.tasks_by_project.get(pid, data.tasks.iloc[:0])
+    baseline = data.baselines.get(pid)
+    tb = task_budgets(baseline["snapshot"] or {}, bac) if baseline else pd.DataFrame(columns=TASK_BUDGET_COLUMNS)
+    if tb["budget"].sum() > 0:
+        pct = dict(zip(tasks["id"].astype(int), tasks["percent_complete"].astype(float), strict=True))
+        ev = ev_to_date(pd.DataFrame({"task_id": tb["task_id"], "budget": tb["budget"],
+                                        "percent_complete": [pct.get(t, 0.0) for t in tb["task_id"]]}))
+        dated = pd.Series([st is not None and f is not None and f >= st for st, f in zip(tb["start"], tb["finish"],
+                                                                                         strict=True)], index=tb.index)
+        bt = tb.loc[dated, ["task_id", "start", "finish", "budget"]]
+        method = (f"PV and EV from the baseline '{baseline['name']}' of {fmt.day(baseline['taken_at'])}: each "
+                  "task's budget is its share of BAC by baseline estimate hours")
+        if not dated.all():
+            method += f" ({int((~dated).sum())} baseline task(s) without valid dates are left out of PV)"
+    else:
+        bt = lines_baseline(lines[["month", "planned"]])
+        ev = ev_to_date(pd.DataFrame({"task_id": [], "budget": [], "percent_complete": []}), bac=bac,
+                          percent_complete=_percent_complete(tasks))
+        method = ("No baseline with estimates: PV spreads the budget lines over their months; "
+                  "EV = overall % complete × BAC")
+    dated = bt[bt["budget"] > 0]
+    start = project["start"] if pd.notna(project["start"]) else (min(dated["start"]) if len(dated) else today)
+    finish = max(dated["finish"]) if len(dated) else (project["target_end"] if pd.notna(project["target_end"])
+                                                      else start)
+    finish = max(finish, start)
+    pv = float(planned_value_curve(bt, [today], data.holidays_for(pid))["pv"].iloc[0])
+    exp = data.of(data.expenses, owner)[["day", "amount"]]
+    time = data.of(data.labour, owner)[["day", "hours", "cost_rate"]]
+    ac = float(actual_cost_curve(exp, time, [today])["ac"].iloc[0])
+    metrics = earned_value(bac, pv, ev, ac)
+    done = bac > 0 and metrics["EV"] >= bac
+    ff = today if done else forecast_finish(start, finish, metrics["SPI"], today)
+    if project["status"] == "done":
+        ff = project["closed_on"] if pd.notna(project["closed_on"]) else finish
+    return Evm(bac, pv, metrics["EV"], ac, metrics, method, start, finish, ff, today, bt.assign(), exp, time)
+
+
+def project_evm(session: Session, *, project_id: int, today: date) -> Evm:
+    """Earned value of one project today (BAC, PV, EV, AC, the metrics with formulas, and the method used).
+
+    Raises
+    ------
+    NotFoundError
+        No such project.
+    """
+    data = load(session, today)
+    match = data.projects[data.projects["id"] == int(project_id)]
+    if match.empty:
+        raise NotFoundError(f"There is no project {project_id} (it may have been deleted) — choose another one.")
+    return evm_of(data, match.iloc[0].to_dict())
+
+
+def project_rows(data: BudgetData) -> list[tuple[Mapping[str, Any], Evm]]:
+    return [(p, evm_of(data, p)) for p in data.projects.to_dict("records")]
+
+
+def month_figures(data: BudgetData, owner: str) -> tuple[float, float]:
+    """(spent since the 1st of this month, this month's plan pro rata to today)."""
+    today = data.today
+    first = today.replace(day=1)
+    costs = data.costs(owner)
+    spent = float(costs.loc[costs["day"] >= first, "amount"].sum())
+    lines = data.of(data.lines, owner)
+    planned = float(lines.loc[lines["month"] == first, "planned"].sum())
+    return spent, planned * today.day / calendar.monthrange(today.year, today.month)[1]
+
+
+def by_category_to_date(data: BudgetData, owner: str, since: date | None = None) -> pd.DataFrame:
+    """[category, planned, actual] to date (optionally from ``since``), categories in the usual order."""
+    lines = data.of(data.lines, owner)
+    costs = data.costs(owner)
+    if since is not None:
+        lines = lines[lines["month"] >= since]
+        costs = costs[costs["day"] >= since]
+    return _plan_actual(lines, costs, data.today, "category", CATEGORIES)
+
+
+def _plan_actual(lines: pd.DataFrame, costs: pd.DataFrame, today: date, by: str, order=None) -> pd.DataFrame:
+    """[<by>, planned, actual]: planned to date and spent per value of ``by`` (a column of lines and costs);
+    groups with neither left out."""
+    planned = planned_to_date(lines, today, by)
+    actual = costs.groupby(by)["amount"].sum() if len(costs) else pd.Series(dtype="float64")
+    keys = [k for k in (order or sorted(set(planned.index) | set(actual.index), key=str))
+            if planned.get(k, 0.0) or actual.get(k, 0.0)]
+    return pd.DataFrame({by: keys, "planned": [float(planned.get(k, 0.0)) for k in keys],
+                         "actual": [float(actual.get(k, 0.0)) for k in keys]}, columns=[by, "planned", "actual"])
+
+
+def alerts_of(data: BudgetData, evms: list[tuple[Mapping[str, Any], Evm]]) -> pd.DataFrame:
+    rows = []
+    for project, evm in evms:
+        if project["status"] not in ALERT_STATUSES:
+            continue
+        spent, planned = month_figures(data, owner_key("project", project["id"]))
+        rows.append({"owner": owner_key("project", project["id"]), "name": project["name"], "bac": evm.bac,
+                     "ev": evm.ev, "ac": evm.ac, "pv": evm.pv, "spent_this_month": spent,
+                     "planned_this_month": planned})
+    for op in data.operations.to_dict("records"):
+        if not op["active"]:
+            continue
+        spent, planned = month_figures(data, owner_key("operation", op["id"]))
+        rows.append({"owner": owner_key("operation", op["id"]), "name": op["name"], "bac": 0.0, "ev": 0.0,
+                     "ac": 0.0, "pv": 0.0, "spent_this_month": spent, "planned_this_month": planned})
+    alerts = budget_alerts(pd.DataFrame(rows, columns=["owner", "name", "bac", "ev", "ac", "pv",
+                                                         "spent_this_month", "planned_this_month"]),
+                             currency=data.currency)
+    messages = []
+    for rec in alerts.to_dict("records"):
+        message = rec["message"]
+        if rec["rule"] in ("cpi", "forecast"):
+            reasons = overrun_reasons(by_category_to_date(data, rec["owner"]), currency=data.currency)
+            if reasons:
+                message += ". Why: " + "; ".join(reasons)
+        messages.append(message)
+    alerts["message"] = pd.Series(messages, index=alerts.index, dtype=object)
+    return alerts
+
+
+def alerts(session: Session, *, today: date) -> pd.DataFrame:
+    """Budget alerts of active projects and operations: [owner, name, rule, severity, message], critical first.
+
+    ``owner`` is ``"project:4"`` / ``"operation:2"`` (the Budgets page opens it with ``?owner=...``); rules and
+    thresholds as :func:`worksmith.domain.budget_plan.budget_alerts`; CPI and forecast messages end with the
+    categories that overspend ("Why: services €41,000 spent vs €30,400 planned to date (+35 %)").
+    """
+    data = load(session, today)
+    return alerts_of(data, project_rows(data)).reset_index(drop=True)
+
+
+# --- organisation view ----------------------------------------------------------------------------------------
+
+
+def signed(x: float, currency: str) -> str:
+    """A delta for st.metric: '+€1,200' / '-€300' (ASCII minus: Streamlit reads the sign from it)."""
+    return ("-" if x < 0 else "+") + fmt.money(abs(x), currency)
+
+
+def pct(x: float | None) -> str:
+    return fmt.DASH if x is None else f"{'+' if x > 0 else '-' if x < 0 else ''}{abs(x) * 100:.0f} %"
+
+
+def compare_title(frame_: pd.DataFrame, what: str) -> str:
+    """'Finance is 22 % over its plan to date' — the group furthest over plan."""
+    worst, ratio = None, 0.0
+    for rec in frame_.to_dict("records"):
+        if rec["planned"] > 0 and rec["actual"] / rec["planned"] - 1 > ratio:
+            worst, ratio = rec["group"], rec["actual"] / rec["planned"] - 1
+    if worst is None:
+        return f"Every {what} is within its plan to date"
+    return f"{str(worst)[:1].upper()}{str(worst)[1:]} is {ratio * 100:.0f} % over its plan to date"
+
+
+def long_bars(frame_: pd.DataFrame) -> pd.DataFrame:
+    """[group, planned, actual] → [group, kind, amount] for grouped bars."""
+    out = frame_.melt(id_vars=["group"], value_vars=["planned", "actual"], var_name="kind", value_name="amount")
+    out["kind"] = out["kind"].map({"planned": "planned to date", "actual": "actual"})
+    return out
+
+
+def organisation(session: Session, *, today: date) -> Organisation:
+    """The organisation view: this year's plan and spend, by team and category, projects most over budget, alerts."""
+    if is_empty(session):
+        return Organisation(empty_workspace=True)
+    data = load(session, today)
+    return organisation_of(data, project_rows(data))
+
+
+def organisation_of(data: BudgetData, evms: list[tuple[Mapping[str, Any], Evm]]) -> Organisation:
+    today = data.today
+    cur, year = data.currency, today.year
+    first = date(year, 1, 1)
+    lines = data.lines[pd.to_datetime(data.lines["month"]).dt.year == year] if len(data.lines) else data.lines
+    costs = data.costs()
+    costs = costs[costs["day"] >= first]
+    plan_year = float(lines["planned"].sum())
+    plan_ytd = float(planned_to_date(lines, today, None).sum())
+    actual_ytd = float(costs["amount"].sum())
+    variance = actual_ytd - plan_ytd
+    live = [(p, e) for p, e in evms if p["status"] in ALERT_STATUSES]
+    bac, eac = sum(e.bac for _, e in live), sum((e.metrics["EAC"] or e.ac) for _, e in live)
+    alert_frame = alerts_of(data, evms)
+    n_crit = int((alert_frame["severity"] == "critical").sum())
+    metrics = [
+        Metric(f"Planned {year} to date", fmt.money(plan_ytd, cur), f"of {fmt.money(plan_year, cur)} for the year",
+               "off", help="Budget lines of past months in full, this month pro rata by days."),
+        Metric(f"Spent {year} to date", fmt.money(actual_ytd, cur),
+               f"{pct(safe_div(variance, plan_ytd))} vs plan", "inverse",
+               help="Expenses plus booked hours × each person's cost rate, since 1 January."),
+        Metric("Variance to date", signed(variance, cur), "over plan" if variance > 0 else "within plan",
+               "off", help="Variance = spent to date − planned to date (positive = over plan)."),
+        Metric("Forecast at completion", fmt.money(eac, cur),
+               f"{signed(eac - bac, cur)} vs budget", "inverse",
+               help=f"Σ EAC of active and on-hold projects, EAC = AC + (BAC − EV) / CPI, against their Σ BAC "
+                    f"{fmt.money(bac, cur)}."),
+        Metric("Budget alerts", str(len(alert_frame)), f"{n_crit} critical", "off",
+               help="CPI < 0.9 · forecast > 5 % over budget · spend this month > 10 % over plan."),
+    ]
+    owner_team = data.owners.set_index("owner")["team"]
+    by_team = _plan_actual(lines.assign(team=lines["owner"].map(owner_team)), costs.assign(
+        team=costs["owner"].map(owner_team)), today, "team").rename(columns={"team": "group"})
+    by_cat = _plan_actual(lines, costs, today, "category", CATEGORIES).rename(columns={"category": "group"})
+    over = _over_budget_table(data, [(p, e) for p, e in evms if p["status"] in EVM_STATUSES])
+    n_over = int((over["over_pct"].fillna(0) > EAC_OVER_WARNING * 100).sum()) if len(over) else 0
+    over_title = (f"{n_over} project{'s' if n_over != 1 else ''} forecast more than 5 % over budget" if n_over
+                  else "No project is forecast more than 5 % over budget")
+    return Organisation(False, year, metrics, long_bars(by_team), compare_title(by_team, "team") + f" ({year})",
+                        long_bars(by_cat), compare_title(by_cat, "category") + f" ({year})",
+                        over.head(TOP_OVER_BUDGET), over_title, present_alerts(alert_frame, data))
+
+
+def _health(over: float | None) -> str:
+    if over is None:
+        return "not started"
+    if over > EAC_OVER_CRITICAL:
+        return "off track"
+    return "at risk" if over > EAC_OVER_WARNING else "on track"
+
+
+def _over_budget_table(data: BudgetData, evms: list[tuple[Mapping[str, Any], Evm]]) -> pd.DataFrame:
+    rows = []
+    for p, e in evms:
+        eac = e.metrics["EAC"]
+        over = safe_div(eac - e.bac, e.bac) if eac is not None else None
+        health = "done" if p["status"] == "done" else _health(over)
+        rows.append({
+            "project": p["name"], "link": f"/budgets?owner=project:{int(p['id'])}",
+            "health": f"{STATUS_ICONS[health]} {'over budget' if health == 'off track' else health}",
+            "status": p["status"], "bac": e.bac, "ac": e.ac, "ev": e.ev, "cpi": e.metrics["CPI"], "eac": eac,
+            "vac": e.metrics["VAC"],
+            "over_pct": None if over is None else round(over * 100) + 0.0,  # whole percent, never "-0 %"
+            "cpi_text": fmt.ratio(e.metrics["CPI"]), "eac_text": fmt.money(eac, data.currency),
+            "vac_text": fmt.money(e.metrics["VAC"], data.currency),
+        })
+    out = pd.DataFrame(rows, columns=["project", "link", "health", "status", "bac", "ac", "ev", "cpi", "eac", "vac",
+                                      "over_pct", "cpi_text", "eac_text", "vac_text"])
+    order = out["vac"].astype(float).fillna(float("-inf")) if len(out) else out["vac"]
+    return out.iloc[order.argsort(kind="stable")].reset_index(drop=True) if len(out) else out
+
+
+def present_alerts(alerts: pd.DataFrame, data: BudgetData) -> pd.DataFrame:
+    """Alerts for a table: severity with icon, rule label, a link to the owner's view."""
+    kinds = data.owners.set_index("owner")["kind"]
+    return pd.DataFrame({
+        "severity": [f"{SEVERITY_ICONS[s]} {s}" for s in alerts["severity"]],
+        "name": [f"{kinds.get(o, '').capitalize()} · {n}" for o, n in zip(alerts["owner"], alerts["name"],
+                                                                        strict=True)],
+        "rule": [RULE_LABELS.get(r, r) for r in alerts["rule"]],
+        "message": alerts["message"],
+        "link": [f"/budgets?owner={o}" for o in alerts["owner"]],
+        "owner": alerts["owner"],
+    }, columns=["severity", "name", "rule", "message", "link", "owner"])
+
+
+# --- expense import -------------------------------------------------------------------------------------------
+
+
+def preview_import(session: Session, *, data: bytes, today: date) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Parse an expenses CSV against this workspace's projects and operations: (rows, errors); nothing written."""
+    return parse_expense_csv(data, projects=frame(session, m.Project)[["id", "name"]],
+                               operations=frame(session, m.Operation)[["id", "name"]], today=today)
+

@@ -1,0 +1,155 @@
+"""The stored plan as the workload engine's input, and the load computed from it (read side).
+
+What counts as load (the formulas are in ``worksmith.domain.workload``'s docstring):
+    * change work: tasks of projects whose status is in ``LOAD_STATUSES`` (active and approved: committed work;
+      proposed candidates, work on hold, done and cancelled projects carry none), at their scheduled dates
+      (``Task.start_date``/``finish_date`` from ``plans.reschedule``). A task whose status is "done" has nothing left,
+      whatever its % complete says.
+    * run work: active operations' recurring tasks and their ``demand_hours_per_week``.
+    * the calendar is the workspace's holidays (``Holiday`` rows without a project).
+
+Public, stable entry points (the Goals and Overview pages use them too):
+    ``workload_inputs(session)`` -> :class:`WorkloadInputs` (the frames the engine is fed),
+    ``load_workload(session, *, start, weeks, today)`` -> ``Workload``,
+    ``team_capacity(session, *, start, weeks, today, by="month"|"week")`` -> free capacity per team and period.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import select
+from sqlmodel import Session
+
+from worksmith.domain.workload import Workload, compute_load
+from worksmith.errors import ValidationError
+from worksmith.store import models as m
+from worksmith.views.tables import frame
+
+__all__ = ["LOAD_STATUSES", "NO_TEAM", "WorkloadInputs", "compute_workload", "load_workload", "team_capacity",
+           "workload_inputs"]
+
+LOAD_STATUSES = ("active", "approved")
+NO_TEAM = "No team"
+
+
+@dataclass(frozen=True, eq=False)
+class WorkloadInputs:
+    """The stored plan as the engine's input frames.
+
+    tasks
+        The engine's task columns (``task_id, project_id, name, assignee_id, start, finish, estimate_hours,
+        percent_complete, required_skill``) plus ``project`` (name), ``version``, ``total_float``, ``duration_days``
+        and ``status``; only tasks of projects in ``LOAD_STATUSES``.
+    people
+        ``id, name, team_id, team, role, weekly_hours, availability, skills (list), active, version``, ordered by
+        team name then name (the heatmap's order).
+    time_off
+        ``id, person_id, start, end, note, version``.
+    holidays
+        Workspace holidays.
+    recurring, operations
+        Recurring tasks (``id, operation_id, name, cadence, hours, assignee_id, anchor``) and operations
+        (``id, name, team_id, demand_hours_per_week, active``).
+    teams
+        ``id, name``.
+    float_days
+        task id -> total float in working days (missing = 0).
+    """
+
+    tasks: pd.DataFrame
+    people: pd.DataFrame
+    time_off: pd.DataFrame
+    holidays: frozenset[date]
+    recurring: pd.DataFrame
+    operations: pd.DataFrame
+    teams: pd.DataFrame
+    float_days: dict[Any, int] = field(default_factory=dict)
+
+
+def _read(session: Session, stmt) -> pd.DataFrame:
+    """Rows as plain tuples: pandas probing SQLAlchemy ``Row`` objects one by one is several times slower."""
+    result = session.connection().execute(stmt)
+    return pd.DataFrame([tuple(r) for r in result.fetchall()], columns=list(result.keys()))
+
+
+def _tasks_frame(session: Session) -> pd.DataFrame:
+    t, p = m.Task.__table__, m.Project.__table__
+    stmt = (select(t.c.id.label("task_id"), t.c.project_id, t.c.name, t.c.assignee_id,
+                   t.c.start_date.label("start"), t.c.finish_date.label("finish"), t.c.estimate_hours,
+                   t.c.percent_complete, t.c.required_skill, t.c.status, t.c.total_float, t.c.duration_days,
+                   t.c.version, p.c.name.label("project"))
+            .join(p, p.c.id == t.c.project_id)
+            .where(p.c.status.in_(LOAD_STATUSES))
+            .order_by(t.c.id))
+    tasks = _read(session, stmt)
+    if len(tasks):
+        done = tasks["status"].eq("done").to_numpy(bool)
+        tasks["percent_complete"] = np.where(done, 100.0, tasks["percent_complete"].astype(float))
+        tasks["required_skill"] = tasks["required_skill"].fillna("")
+    return tasks
+
+
+def workload_inputs(session: Session) -> WorkloadInputs:
+    """Read everything the workload engine needs from the database (see :class:`WorkloadInputs`)."""
+    teams = frame(session, m.Team)[["id", "name"]]
+    people = frame(session, m.Person)
+    people = people.merge(teams.rename(columns={"id": "team_id", "name": "team"}), on="team_id", how="left")
+    people["skills"] = [list(s) if isinstance(s, list) else [] for s in people["skills"]]
+    people = people.assign(_team=people["team"].fillna("~")).sort_values(["_team", "name"], kind="stable")
+    people = people.drop(columns="_team").reset_index(drop=True)
+    people = people[["id", "name", "team_id", "team", "role", "weekly_hours", "availability", "skills", "active",
+                     "version"]]
+    tasks = _tasks_frame(session)
+    holidays = frame(session, m.Holiday, m.Holiday.project_id.is_(None))
+    ops = frame(session, m.Operation)[["id", "name", "team_id", "demand_hours_per_week", "active"]]
+    rec = frame(session, m.RecurringTask)[["id", "operation_id", "name", "cadence", "hours", "assignee_id",
+                                           "anchor"]]
+    time_off = frame(session, m.TimeOff)[["id", "person_id", "start", "end", "note", "version"]]
+    floats = {tid: int(f) for tid, f in zip(tasks["task_id"].tolist(), tasks["total_float"].tolist(), strict=True)
+              if f is not None and not pd.isna(f)}
+    return WorkloadInputs(tasks=tasks, people=people, time_off=time_off, holidays=frozenset(holidays["day"]),
+                          recurring=rec, operations=ops, teams=teams, float_days=floats)
+
+
+def compute_workload(inputs: WorkloadInputs, *, start: date, weeks: int, today: date) -> Workload:
+    """Run the engine on ``inputs``: ``weeks`` ISO weeks from the week holding ``start``."""
+    return compute_load(inputs.tasks, inputs.people, inputs.time_off, inputs.holidays, inputs.recurring,
+                                  inputs.operations, start, weeks, today)
+
+
+def load_workload(session: Session, *, start: date, weeks: int, today: date) -> Workload:
+    """Load per person and ISO week, ``weeks`` weeks from the week holding ``start`` (see the module docstring)."""
+    return compute_workload(workload_inputs(session), start=start, weeks=weeks, today=today)
+
+
+def team_capacity(session: Session, *, start: date, weeks: int, today: date,
+                  by: Literal["week", "month"] = "month") -> pd.DataFrame:
+    """Capacity, load and free hours per team and period: ``team_id, team, period, capacity, load, free``.
+
+    ``period`` is the week's Monday (``by="week"``) or the first day of a month (``by="month"``; an ISO week counts
+    in the month of its Thursday, as ISO weeks count in the year of their Thursday). ``free`` = Σ max(capacity −
+    load, 0) over the team's person-weeks (one person's overload does not add free time to another). People
+    without a team form a row with a missing ``team_id`` and team "No team".
+    """
+    inputs = workload_inputs(session)
+    wl = compute_workload(inputs, start=start, weeks=weeks, today=today)
+    cells = wl.cells.merge(inputs.people[["id", "team_id", "team"]].rename(columns={"id": "person_id"}),
+                           on="person_id", how="left")
+    cols = ["team_id", "team", "period", "capacity", "load", "free"]
+    if cells.empty:
+        return pd.DataFrame(columns=cols)
+    cells["team"] = cells["team"].fillna(NO_TEAM)
+    if by == "month":
+        cells["period"] = [(w + timedelta(days=3)).replace(day=1) for w in cells["week"]]
+    elif by == "week":
+        cells["period"] = cells["week"]
+    else:
+        raise ValidationError("by must be 'week' or 'month'", field="by")
+    out = (cells.groupby(["team_id", "team", "period"], dropna=False, sort=True)[["capacity", "load", "free"]]
+           .sum().reset_index())
+    return out[cols]
