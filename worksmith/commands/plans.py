@@ -39,20 +39,22 @@ def reschedule_named(session: Session, *, today: date) -> None:
     try:
         reschedule(session, today=today)
     except CycleError as exc:
-        tasks = frame(session, m.Task).set_index("id")
-        names = frame(session, m.Project).set_index("id")["name"]
-
-        def label(tid) -> str:
-            if tid not in tasks.index:
-                return str(tid)
-            t = tasks.loc[tid]
-            return f"{names.get(t['project_id'], '?')} #{t['ref']} '{t['name']}'"
-
-        path = " → ".join(label(t) for t in exc.cycle)
-        raise _named_cycle(exc.cycle, path) from None
+        raise named_cycle(session, exc.cycle) from None
 
 
-def _named_cycle(cycle: list, path: str) -> CycleError:
+def named_cycle(session: Session, cycle: list) -> CycleError:
+    """The cycle of task ids ``cycle`` as a refusal naming each task by project and plan id:
+    "Dependency cycle, nothing saved: Campaign #2 'Go' → Website #1 'Design' → …"."""
+    tasks = frame(session, m.Task).set_index("id")
+    names = frame(session, m.Project).set_index("id")["name"]
+
+    def label(tid) -> str:
+        if tid not in tasks.index:
+            return str(tid)
+        t = tasks.loc[tid]
+        return f"{names.get(t['project_id'], '?')} #{t['ref']} '{t['name']}'"
+
+    path = " → ".join(label(t) for t in cycle)
     err = CycleError(cycle)
     err.args = (f"Dependency cycle, nothing saved: {path}. Remove one of these links.",)
     return err

@@ -25,7 +25,7 @@ from sqlmodel import Session
 from worksmith import fmt
 from worksmith.commands import core
 from worksmith.commands.core import Actor
-from worksmith.commands.plans import reschedule_named
+from worksmith.commands.plans import named_cycle, reschedule_named
 from worksmith.commands.projects import create_project
 from worksmith.domain.notation import Link, format_predecessors, parse_predecessors
 from worksmith.domain.schedule import Dep, TaskSpec, compute_schedule
@@ -295,10 +295,13 @@ def save_plan(session: Session, *, project_id: int, rows: list[dict[str, Any]], 
                      f"link {dep.pred_id} → {dep.succ_id}: {dep.type}{dep.lag_days:+d}d → {link.type}{link.lag:+d}d")
             dep.type, dep.lag_days = link.type, link.lag
             change.links_changed += 1
-    for (pred, succ), link in wanted.items():
-        core.create(session, d, {"pred_id": pred, "succ_id": succ, "type": link.type, "lag_days": link.lag},
-                    actor=actor)
-        change.links_added += 1
+    try:
+        for (pred, succ), link in wanted.items():
+            core.create(session, d, {"pred_id": pred, "succ_id": succ, "type": link.type, "lag_days": link.lag},
+                        actor=actor)
+            change.links_added += 1
+    except CycleError as exc:  # a loop through another project's tasks: name it by project and plan id
+        raise named_cycle(session, exc.cycle) from None
     session.flush()
     used = {r.phase or "Plan" for r in clean}
     for name, phase in phases.items():  # a phase left without tasks goes, unless the RACI still names it
@@ -366,8 +369,11 @@ def add_link(session: Session, *, pred_task_id: int, succ_task_id: int, type: st
         raise ValidationError(f"Link not added — '{succ.name}' already waits for '{pred.name}'; change it on the "
                               "Plan tab or remove it first.")
     before = succ.start_date
-    core.create(session, d, {"pred_id": pred.id, "succ_id": succ.id, "type": type, "lag_days": int(lag_days)},
-                actor=actor)
+    try:
+        core.create(session, d, {"pred_id": pred.id, "succ_id": succ.id, "type": type, "lag_days": int(lag_days)},
+                    actor=actor)
+    except CycleError as exc:  # refused before it is stored: name the loop by project and plan id
+        raise named_cycle(session, exc.cycle) from None
     session.flush()
     reschedule_named(session, today=today)
     session.refresh(succ)
