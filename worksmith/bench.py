@@ -22,15 +22,14 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from worksmith import demo
+from worksmith.commands.plans import reschedule
 from worksmith.domain.allocation import over_allocations, suggest_fixes
 from worksmith.domain.calendar import np_day
 from worksmith.domain.schedule import bench_network, compute_schedule
 from worksmith.domain.workload import compute_load
-from worksmith.services import projects
-from worksmith.services.plans import reschedule
 from worksmith.store.db import get_engine, read_session, upgrade, write_session
 from worksmith.ui.navigation import LAYOUT
-from worksmith.views import budget_roi, budgets, goals, operations, overview, requests, workload
+from worksmith.views import budget_roi, budgets, goals, operations, overview, projects, requests, workload
 from worksmith.views.workload_data import compute_workload, load_workload, workload_inputs
 
 ROOT = Path(__file__).resolve().parent.parent

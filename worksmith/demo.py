@@ -29,10 +29,10 @@ from sqlmodel import Session, SQLModel
 from worksmith.commands.workspace import bulk_insert, clear
 from worksmith.domain.notation import parse_predecessors
 from worksmith.errors import ValidationError
-from worksmith.services.plans import schedule_frames
 from worksmith.store import models as m
 from worksmith.store.db import write_session
 from worksmith.values import month_starts as _month_starts
+from worksmith.views.plans import schedule_frames
 from worksmith.views.workspace import is_empty
 
 SIZES = {

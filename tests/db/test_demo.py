@@ -9,11 +9,11 @@ from sqlalchemy import func, select
 
 from worksmith import demo
 from worksmith.commands.core import Actor, create
+from worksmith.commands.plans import reschedule
 from worksmith.errors import ValidationError
-from worksmith.services.plans import reschedule
-from worksmith.services.portfolio import portfolio
 from worksmith.store import models as m
 from worksmith.store.db import read_session, write_session
+from worksmith.views.portfolio import portfolio
 
 
 def counts(engine) -> dict[str, int]:

@@ -12,9 +12,9 @@ from requests_fixtures import NOW, TODAY, count, log, request, submit
 from worksmith.commands import requests as commands
 from worksmith.commands.core import Actor, create, update
 from worksmith.errors import ConflictError, ValidationError
-from worksmith.services.portfolio import portfolio
 from worksmith.store import models as m
 from worksmith.store.db import read_session, write_session
+from worksmith.views.portfolio import portfolio
 from worksmith.views.tables import frame
 
 world = fx.world  # the fixture

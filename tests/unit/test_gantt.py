@@ -7,7 +7,6 @@ from datetime import date, timedelta
 import pandas as pd
 import pytest
 
-from worksmith.charts import BASELINE, CRITICAL
 from worksmith.charts.gantt import (
     KIND_COLOURS,
     KINDS,
@@ -19,6 +18,7 @@ from worksmith.charts.gantt import (
     risk_grid,
     risk_heatmap,
 )
+from worksmith.status import BASELINE, CRITICAL
 
 TODAY = date(2026, 11, 25)
 

@@ -3,7 +3,7 @@
 Gantt rows are built by :func:`gantt_rows`: a header row per phase (a thin dark summary bar from its first start
 to its last finish) followed by its tasks. A task bar runs from its start date to the day after its finish date
 (the finish day is worked); a milestone is a diamond on its date. Colour: critical path red
-(:data:`worksmith.charts.CRITICAL`), other open work blue, finished work grey — and the legend says which is which.
+(:data:`worksmith.status.CRITICAL`), other open work blue, finished work grey — and the legend says which is which.
 Baseline bars sit behind in light grey; the dashed rule is today. Connectors (:func:`gantt_links`) are elbows from
 the predecessor's end (start for SS/SF) down to the successor's start (finish for FF/SF).
 """
@@ -16,7 +16,8 @@ import altair as alt
 import pandas as pd
 
 from worksmith import fmt
-from worksmith.charts import ACCENT, BASELINE, CRITICAL, STATUS_COLOURS
+from worksmith.domain.risks import risk_level
+from worksmith.status import ACCENT, BASELINE, CRITICAL, STATUS_COLOURS
 
 ROW_STEP = 22  # px per row: 150 tasks + phases stay readable (height grows with the rows)
 KINDS = ["critical", "not critical", "done"]
@@ -179,8 +180,6 @@ def gantt_chart(rows: pd.DataFrame, links: pd.DataFrame | None = None, *, today:
 def risk_grid(risks: pd.DataFrame) -> pd.DataFrame:
     """All 25 probability × impact cells with the open risks in each: [probability, impact, score, level, count,
     titles]. Closed risks are left out."""
-    from worksmith.services.projects_team import risk_level
-
     open_risks = risks[risks["status"] != "closed"] if len(risks) else risks
     rows = []
     for p in range(1, 6):

@@ -15,9 +15,9 @@ from sqlmodel import Session
 from worksmith import fmt
 from worksmith.commands import core
 from worksmith.commands.core import Actor
+from worksmith.commands.plans import reschedule
 from worksmith.domain.allocation import apply_shift as shift_dates
 from worksmith.errors import ConflictError, ValidationError
-from worksmith.services.plans import reschedule
 from worksmith.store import models as m
 from worksmith.values import is_blank
 from worksmith.views.tables import frame

@@ -36,14 +36,9 @@ import pandas as pd
 from openpyxl import load_workbook
 
 from worksmith.domain.notation import Link, parse_predecessors
-from worksmith.domain.notation import format_predecessors as format_predecessors  # noqa: F401 - see below
 from worksmith.domain.schedule import Dep, TaskSpec, WorkCalendar, compute_schedule, schedule_dates
 from worksmith.errors import CycleError, ValidationError
 from worksmith.values import cell_text, finite_or_none, is_blank, whole_number
-
-# Until the architecture merge updates them, services.projects and services.projects_plan import the notation
-# and these cell helpers from here; their homes are worksmith.domain.notation and worksmith.values.
-blank_cell, finite_number = is_blank, finite_or_none
 
 __all__ = [
     "DATE_COLUMNS",

@@ -11,9 +11,9 @@ from sqlmodel import Session
 
 from worksmith import fmt
 from worksmith.domain.goals import roll_up
-from worksmith.services import portfolio as portfolio_service
 from worksmith.status import chip
 from worksmith.store import models as m
+from worksmith.views import portfolio as portfolio_service
 from worksmith.views.budgets import alerts as budget_alerts
 from worksmith.views.metric import Metric
 from worksmith.views.operations import UNALIGNED, overdue_flags

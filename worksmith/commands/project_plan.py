@@ -1,15 +1,19 @@
-"""A project's plan: the editable grid, plan-file import, the board, cross-project links and templates.
+"""A project's plan, the writes: the editable grid (validated as a whole), plan-file import, the board,
+cross-project links and templates.
 
-Every command here ends with :func:`worksmith.services.plans.reschedule`, so dates, floats and the critical path
-are stored before the transaction commits; a refusal (bad predecessor, cycle, stale row) rolls everything back.
+Every command here ends with :func:`worksmith.commands.plans.reschedule_named`, so dates, floats and the critical
+path are stored before the transaction commits; a refusal (bad predecessor, cycle, stale row) rolls everything
+back.
 
 Predecessors are written in MS Project notation with the tasks' plan ids (``ref``): ``3``, ``3FS+2d``, ``5SS``,
-``7FF-1d`` (see :func:`worksmith.exchange.planfile.parse_predecessors`). A dependency on a task of another project is a
-*cross-project link*, added with :func:`add_link` and kept when the grid is saved.
+``7FF-1d`` (see :func:`worksmith.domain.notation.parse_predecessors`). A dependency on a task of another project
+is a *cross-project link*, added with :func:`add_link` and kept when the grid is saved. A plan file is read and
+checked by :mod:`worksmith.exchange.planfile` (the page calls it); :func:`import_plan` takes its parsed rows.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -21,50 +25,18 @@ from sqlmodel import Session
 from worksmith import fmt
 from worksmith.commands import core
 from worksmith.commands.core import Actor
+from worksmith.commands.plans import named_cycle, reschedule_named
+from worksmith.commands.projects import create_project
+from worksmith.domain.notation import Link, format_predecessors, parse_predecessors
 from worksmith.domain.schedule import Dep, TaskSpec, compute_schedule
 from worksmith.errors import CycleError, ValidationError
-from worksmith.exchange.planfile import (
-    Link,
-    annotate_errors,
-    blank_cell,
-    finite_number,
-    format_predecessors,
-    parse_plan,
-    parse_predecessors,
-    plan_bytes,
-    validate_plan,
-    whole_number,
-)
-from worksmith.services.plans import reschedule
-from worksmith.services.projects import lookup, project_calendar
 from worksmith.store import models as m
+from worksmith.values import finite_or_none, is_blank, whole_number
+from worksmith.views.plans import project_calendar
+from worksmith.views.project_plan import BOARD_STATUSES, current_rows
 from worksmith.views.tables import frame
 
-EDITOR_COLUMNS = ["id", "version", "ref", "name", "phase", "assignee", "duration_days", "predecessors",
-                  "estimate_hours", "percent_complete", "start_no_earlier_than", "start_date", "finish_date",
-                  "total_float", "critical", "finish_variance", "waits_for"]
-GRID_ORDER = ["ref", "name", "phase", "assignee", "duration_days", "predecessors", "start_date", "finish_date",
-              "total_float", "critical", "finish_variance", "estimate_hours", "percent_complete",
-              "start_no_earlier_than", "waits_for"]
-COMPUTED = ["start_date", "finish_date", "total_float", "critical", "finish_variance", "waits_for"]
 MAX_LISTED = 20
-
-
-# --------------------------------------------------------------------------------------------- the grid (pure)
-def editor_frame(tasks: pd.DataFrame) -> pd.DataFrame:
-    """The plan grid's input: :data:`EDITOR_COLUMNS` with dtypes st.data_editor can edit, even with no rows."""
-    out = tasks.reindex(columns=EDITOR_COLUMNS).reset_index(drop=True)
-    for col in ("name", "phase", "assignee", "predecessors", "waits_for"):
-        out[col] = out[col].astype(object).where(out[col].notna(), "").astype("string")
-    for col in ("id", "version", "ref", "duration_days", "total_float", "finish_variance"):
-        out[col] = pd.to_numeric(out[col]).astype("Int64")
-    for col in ("estimate_hours", "percent_complete"):
-        out[col] = pd.to_numeric(out[col]).astype(float)
-    for col in ("start_no_earlier_than", "start_date", "finish_date"):
-        out[col] = pd.to_datetime(out[col])
-    out["critical"] = out["critical"].astype("boolean")
-    return out
-
 
 
 @dataclass(frozen=True)
@@ -86,7 +58,7 @@ class GridRow:
 
 
 def _date(v: Any) -> date | None:
-    if blank_cell(v):
+    if is_blank(v):
         return None
     if isinstance(v, pd.Timestamp):
         return v.date()
@@ -114,8 +86,8 @@ def check_grid(rows: list[dict[str, Any]], people: dict[str, int]) -> list[GridR
     parsed = []
     seen: dict[int, str] = {}
     for n, (row, ref) in enumerate(zip(rows, refs, strict=True), start=1):
-        name = "" if blank_cell(row.get("name")) else str(row["name"]).strip()
-        if ref is None and blank_cell(row.get("ref")):
+        name = "" if is_blank(row.get("name")) else str(row["name"]).strip()
+        if ref is None and is_blank(row.get("ref")):
             next_ref += 1
             ref = next_ref
         label = f"Task {ref} '{name}'" if name else f"Row {n}"
@@ -130,11 +102,11 @@ def check_grid(rows: list[dict[str, Any]], people: dict[str, int]) -> list[GridR
         duration = whole_number(row.get("duration_days"))
         if duration is None or duration < 0:
             problems.append(f"{label}: duration must be a whole number of working days, 0 or more (0 = milestone), "
-                            f"got '{fmt.DASH if blank_cell(row.get('duration_days')) else row.get('duration_days')}'.")
-        estimate = finite_number(row.get("estimate_hours")) if not blank_cell(row.get("estimate_hours")) else 0.0
+                            f"got '{fmt.DASH if is_blank(row.get('duration_days')) else row.get('duration_days')}'.")
+        estimate = finite_or_none(row.get("estimate_hours")) if not is_blank(row.get("estimate_hours")) else 0.0
         if estimate is None or estimate < 0:
             problems.append(f"{label}: estimate must be 0 or more hours, got '{row.get('estimate_hours')}'.")
-        pct = finite_number(row.get("percent_complete")) if not blank_cell(row.get("percent_complete")) else 0.0
+        pct = finite_or_none(row.get("percent_complete")) if not is_blank(row.get("percent_complete")) else 0.0
         if pct is None or not 0 <= pct <= 100:
             problems.append(f"{label}: % complete must be between 0 and 100, got '{row.get('percent_complete')}'.")
         links: list[Link] = []
@@ -142,7 +114,7 @@ def check_grid(rows: list[dict[str, Any]], people: dict[str, int]) -> list[GridR
             links = parse_predecessors(row.get("predecessors"))
         except ValueError as exc:
             problems.append(f"{label}: {exc}.")
-        assignee = None if blank_cell(row.get("assignee")) else str(row["assignee"]).strip()
+        assignee = None if is_blank(row.get("assignee")) else str(row["assignee"]).strip()
         if assignee is not None and assignee not in people:
             problems.append(f"{label}: unknown assignee '{assignee}'.")
         try:
@@ -152,10 +124,10 @@ def check_grid(rows: list[dict[str, Any]], people: dict[str, int]) -> list[GridR
             snet = None
         task_id = whole_number(row.get("id"))
         parsed.append(GridRow(task_id, whole_number(row.get("version")), ref, name,
-                              "" if blank_cell(row.get("phase")) else str(row["phase"]).strip(),
+                              "" if is_blank(row.get("phase")) else str(row["phase"]).strip(),
                               people.get(assignee) if assignee else None, max(duration or 0, 0), tuple(links),
                               max(estimate or 0.0, 0.0), min(max(pct or 0.0, 0.0), 100.0), snet,
-                              "" if blank_cell(row.get("skill")) else str(row["skill"])))
+                              "" if is_blank(row.get("skill")) else str(row["skill"])))
     known: dict[int, GridRow] = {}
     for r in parsed:
         known.setdefault(r.ref, r)
@@ -235,30 +207,6 @@ def _dates(session: Session, project_id: int) -> dict[int, tuple[date | None, da
     rows = session.connection().execute(select(t.c.id, t.c.start_date, t.c.finish_date)
                                         .where(t.c.project_id == project_id)).fetchall()
     return {r[0]: (r[1], r[2]) for r in rows}
-
-
-def reschedule_named(session: Session, *, today: date) -> None:
-    """Reschedule everything; a cycle (possibly through other projects) is named by project and plan id."""
-    try:
-        reschedule(session, today=today)
-    except CycleError as exc:
-        tasks = frame(session, m.Task).set_index("id")
-        names = frame(session, m.Project).set_index("id")["name"]
-
-        def label(tid) -> str:
-            if tid not in tasks.index:
-                return str(tid)
-            t = tasks.loc[tid]
-            return f"{names.get(t['project_id'], '?')} #{t['ref']} '{t['name']}'"
-
-        path = " → ".join(label(t) for t in exc.cycle)
-        raise _named_cycle(exc.cycle, path) from None
-
-
-def _named_cycle(cycle: list, path: str) -> CycleError:
-    err = CycleError(cycle)
-    err.args = (f"Dependency cycle, nothing saved: {path}. Remove one of these links.",)
-    return err
 
 
 def _status_for(pct: float, status: str) -> str:
@@ -347,10 +295,13 @@ def save_plan(session: Session, *, project_id: int, rows: list[dict[str, Any]], 
                      f"link {dep.pred_id} → {dep.succ_id}: {dep.type}{dep.lag_days:+d}d → {link.type}{link.lag:+d}d")
             dep.type, dep.lag_days = link.type, link.lag
             change.links_changed += 1
-    for (pred, succ), link in wanted.items():
-        core.create(session, d, {"pred_id": pred, "succ_id": succ, "type": link.type, "lag_days": link.lag},
-                    actor=actor)
-        change.links_added += 1
+    try:
+        for (pred, succ), link in wanted.items():
+            core.create(session, d, {"pred_id": pred, "succ_id": succ, "type": link.type, "lag_days": link.lag},
+                        actor=actor)
+            change.links_added += 1
+    except CycleError as exc:  # a loop through another project's tasks: name it by project and plan id
+        raise named_cycle(session, exc.cycle) from None
     session.flush()
     used = {r.phase or "Plan" for r in clean}
     for name, phase in phases.items():  # a phase left without tasks goes, unless the RACI still names it
@@ -367,59 +318,12 @@ def save_plan(session: Session, *, project_id: int, rows: list[dict[str, Any]], 
     return change
 
 
-def current_rows(session: Session, *, project_id: int) -> list[dict[str, Any]]:
-    """The project's plan as grid rows (what :func:`save_plan` takes) — unchanged rows save nothing."""
-    tasks = frame(session, m.Task, m.Task.project_id == project_id, order_by=[m.Task.position, m.Task.ref])
-    phases = frame(session, m.Phase, m.Phase.project_id == project_id).set_index("id")["name"]
-    people = frame(session, m.Person).set_index("id")["name"]
-    d = m.Dependency
-    ids = tasks["id"].tolist()
-    deps = frame(session, d, d.succ_id.in_(ids), d.pred_id.in_(ids)) if ids else pd.DataFrame(
-        columns=["pred_id", "succ_id", "type", "lag_days", "id"])
-    ref_of = dict(zip(tasks["id"], tasks["ref"], strict=True))
-    preds = {tid: format_predecessors([Link(int(ref_of[p]), t, int(lag)) for p, t, lag in
-                                       zip(g["pred_id"], g["type"], g["lag_days"], strict=True)])
-             for tid, g in deps.sort_values("id").groupby("succ_id")}
-    return [{"id": int(t.id), "version": int(t.version), "ref": int(t.ref) if pd.notna(t.ref) else None,
-             "name": t.name, "phase": phases.get(t.phase_id, ""), "assignee": people.get(t.assignee_id, ""),
-             "duration_days": int(t.duration_days), "predecessors": preds.get(t.id, ""),
-             "estimate_hours": float(t.estimate_hours), "percent_complete": float(t.percent_complete),
-             "start_no_earlier_than": t.start_no_earlier_than} for t in tasks.itertuples()]
-
-
-# --------------------------------------------------------------------------------------------- import
-@dataclass
-class ImportPreview:
-    table: pd.DataFrame  # the file's rows with a 'problems' column
-    errors: list[str]
-    warnings: list[str]
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
-
-
-def preview_import(data: pd.DataFrame, people: list[str]) -> ImportPreview:
-    """Check a plan file (as read by :func:`~worksmith.exchange.planfile.read_plan_frame`) for the preview (pure)."""
-    errors = validate_plan(data)
-    table = annotate_errors(data, errors)
-    table = table[["problems", *[c for c in table.columns if c != "problems"]]]
-    known = {p.lower() for p in people}
-    warnings = []
-    if "assignee" in data.columns:
-        for n, who in enumerate(data["assignee"], start=1):
-            if not blank_cell(who) and str(who).strip().lower() not in known:
-                warnings.append(f"Row {n}: '{str(who).strip()}' is not a person in this workspace; the task will "
-                                "be unassigned.")
-    return ImportPreview(table, [str(e) for e in errors], warnings)
-
-
-def import_plan(session: Session, *, project_id: int, data: pd.DataFrame, replace: bool, actor: Actor,
-                today: date, source: str | None = None) -> PlanChange:
-    """Import a plan file into a project, all or nothing: ``replace`` deletes the current tasks first, otherwise
-    the file's tasks are added after them (their ids shifted past the plan's highest id)."""
+def import_plan(session: Session, *, project_id: int, plan_rows: Sequence[Any], replace: bool, actor: Actor,
+                today: date) -> PlanChange:
+    """Import a plan file's parsed ``plan_rows`` (:attr:`worksmith.exchange.planfile.Plan.rows`, read and checked by
+    :func:`~worksmith.exchange.planfile.parse_plan`) into a project, all or nothing: ``replace`` deletes the current
+    tasks first, otherwise the file's tasks are added after them (their ids shifted past the plan's highest id)."""
     project = core.get(session, m.Project, project_id)
-    plan = parse_plan(data, source)  # PlanFileError / CycleError name the row and problem
     people = {name.lower(): name for name in _people(session)}
     existing = [] if replace else current_rows(session, project_id=project_id)
     shift = max((r["ref"] or 0 for r in existing), default=0)
@@ -432,42 +336,8 @@ def import_plan(session: Session, *, project_id: int, data: pd.DataFrame, replac
             "estimate_hours": r.estimate_hours or 0,
             "start_no_earlier_than": cal.date_of(r.start_no_earlier_than, start)
             if r.start_no_earlier_than is not None else None}
-           for r in plan.rows]
+           for r in plan_rows]
     return save_plan(session, project_id=project_id, rows=existing + new, actor=actor, today=today)
-
-
-def export_plan(session: Session, *, project_id: int) -> bytes:
-    """The plan as a plan file (CSV, DESIGN §4 columns) with its scheduled dates, float and critical flag."""
-    project = core.get(session, m.Project, project_id)
-    rows = current_rows(session, project_id=project_id)
-    tasks = frame(session, m.Task, m.Task.project_id == project_id).set_index("id")
-    cal = project_calendar(session, project_id)
-    start = project.start
-    table = pd.DataFrame([{
-        "id": r["ref"], "name": r["name"], "phase": r["phase"], "duration_days": r["duration_days"],
-        "predecessors": r["predecessors"], "assignee": r["assignee"], "estimate_hours": r["estimate_hours"],
-        "start_no_earlier_than": cal.offset_of(r["start_no_earlier_than"], start)
-        if r["start_no_earlier_than"] and start else None,
-        "total_float_days": tasks.loc[r["id"], "total_float"],
-        "critical": "true" if tasks.loc[r["id"], "critical"] else "false",
-        "start_date": tasks.loc[r["id"], "start_date"], "finish_date": tasks.loc[r["id"], "finish_date"]}
-        for r in rows], columns=["id", "name", "phase", "duration_days", "predecessors", "assignee", "estimate_hours",
-                                 "start_no_earlier_than", "total_float_days", "critical", "start_date", "finish_date"])
-    table["start_no_earlier_than"] = table["start_no_earlier_than"].astype("Int64")
-    return plan_bytes(table, "csv")
-
-
-# --------------------------------------------------------------------------------------------- board
-BOARD_STATUSES = list(m.TASK_STATUSES)
-
-
-def board(session: Session, *, project_id: int) -> pd.DataFrame:
-    """Cards: [id, version, ref, name, status, assignee, start_date, finish_date, critical, percent_complete]."""
-    tasks = frame(session, m.Task, m.Task.project_id == project_id, order_by=[m.Task.start_date, m.Task.ref])
-    people = frame(session, m.Person).set_index("id")["name"]
-    tasks["assignee"] = lookup(tasks["assignee_id"], people, "unassigned")
-    return tasks[["id", "version", "ref", "name", "status", "assignee", "start_date", "finish_date", "critical",
-                  "percent_complete", "duration_days"]]
 
 
 def move_task(session: Session, *, task_id: int, status: str, expected_version: int, actor: Actor) -> m.Task:
@@ -490,19 +360,6 @@ def move_task(session: Session, *, task_id: int, status: str, expected_version: 
     return core.update(session, m.Task, task_id, changes, expected_version=expected_version, actor=actor)
 
 
-# --------------------------------------------------------------------------------------------- cross links
-def link_targets(session: Session, *, project_id: int) -> pd.DataFrame:
-    """Tasks of *other* projects a task can wait for: [id, project, label] (not closed or cancelled)."""
-    projects = frame(session, m.Project, m.Project.id != project_id,
-                     m.Project.status.not_in(["done", "cancelled"])).set_index("id")["name"]
-    tasks = frame(session, m.Task, m.Task.project_id.in_(projects.index.tolist()),
-                  order_by=[m.Task.project_id, m.Task.position, m.Task.ref])
-    return pd.DataFrame({"id": tasks["id"], "project": tasks["project_id"].map(projects),
-                         "label": [f"#{r} {n}" + (f" · {fmt.day(s)}" if pd.notna(s) else "")
-                                   for r, n, s in zip(tasks["ref"], tasks["name"], tasks["start_date"],
-                                                      strict=True)]})
-
-
 def add_link(session: Session, *, pred_task_id: int, succ_task_id: int, type: str = "FS", lag_days: int = 0,
              actor: Actor, today: date) -> str:
     """Make ``succ`` wait for ``pred`` (any project). Refuses a duplicate or a cycle. Returns what moved."""
@@ -512,8 +369,11 @@ def add_link(session: Session, *, pred_task_id: int, succ_task_id: int, type: st
         raise ValidationError(f"Link not added — '{succ.name}' already waits for '{pred.name}'; change it on the "
                               "Plan tab or remove it first.")
     before = succ.start_date
-    core.create(session, d, {"pred_id": pred.id, "succ_id": succ.id, "type": type, "lag_days": int(lag_days)},
-                actor=actor)
+    try:
+        core.create(session, d, {"pred_id": pred.id, "succ_id": succ.id, "type": type, "lag_days": int(lag_days)},
+                    actor=actor)
+    except CycleError as exc:  # refused before it is stored: name the loop by project and plan id
+        raise named_cycle(session, exc.cycle) from None
     session.flush()
     reschedule_named(session, today=today)
     session.refresh(succ)
@@ -531,7 +391,6 @@ def remove_link(session: Session, *, dep_id: int, actor: Actor, today: date) -> 
     return f"'{succ.name}' no longer waits for '{pred.name}'."
 
 
-# --------------------------------------------------------------------------------------------- templates
 def template_plan(rows: list[dict[str, Any]], skills: dict[int, str] | None = None) -> dict[str, Any]:
     """Grid rows -> a template plan ``{"tasks": [{ref, name, phase, duration, estimate_hours, skill}],
     "deps": [{pred, succ, type, lag}]}`` (the demo's shape; pure)."""
@@ -579,8 +438,6 @@ def create_from_template(session: Session, *, template_id: int, data: dict[str, 
 
     Without a target end the project's target becomes the computed finish. Returns the project id.
     """
-    from worksmith.services.projects import create_project
-
     template = session.get(m.Template, template_id)
     if template is None:
         raise ValidationError(f"Template {template_id} does not exist (any more) — reload.", field="template_id")
@@ -595,32 +452,3 @@ def create_from_template(session: Session, *, template_id: int, data: dict[str, 
             core.update(session, m.Project, project_id, {"target_end": finish}, expected_version=project.version,
                         actor=actor)
     return project_id
-
-
-def rank_lessons(lessons: pd.DataFrame, phases: set[str], skills: set[str]) -> pd.DataFrame:
-    """Closed projects' lessons, most similar first: similarity = shared phase names and skills / all of them
-    (Jaccard). Adds ``similarity`` (0–1) and ``why`` ('shares phases Build, Launch; skills frontend') (pure)."""
-    out = lessons.copy()
-    sims, whys = [], []
-    for ph, sk in zip(out["phases"], out["skills"], strict=True):
-        mine, theirs = phases | skills, set(ph) | set(sk)
-        union = mine | theirs
-        sims.append(len(mine & theirs) / len(union) if union else 0.0)
-        shared = [f"phases {', '.join(sorted(phases & set(ph)))}" if phases & set(ph) else "",
-                  f"skills {', '.join(sorted(skills & set(sk)))}" if skills & set(sk) else ""]
-        whys.append("shares " + "; ".join(s for s in shared if s) if any(shared) else "a closed project")
-    out["similarity"] = sims
-    out["why"] = whys
-    return out.sort_values("similarity", ascending=False, kind="stable").reset_index(drop=True)
-
-
-def template_lessons(session: Session, *, template_id: int) -> pd.DataFrame:
-    """Lessons of closed projects ranked by similarity to a template (for 'create from template')."""
-    from worksmith.services.projects import lessons
-
-    template = session.get(m.Template, template_id)
-    if template is None:
-        return pd.DataFrame(columns=["project", "lessons", "similarity", "why"])
-    tasks = template.plan.get("tasks", [])
-    return rank_lessons(lessons(session), {t.get("phase", "") for t in tasks} - {""},
-                        {t.get("skill", "") for t in tasks} - {""})

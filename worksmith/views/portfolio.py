@@ -26,7 +26,7 @@ def actual_costs(session: Session, *, until: date) -> pd.DataFrame:
 
 
 def portfolio(session: Session, *, today: date) -> pd.DataFrame:
-    """Projects with health (see ``worksmith.portfolio``) and the names of their goal, manager and team."""
+    """Projects with health (see ``worksmith.domain.portfolio``) and the names of their goal, manager and team."""
     projects = frame(session, m.Project)
     tasks = frame(session, m.Task)[["project_id", "duration_days", "estimate_hours", "percent_complete",
                                     "finish_date"]]

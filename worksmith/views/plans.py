@@ -1,19 +1,19 @@
-"""Scheduling stored plans: load tasks and dependencies, run the pure engine, store dates and floats.
+"""Scheduling stored plans, the read side: load tasks, dependencies and holidays, run the pure engine.
 
 Projects linked by cross-project dependencies are scheduled together (one portfolio run per linked group), so a
-campaign that waits for a website release moves when the release moves. Computed columns (dates, float,
-critical) are written without bumping ``version``: they are outputs of the engine, not anybody's edit, and must
-not make a person's open form stale.
+campaign that waits for a website release moves when the release moves. :func:`worksmith.commands.plans.reschedule`
+stores what :func:`schedule_frames` computes.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date
 
 import pandas as pd
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import select
 from sqlmodel import Session
 
 from worksmith.domain.schedule import (
@@ -28,6 +28,7 @@ from worksmith.domain.schedule import (
     schedule_dates,
 )
 from worksmith.store import models as m
+from worksmith.views.tables import frame as table_frame
 
 
 def calendar_for(holidays: Iterable[date]) -> WorkCalendar:
@@ -121,8 +122,18 @@ def _per_project_floats(joint: PortfolioResult, specs: list[ProjectSpec], deps: 
     return results
 
 
-def reschedule(session: Session, *, today: date | None = None) -> int:
-    """Recompute and store every task's dates, float and critical flag. Returns the number of tasks updated."""
+@dataclass
+class PlanFrames:
+    """What :func:`schedule_frames` needs: every project's start, task, dependency and holiday."""
+
+    projects: pd.DataFrame  # [id, start]
+    tasks: pd.DataFrame  # [id, project_id, duration_days, start_no_earlier_than, name]
+    deps: pd.DataFrame  # [pred_id, succ_id, type, lag_days]
+    holidays: pd.DataFrame  # [day, project_id]
+
+
+def plan_frames(session: Session) -> PlanFrames:
+    """The scheduling inputs of the whole workspace (only the columns the engine reads)."""
     conn = session.connection()
     projects = pd.DataFrame(conn.execute(select(m.Project.__table__.c.id, m.Project.__table__.c.start)).fetchall(),
                             columns=["id", "start"])
@@ -135,12 +146,11 @@ def reschedule(session: Session, *, today: date | None = None) -> int:
                         columns=["pred_id", "succ_id", "type", "lag_days"])
     h = m.Holiday.__table__
     holidays = pd.DataFrame(conn.execute(select(h.c.day, h.c.project_id)).fetchall(), columns=["day", "project_id"])
-    result = schedule_frames(projects, tasks, deps, holidays, today=today or date.today())
-    rows = [{"tid": int(r.id), "s": r.start_date, "f": r.finish_date, "tf": int(r.total_float), "c": bool(r.critical)}
-            for r in result.itertuples()]
-    if rows:
-        stmt = (update(t).where(t.c.id == bindparam("tid"))
-                .values(start_date=bindparam("s"), finish_date=bindparam("f"), total_float=bindparam("tf"),
-                        critical=bindparam("c")))
-        conn.execute(stmt, rows)
-    return len(rows)
+    return PlanFrames(projects, tasks, deps, holidays)
+
+
+def project_calendar(session: Session, project_id: int) -> WorkCalendar:
+    """The working-day calendar of a project: Mon–Fri without the global holidays and the project's own."""
+    h = table_frame(session, m.Holiday)
+    days = h.loc[h["project_id"].isna() | (h["project_id"] == project_id), "day"] if len(h) else []
+    return calendar_for(days)

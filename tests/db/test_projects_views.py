@@ -1,0 +1,51 @@
+"""Project views on the demo workspace (SQLite and PostgreSQL): portfolio filters, program, project detail and
+the status report."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from worksmith import demo
+from worksmith.store import models as m
+from worksmith.store.db import read_session
+from worksmith.ui.projects.status import status_report
+from worksmith.views import project_plan as vpp
+from worksmith.views import projects as vp
+
+
+# ------------------------------------------------------------------------------------------------ demo views
+@pytest.fixture
+def demo_engine(engine, today):
+    demo.seed(engine, "S", today=today)
+    return engine
+
+
+def test_demo_portfolio_filters_and_program(demo_engine, today):
+    with read_session(demo_engine) as s:
+        view = vp.portfolio_view(s, today=today)
+        prog = vp.program(s, today=today)
+    assert not view.empty and len(view.table) == 8
+    assert view.table.iloc[0]["health_key"] == "off track"  # worst first
+    active = vp.filter_portfolio(view.table, statuses=["active"])
+    assert set(active["project"]) == {"Website relaunch", "Spring campaign", "Mobile app v2", "ERP migration"}
+    assert vp.filter_portfolio(view.table, statuses=["active"], text="mobile")["project"].tolist() == ["Mobile app v2"]
+    assert vp.filter_portfolio(view.table, team="Finance")["project"].tolist() == ["ERP migration"]
+    link = prog.links.iloc[0]
+    assert (link["from_project"], link["from_task"], link["to_project"], link["to_task"]) == (
+        "Website relaunch", "Site live", "Spring campaign", "Campaign launch")
+    assert set(prog.items["kind"]) == {"milestone", "critical task"}
+
+
+def test_demo_project_detail_and_status_report(demo_engine, today):
+    with read_session(demo_engine) as s:
+        pid = s.exec(select(m.Project.id).where(m.Project.name == "Mobile app v2")).scalars().one()
+        d = vpp.project_detail(s, project_id=pid, today=today)
+        files = status_report(s, project_id=pid, today=today)
+    assert d.health == "off track" and d.finish_variance == 7
+    assert [t.label for t in d.tiles] == ["Forecast finish", "Complete", "Critical tasks", "Vs baseline",
+                                          "Budget used"]
+    html, md = files["html"].decode(), files["md"].decode()
+    assert "Status report — Mobile app v2" in html and "<svg" in html and "RED" in html
+    assert "Offline sync harder than estimated" in md and "data:image/png;base64," in md
+    assert "| Release |" not in md and "#10 Release" in md
