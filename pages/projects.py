@@ -60,7 +60,7 @@ if name is None:
 pid = int(names.loc[names["name"] == name, "id"].iloc[0])
 d = ui.query(vpp.project_detail, project_id=pid, today=today)
 p = d.project
-st.markdown(f"### {p['name']} · {vp.health_label(d.health)}\n{vp.sentence(d.reasons)} Status "
+st.markdown(f"### {ui.md(p['name'])} · {vp.health_label(d.health)}\n{vp.sentence(d.reasons)} Status "
             f"*{p['status']}* · manager {people.get(p['manager_id'], fmt.DASH)} · {fmt.day(p['start'])} → target "
             f"{fmt.day(p['target_end'])}")
 ui.metric_row(d.tiles)
@@ -68,35 +68,20 @@ if len(d.lessons):
     with st.expander(f"Lessons from {len(d.lessons)} closed project{'s' * (len(d.lessons) != 1)}",
                      icon=":material/lightbulb:"):
         for r in d.lessons.itertuples():
-            st.markdown(f"**{r.project}** (closed {fmt.day(r.closed_on)}) — {r.lessons}")
-TABS = ["Plan", "Gantt", "Board", "Risks", "Status", "Team", "Close-out", "Details"]
-tab = dict(zip(TABS, st.tabs(TABS, key="tab", bind="query-params"), strict=True))
+            st.markdown(f"**{ui.md(r.project)}** (closed {fmt.day(r.closed_on)}) — {ui.md(r.lessons)}")
+def plan_tab() -> None:
+    plan_grid(pid, d, people, today)
+    with st.expander("Import a plan file (CSV or Excel)", icon=":material/upload_file:"):
+        plan_import(pid, d.tasks, people, today)
+    with st.expander(f"Links to other projects ({len(d.links)})", icon=":material/link:"):
+        cross_links(pid, d, today)
 
-if tab["Plan"].open:
-    with tab["Plan"]:
-        plan_grid(pid, d, people, today)
-        with st.expander("Import a plan file (CSV or Excel)", icon=":material/upload_file:"):
-            plan_import(pid, d.tasks, people, today)
-        with st.expander(f"Links to other projects ({len(d.links)})", icon=":material/link:"):
-            cross_links(pid, d, today)
-if tab["Gantt"].open:
-    with tab["Gantt"]:
-        gantt(pid, d, today)
-if tab["Board"].open:
-    with tab["Board"]:
-        board(pid)
-if tab["Risks"].open:
-    with tab["Risks"]:
-        risks(pid, people)
-if tab["Status"].open:
-    with tab["Status"]:
-        status(pid, d, today)
-if tab["Team"].open:
-    with tab["Team"]:
-        team(pid, people)
-if tab["Close-out"].open:
-    with tab["Close-out"]:
-        close_out(pid, p, today)
-if tab["Details"].open:
-    with tab["Details"]:
-        details(pid, p, pick, today)
+
+RENDER = {"Plan": plan_tab, "Gantt": lambda: gantt(pid, d, today), "Board": lambda: board(pid),
+          "Risks": lambda: risks(pid, people), "Status": lambda: status(pid, d, today),
+          "Team": lambda: team(pid, people), "Close-out": lambda: close_out(pid, p, today),
+          "Details": lambda: details(pid, p, pick, today)}
+for label, tab in zip(RENDER, st.tabs(list(RENDER), key="tab", bind="query-params"), strict=True):
+    if tab.open:  # only the open tab runs its queries
+        with tab:
+            RENDER[label]()

@@ -53,6 +53,12 @@ def _cells(page) -> list[str]:
     return page.locator("[data-testid=stDataFrame] [role=gridcell]").all_inner_texts()
 
 
+def _cell(page, text: str) -> None:
+    """Wait until a table cell reads ``text`` (a rerun may still be redrawing the grid)."""
+    expect(page.locator("[data-testid=stDataFrame] [role=gridcell]").filter(has_text=text).first).to_be_attached(
+        timeout=WAIT_MS)
+
+
 def test_goals_answer_the_four_questions(app_server, new_page, settle, assert_no_exception, assert_no_error_box,
                                          screenshot, request) -> None:
     page = new_page()
@@ -104,7 +110,7 @@ def test_goals_answer_the_four_questions(app_server, new_page, settle, assert_no
     unaligned = page.get_by_role("heading", name="Unaligned work")
     _show(page, unaligned)
     seen(page.get_by_text(re.compile(r"^1 live item serves no goal: 274 h and €22,120")))
-    assert "Payroll" in _cells(page)
+    _cell(page, "Payroll")
 
     # 4. which candidates fit next quarter: ranked, scattered, checked against free hours
     ranking = page.get_by_role("heading", name="Initiative ranking and next quarter's capacity")
@@ -122,7 +128,7 @@ def test_goals_answer_the_four_questions(app_server, new_page, settle, assert_no
     settle(page)
     seen(page.get_by_text(re.compile(r"^1 of 2 candidates fit Q1 2027; Customer portal does not: Engineering is "
                                        r"117 h short in Jan 2027")))
-    assert "■ no: Engineering 117 h short in Jan 2027" in _cells(page)
+    _cell(page, "■ no: Engineering 117 h short in Jan 2027")
     _show(page, ranking)
     _viewport_shot(page, request, "5-cut-line")
 
