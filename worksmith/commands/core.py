@@ -20,6 +20,7 @@ from sqlmodel import Session, SQLModel
 
 from worksmith.errors import ConflictError, CycleError, NotFoundError, ValidationError
 from worksmith.store import models as m
+from worksmith.views.tables import entity_label, field_label
 
 
 @dataclass(frozen=True)
@@ -43,16 +44,6 @@ CREATE_MODELS: dict[type[SQLModel], type[SQLModel]] = {
     m.RecurringTask: m.RecurringTaskCreate, m.WorkItem: m.WorkItemCreate, m.Request: m.RequestCreate,
     m.BudgetLine: m.BudgetLineCreate, m.Expense: m.ExpenseCreate, m.AutomationRule: m.AutomationRuleCreate,
 }
-
-
-def entity_label(model: type[SQLModel]) -> str:
-    """'key_result' -> 'Key result'."""
-    return model.__tablename__.replace("_", " ").capitalize()
-
-
-def field_label(field: str) -> str:
-    """'estimate_hours' -> 'estimate hours'; 'assignee_id' -> 'assignee'."""
-    return field.removesuffix("_id").replace("_", " ")
 
 
 def _describe(row: SQLModel) -> str:

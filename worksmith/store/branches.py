@@ -34,7 +34,7 @@ from worksmith.store.db import get_engine, read_session
 KINDS = ("scenario", "sandbox")
 INFO, BASE = "branch_info", "branch_base"
 _KEY = re.compile(r"^[a-z0-9]{4,24}$")
-_INFO_COLUMNS = ("key", "kind", "name", "description", "created_by", "created_at", "made_from")
+_INFO_COLUMNS = ("key", "kind", "name", "description", "created_by", "created_at", "made_from", "log_from")
 
 
 @dataclass(frozen=True)
@@ -46,6 +46,7 @@ class BranchInfo:
     created_by: str
     created_at: datetime
     made_from: str  # "live" or another branch's key
+    log_from: int  # the last activity-log id of live when the chain began: later entries are the scenario's edits
     url: str
 
 
@@ -112,7 +113,7 @@ def create_branch(live_url: str, *, name: str, kind: str = "scenario", descripti
     target_url = branch_url(live_url, key)
     info = {"key": key, "kind": kind, "name": clean, "description": (description or "").strip(),
             "created_by": created_by or "", "created_at": datetime.now(UTC).replace(microsecond=0),
-            "made_from": source_key or "live"}
+            "made_from": source_key or "live", "log_from": 0}
     if _is_sqlite(live_url):
         _copy_sqlite(source_url, target_url)
     else:
@@ -120,6 +121,7 @@ def create_branch(live_url: str, *, name: str, kind: str = "scenario", descripti
     engine = get_engine(target_url)
     try:
         with engine.begin() as conn:
+            info["log_from"] = _log_from(conn, inherited=bool(source_key))
             conn.execute(text(f"DELETE FROM {INFO}"))
             conn.execute(text(f"INSERT INTO {INFO} ({', '.join(_INFO_COLUMNS)}) VALUES "
                               f"({', '.join(':' + c for c in _INFO_COLUMNS)})"), info)
@@ -133,9 +135,21 @@ def create_branch(live_url: str, *, name: str, kind: str = "scenario", descripti
 def _info_and_base_ddl(integer: str = "INTEGER") -> list[str]:
     return [f"CREATE TABLE IF NOT EXISTS {INFO} (key VARCHAR(24) PRIMARY KEY, kind VARCHAR(20) NOT NULL, "
             "name VARCHAR(120) NOT NULL, description TEXT NOT NULL, created_by VARCHAR(120) NOT NULL, "
-            "created_at TIMESTAMP NOT NULL, made_from VARCHAR(24) NOT NULL)",
+            "created_at TIMESTAMP NOT NULL, made_from VARCHAR(24) NOT NULL, log_from INTEGER NOT NULL)",
             f"CREATE TABLE IF NOT EXISTS {BASE} (tbl VARCHAR(60) NOT NULL, row_id {integer} NOT NULL, "
             "version INTEGER, PRIMARY KEY (tbl, row_id))"]
+
+
+def _log_from(conn, *, inherited: bool) -> int:
+    """In the fresh copy: where the chain's own audit entries start (a branch of a branch keeps its source's)."""
+    if inherited:
+        return int(conn.execute(text(f"SELECT log_from FROM {INFO}")).scalar_one())
+    return int(conn.execute(text("SELECT COALESCE(MAX(id), 0) FROM activity_log")).scalar_one())
+
+
+def log_start(session) -> int:
+    """Inside a branch session: the last live activity-log id when the chain began."""
+    return int(session.connection().execute(text(f"SELECT log_from FROM {INFO}")).scalar_one())
 
 
 def _record_base(conn) -> None:
@@ -198,8 +212,9 @@ def _copy_postgres(source_url: str, target_url: str) -> None:
             conn.execute(text(f'SET LOCAL search_path TO "{target}"'))
             for statement in _info_and_base_ddl():
                 conn.execute(text(statement))
-            if _has_table(conn, source, BASE):
-                conn.execute(text(f'INSERT INTO "{target}".{BASE} SELECT * FROM "{source}".{BASE}'))
+            for own in (INFO, BASE):  # a branch of a branch inherits its source's description and base
+                if _has_table(conn, source, own):
+                    conn.execute(text(f'INSERT INTO "{target}".{own} SELECT * FROM "{source}".{own}'))
     finally:
         engine.dispose()
 

@@ -18,6 +18,16 @@ EXPORT_TABLES: tuple[type[SQLModel], ...] = (
 )
 
 
+def entity_label(model: type[SQLModel]) -> str:
+    """'key_result' -> 'Key result'."""
+    return model.__tablename__.replace("_", " ").capitalize()
+
+
+def field_label(field: str) -> str:
+    """'estimate_hours' -> 'estimate hours'; 'assignee_id' -> 'assignee'."""
+    return field.removesuffix("_id").replace("_", " ")
+
+
 def frame(session: Session, model: type[SQLModel], *where, order_by=None) -> pd.DataFrame:
     """All rows of ``model`` (optionally filtered) as a DataFrame with one column per table column."""
     table = model.__table__
