@@ -73,6 +73,16 @@ def add_hire(session: Session, *, actor: Actor, name: str, team_id: int | None, 
     return int(person.id)
 
 
+def set_weekly_hours(session: Session, *, actor: Actor, person_id: int, weekly_hours: float,
+                     expected_version: int) -> str:
+    """Change a person's weekly hours (their capacity for every week)."""
+    person = core.get(session, m.Person, person_id)
+    before = person.weekly_hours
+    core.update(session, m.Person, person_id, {"weekly_hours": weekly_hours}, expected_version=expected_version,
+                actor=actor)
+    return f"{person.name}: {before:g} → {weekly_hours:g} hours a week"
+
+
 def scale_budget(session: Session, *, actor: Actor, project_id: int, factor: float, expected_version: int) -> str:
     """Multiply a project's budget and each of its budget lines by ``factor`` (0 < factor ≤ 10)."""
     if not isinstance(factor, int | float) or not 0 < float(factor) <= MAX_BUDGET_FACTOR:

@@ -26,6 +26,7 @@ from pathlib import Path
 
 from sqlalchemy import text
 from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import DBAPIError
 from sqlmodel import SQLModel
 
 from worksmith.errors import NotFoundError, ValidationError
@@ -34,7 +35,8 @@ from worksmith.store.db import get_engine, read_session
 KINDS = ("scenario", "sandbox")
 INFO, BASE = "branch_info", "branch_base"
 _KEY = re.compile(r"^[a-z0-9]{4,24}$")
-_INFO_COLUMNS = ("key", "kind", "name", "description", "created_by", "created_at", "made_from", "log_from")
+_INFO_COLUMNS = ("key", "kind", "name", "description", "created_by", "created_at", "made_from", "log_from",
+                 "archived")
 
 
 @dataclass(frozen=True)
@@ -47,6 +49,7 @@ class BranchInfo:
     created_at: datetime
     made_from: str  # "live" or another branch's key
     log_from: int  # the last activity-log id of live when the chain began: later entries are the scenario's edits
+    archived: bool
     url: str
 
 
@@ -113,7 +116,7 @@ def create_branch(live_url: str, *, name: str, kind: str = "scenario", descripti
     target_url = branch_url(live_url, key)
     info = {"key": key, "kind": kind, "name": clean, "description": (description or "").strip(),
             "created_by": created_by or "", "created_at": datetime.now(UTC).replace(microsecond=0),
-            "made_from": source_key or "live", "log_from": 0}
+            "made_from": source_key or "live", "log_from": 0, "archived": False}
     if _is_sqlite(live_url):
         _copy_sqlite(source_url, target_url)
     else:
@@ -135,7 +138,8 @@ def create_branch(live_url: str, *, name: str, kind: str = "scenario", descripti
 def _info_and_base_ddl(integer: str = "INTEGER") -> list[str]:
     return [f"CREATE TABLE IF NOT EXISTS {INFO} (key VARCHAR(24) PRIMARY KEY, kind VARCHAR(20) NOT NULL, "
             "name VARCHAR(120) NOT NULL, description TEXT NOT NULL, created_by VARCHAR(120) NOT NULL, "
-            "created_at TIMESTAMP NOT NULL, made_from VARCHAR(24) NOT NULL, log_from INTEGER NOT NULL)",
+            "created_at TIMESTAMP NOT NULL, made_from VARCHAR(24) NOT NULL, log_from INTEGER NOT NULL, "
+            "archived BOOLEAN NOT NULL DEFAULT FALSE)",
             f"CREATE TABLE IF NOT EXISTS {BASE} (tbl VARCHAR(60) NOT NULL, row_id {integer} NOT NULL, "
             "version INTEGER, PRIMARY KEY (tbl, row_id))"]
 
@@ -284,9 +288,66 @@ def info(live_url: str, key: str, engine: Engine | None = None) -> BranchInfo:
     if row is None:
         raise NotFoundError(f"Branch {key} has no description (it is not a Worksmith branch).")
     values = dict(row._mapping)
+    values["archived"] = bool(values["archived"])
     if isinstance(values["created_at"], str):
         values["created_at"] = datetime.fromisoformat(values["created_at"])
     return BranchInfo(**values, url=url)
+
+
+def describe_branch(live_url: str, key: str, *, name: str | None = None, description: str | None = None,
+                    archived: bool | None = None) -> BranchInfo:
+    """Rename, re-describe, archive or restore a branch (its own ``branch_info`` row; live is not touched)."""
+    changes: dict[str, object] = {}
+    if name is not None:
+        clean = name.strip()
+        if not clean or len(clean) > 120:
+            raise ValidationError("Scenario not renamed — give it a name of 1 to 120 characters.", field="name")
+        changes["name"] = clean
+    if description is not None:
+        changes["description"] = description.strip()
+    if archived is not None:
+        changes["archived"] = bool(archived)
+    if not exists(live_url, key):
+        raise NotFoundError(f"Branch {key} does not exist (it may have been deleted) — reload.")
+    engine = get_engine(branch_url(live_url, key))
+    try:
+        if changes:
+            with engine.begin() as conn:
+                conn.execute(text(f"UPDATE {INFO} SET {', '.join(f'{k} = :{k}' for k in changes)}"), changes)
+        return info(live_url, key, engine)
+    finally:
+        engine.dispose()
+
+
+def list_branches(live_url: str, *, kind: str = "scenario", archived: bool = False) -> list[BranchInfo]:
+    """The branches of one kind, newest first; archived ones only when asked."""
+    found = []
+    for key in branch_keys(live_url):
+        try:
+            described = info(live_url, key)
+        except (NotFoundError, DBAPIError):
+            continue  # a half-made or foreign copy: not listed
+        if described.kind == kind and (archived or not described.archived):
+            found.append(described)
+    return sorted(found, key=lambda b: b.created_at, reverse=True)
+
+
+def mark_applied(live_url: str, key: str, applied: list[tuple[str, int, str]]) -> None:
+    """After an apply: the applied rows are no longer the scenario's changes. ``applied``: (table, row id, kind)
+    with kind update/create/delete; the base takes the branch row's current version (or forgets a deleted row)."""
+    engine = get_engine(branch_url(live_url, key))
+    try:
+        with engine.begin() as conn:
+            for table, row_id, kind in applied:
+                conn.execute(text(f"DELETE FROM {BASE} WHERE tbl = :t AND row_id = :i"), {"t": table, "i": row_id})
+                if kind == "delete":
+                    continue
+                model_table = SQLModel.metadata.tables[table]
+                version = "version" if "version" in model_table.c else "NULL"
+                conn.execute(text(f"INSERT INTO {BASE} (tbl, row_id, version) SELECT :t, id, {version} "
+                                  f"FROM {table} WHERE id = :i"), {"t": table, "i": row_id})
+    finally:
+        engine.dispose()
 
 
 def base_versions(session) -> dict[tuple[str, int], int | None]:

@@ -8,6 +8,8 @@ from __future__ import annotations
 LAYOUT: dict[str, list[tuple[str, str, str]]] = {
     "": [("overview.py", "Overview", ":material/dashboard:")],
     "Plan": [("goals.py", "Goals", ":material/flag:"), ("projects.py", "Projects", ":material/view_timeline:")],
+    "What if": [("scenarios.py", "Scenarios", ":material/science:"),
+                ("compare.py", "Compare", ":material/compare_arrows:")],
     "Run": [("operations.py", "Operations", ":material/autorenew:"), ("requests.py", "Requests", ":material/inbox:")],
     "Resources": [("workload.py", "Workload", ":material/groups:"), ("budgets.py", "Budgets", ":material/payments:")],
     "Admin": [("data.py", "Data", ":material/database:")],

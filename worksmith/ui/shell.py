@@ -6,10 +6,7 @@ keys are declared once in ``STATE_DEFAULTS``.
 
 from __future__ import annotations
 
-import os
-import re
 from collections.abc import Callable, Sequence
-from datetime import date
 from typing import Any, TypeVar
 
 import streamlit as st
@@ -19,9 +16,11 @@ from worksmith import demo, fmt
 from worksmith.commands.core import Actor
 from worksmith.errors import WorksmithError
 from worksmith.status import MARKDOWN_COLOURS, STATUS_COLOURS, status_of
-from worksmith.store.db import database_url, describe, get_engine, read_session, run_in_transaction, upgrade
-from worksmith.ui import router
+from worksmith.store.db import describe, read_session, run_in_transaction
+from worksmith.ui import router, workspace
+from worksmith.ui.markdown import md  # noqa: F401 - pages escape user text with ui.md
 from worksmith.ui.router import DEEP_LINK, ROUTED  # noqa: F401 - re-exported for tests
+from worksmith.ui.workspace import today  # noqa: F401 - pages pin "today" with ui.today
 from worksmith.views import workspace as workspace_view
 from worksmith.views.metric import Metric
 from worksmith.views.tables import people
@@ -34,37 +33,44 @@ STATE_DEFAULTS: dict[str, Any] = {
 NOBODY = 0
 
 
-def today() -> date:
-    """Today, or ``WORKSMITH_TODAY`` (YYYY-MM-DD) so screenshots and tests can pin the date."""
-    pinned = os.environ.get("WORKSMITH_TODAY")
-    return date.fromisoformat(pinned) if pinned else date.today()
-
-
-@st.cache_resource(show_spinner="Opening the workspace…")
-def _engine(url: str) -> Engine:
-    engine = get_engine(url)
-    upgrade(engine)
-    if os.environ.get("WORKSMITH_DEMO", "1") != "0":
-        with read_session(engine) as session:
-            new = workspace_view.is_new(session)
-        if new:
-            demo.seed(engine, "S", today=today())
-    return engine
-
-
 def engine() -> Engine:
-    return _engine(database_url())
+    """The engine of the workspace this session works in (live or a scenario)."""
+    return workspace.engine()
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
-def _cached(_fn: Callable, name: str, url: str, kwargs: tuple) -> Any:
-    with read_session(_engine(url)) as session:
+def _cached(_fn: Callable, name: str, url: str, revision: int, kwargs: tuple) -> Any:
+    with read_session(workspace.engine_for(url)) as session:
         return _fn(session, **dict(kwargs))
 
 
 def query(fn: Callable[..., T], **kwargs: Any) -> T:
-    """Run a read-only service function ``fn(session, **kwargs)``; cached until the next write."""
-    return _cached(fn, f"{fn.__module__}.{fn.__qualname__}", database_url(), tuple(sorted(kwargs.items())))
+    """Run a read-only view ``fn(session, **kwargs)`` on this session's workspace.
+
+    Cached per workspace and revision: any write (on any replica) bumps the revision, so the next rerun reads
+    fresh data, and an unchanged workspace recomputes nothing.
+    """
+    return query_on(workspace.current_url(), fn, **kwargs)
+
+
+def query_on(url: str, fn: Callable[..., T], **kwargs: Any) -> T:
+    """:func:`query` on a given workspace (live or a scenario), e.g. for Compare."""
+    return _cached(fn, f"{fn.__module__}.{fn.__qualname__}", url, workspace.revision_of(url),
+                   tuple(sorted(kwargs.items())))
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _cached_pair(_fn: Callable, name: str, urls: tuple[str, str], revisions: tuple[int, int], kwargs: tuple) -> Any:
+    with (read_session(workspace.engine_for(urls[0])) as base,
+          read_session(workspace.engine_for(urls[1])) as other):
+        return _fn(base, other, **dict(kwargs))
+
+
+def query_pair(base_url: str, other_url: str, fn: Callable[..., T], **kwargs: Any) -> T:
+    """A read-only view of two workspaces ``fn(base_session, other_session, **kwargs)`` (Compare, Review)."""
+    urls = (base_url, other_url)
+    return _cached_pair(fn, f"{fn.__module__}.{fn.__qualname__}", urls,
+                        tuple(workspace.revision_of(u) for u in urls), tuple(sorted(kwargs.items())))
 
 
 def actor() -> Actor:
@@ -76,7 +82,8 @@ def actor() -> Actor:
     return Actor(int(chosen), str(match.iloc[0]["name"]))
 
 
-def run(command: Callable[..., T], *args: Any, success: str | None = None, **kwargs: Any) -> T | None:
+def run(command: Callable[..., T], *args: Any, success: str | None = None, on_live: bool = False,
+        **kwargs: Any) -> T | None:
     """Run a write ``command(session, *args, actor=..., **kwargs)`` in one transaction.
 
     A refusal (``WorksmithError``) shows its message with ``st.error`` and returns None; nothing is written. A busy
@@ -84,7 +91,8 @@ def run(command: Callable[..., T], *args: Any, success: str | None = None, **kwa
     """
     who = actor()
     try:
-        result = run_in_transaction(engine(), lambda session: command(session, *args, actor=who, **kwargs))
+        target = workspace.live_engine() if on_live else engine()
+        result = run_in_transaction(target, lambda session: command(session, *args, actor=who, **kwargs))
     except WorksmithError as error:
         st.error(str(error), icon=":material/error:")
         return None
@@ -121,6 +129,7 @@ def page_setup(title: str, subtitle: str, page_file: str) -> None:
         # re-assigning keeps a widget's value when the next page does not draw the widget at once
         st.session_state[key] = st.session_state.get(key, value)
     _sidebar()
+    workspace.banner()
     if message := st.session_state.pop(FLASH, None):
         st.toast(message, icon=":material/check_circle:")
     st.title(title)
@@ -130,21 +139,22 @@ def page_setup(title: str, subtitle: str, page_file: str) -> None:
 def _sidebar() -> None:
     settings = query(workspace_settings)
     with st.sidebar:
-        st.markdown(f"### {settings['name']}")
-        st.caption(describe(database_url()))
+        st.markdown(f"### {md(settings['name'])}")
+        st.caption(describe(workspace.live_url()))
+        workspace.switcher()
         frame = query(people)
         names = {NOBODY: "— choose yourself —", **dict(zip(frame["id"].tolist(), frame["name"], strict=True))}
         if st.session_state.get("actor_id") not in names:
             st.session_state["actor_id"] = NOBODY
         st.selectbox("Acting as", list(names), key="actor_id", format_func=names.get,
                      help="Until sign-in exists, changes and approvals are recorded under this name.")
-        if settings.get("demo") == "1":
+        if settings.get("demo") == "1" and workspace.scenario() is None:
             st.badge("demo data", icon=":material/science:", color="orange")
             with st.popover("Reset demo data", width="stretch"):
                 st.write("Replace everything in this workspace with a fresh copy of the demo?")
                 if st.button("Yes, reset the demo", type="primary", key="sidebar_reset_demo"):
                     with st.spinner("Seeding the demo…"):
-                        demo.seed(engine(), "S", today=today(), reset=True)
+                        demo.seed(workspace.live_engine(), "S", today=today(), reset=True)
                     st.cache_data.clear()
                     st.toast("Demo data reset", icon=":material/restart_alt:")
                     st.rerun()
@@ -160,15 +170,6 @@ def money(value: float | None) -> str:
 
 def currency() -> str:
     return query(workspace_settings)["currency"]
-
-
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:=])")
-
-
-def md(text: object) -> str:
-    """User text made inert for ``st.markdown``: every markdown, link, directive and HTML character escaped, so a
-    name such as ``[x](javascript:…)``, ``![](http://tracker/…)`` or ``:red[boo]`` shows as typed."""
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", str(text))
 
 
 def status_label(text: str) -> str:
