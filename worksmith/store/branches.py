@@ -36,7 +36,7 @@ KINDS = ("scenario", "sandbox")
 INFO, BASE = "branch_info", "branch_base"
 _KEY = re.compile(r"^[a-z0-9]{4,24}$")
 _INFO_COLUMNS = ("key", "kind", "name", "description", "created_by", "created_at", "made_from", "log_from",
-                 "archived")
+                 "archived", "last_used")
 
 
 @dataclass(frozen=True)
@@ -50,6 +50,7 @@ class BranchInfo:
     made_from: str  # "live" or another branch's key
     log_from: int  # the last activity-log id of live when the chain began: later entries are the scenario's edits
     archived: bool
+    last_used: datetime  # sandboxes expire after a while without use
     url: str
 
 
@@ -117,6 +118,7 @@ def create_branch(live_url: str, *, name: str, kind: str = "scenario", descripti
     info = {"key": key, "kind": kind, "name": clean, "description": (description or "").strip(),
             "created_by": created_by or "", "created_at": datetime.now(UTC).replace(microsecond=0),
             "made_from": source_key or "live", "log_from": 0, "archived": False}
+    info["last_used"] = info["created_at"]
     if _is_sqlite(live_url):
         _copy_sqlite(source_url, target_url)
     else:
@@ -139,7 +141,7 @@ def _info_and_base_ddl(integer: str = "INTEGER") -> list[str]:
     return [f"CREATE TABLE IF NOT EXISTS {INFO} (key VARCHAR(24) PRIMARY KEY, kind VARCHAR(20) NOT NULL, "
             "name VARCHAR(120) NOT NULL, description TEXT NOT NULL, created_by VARCHAR(120) NOT NULL, "
             "created_at TIMESTAMP NOT NULL, made_from VARCHAR(24) NOT NULL, log_from INTEGER NOT NULL, "
-            "archived BOOLEAN NOT NULL DEFAULT FALSE)",
+            "archived BOOLEAN NOT NULL DEFAULT FALSE, last_used TIMESTAMP NOT NULL)",
             f"CREATE TABLE IF NOT EXISTS {BASE} (tbl VARCHAR(60) NOT NULL, row_id {integer} NOT NULL, "
             "version INTEGER, PRIMARY KEY (tbl, row_id))"]
 
@@ -232,6 +234,9 @@ def drop_branch(live_url: str, key: str) -> None:
     """Delete a branch. Live is never touched."""
     if not exists(live_url, key):
         raise NotFoundError(f"Branch {key} does not exist (it may have been deleted already).")
+    url = branch_url(live_url, key)
+    for own in branch_keys(url):  # a sandbox's scenarios go with it
+        drop_branch(url, own)
     if _is_sqlite(live_url):
         path = _branch_file(live_url, key)
         for suffix in ("", "-wal", "-shm"):
@@ -272,7 +277,7 @@ def branch_keys(live_url: str) -> list[str]:
                                       "WHERE starts_with(schema_name, :p)"), {"p": prefix}).scalars().all()
     finally:
         engine.dispose()
-    return sorted(n[len(prefix):] for n in names)
+    return sorted(n[len(prefix):] for n in names if _KEY.match(n[len(prefix):]))  # not the branches' own branches
 
 
 def info(live_url: str, key: str, engine: Engine | None = None) -> BranchInfo:
@@ -289,8 +294,11 @@ def info(live_url: str, key: str, engine: Engine | None = None) -> BranchInfo:
         raise NotFoundError(f"Branch {key} has no description (it is not a Worksmith branch).")
     values = dict(row._mapping)
     values["archived"] = bool(values["archived"])
-    if isinstance(values["created_at"], str):
-        values["created_at"] = datetime.fromisoformat(values["created_at"])
+    for stamp in ("created_at", "last_used"):
+        if isinstance(values[stamp], str):
+            values[stamp] = datetime.fromisoformat(values[stamp])
+        if values[stamp].tzinfo is None:
+            values[stamp] = values[stamp].replace(tzinfo=UTC)
     return BranchInfo(**values, url=url)
 
 
@@ -346,6 +354,42 @@ def mark_applied(live_url: str, key: str, applied: list[tuple[str, int, str]]) -
                 version = "version" if "version" in model_table.c else "NULL"
                 conn.execute(text(f"INSERT INTO {BASE} (tbl, row_id, version) SELECT :t, id, {version} "
                                   f"FROM {table} WHERE id = :i"), {"t": table, "i": row_id})
+    finally:
+        engine.dispose()
+
+
+def touch(live_url: str, key: str) -> None:
+    """Record that a branch is in use now (sandboxes expire after a while without use)."""
+    engine = get_engine(branch_url(live_url, key))
+    try:
+        with engine.begin() as conn:
+            conn.execute(text(f"UPDATE {INFO} SET last_used = :now"), {"now": datetime.now(UTC).replace(microsecond=0)})
+    finally:
+        engine.dispose()
+
+
+def expire(live_url: str, *, kind: str, idle_seconds: float) -> list[str]:
+    """Delete the branches of ``kind`` unused for ``idle_seconds`` (and their own branches); returns their keys."""
+    now = datetime.now(UTC)
+    gone = []
+    for branch in list_branches(live_url, kind=kind, archived=True):
+        if (now - branch.last_used).total_seconds() > idle_seconds:
+            drop_branch(live_url, branch.key)
+            gone.append(branch.key)
+    return gone
+
+
+def disk_bytes(live_url: str) -> int:
+    """What the branches of a workspace take on disk (SQLite files; PostgreSQL schemas' table sizes)."""
+    if _is_sqlite(live_url):
+        live = _live_file(live_url)
+        return sum(p.stat().st_size for p in live.parent.glob(f"{live.stem}.branch-*") if p.is_file())
+    engine = get_engine(live_url)
+    try:
+        with engine.connect() as conn:
+            return int(conn.execute(text(
+                "SELECT COALESCE(SUM(pg_total_relation_size(format('%I.%I', schemaname, tablename))), 0) "
+                "FROM pg_tables WHERE starts_with(schemaname, :p)"), {"p": f"{_search_path(live_url)}_b_"}).scalar())
     finally:
         engine.dispose()
 

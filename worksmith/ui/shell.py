@@ -148,7 +148,7 @@ def _sidebar() -> None:
             st.session_state["actor_id"] = NOBODY
         st.selectbox("Acting as", list(names), key="actor_id", format_func=names.get,
                      help="Until sign-in exists, changes and approvals are recorded under this name.")
-        if settings.get("demo") == "1" and workspace.scenario() is None:
+        if settings.get("demo") == "1" and workspace.scenario() is None and not workspace.public_demo():
             st.badge("demo data", icon=":material/science:", color="orange")
             with st.popover("Reset demo data", width="stretch"):
                 st.write("Replace everything in this workspace with a fresh copy of the demo?")

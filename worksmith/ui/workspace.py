@@ -9,6 +9,7 @@ write on any replica is seen on the next rerun.
 from __future__ import annotations
 
 import os
+import time
 from datetime import date
 
 import streamlit as st
@@ -22,6 +23,16 @@ from worksmith.views import workspace as workspace_view
 from worksmith.views.changes import change_count
 
 SCENARIO = "scenario"  # the query parameter and the session key
+SANDBOX = "_sandbox"  # public demo: this browser session's own copy of the seeded demo
+SANDBOX_IDLE_SECONDS = 2 * 3600
+SANDBOX_CAP = int(os.environ.get("WORKSMITH_SANDBOX_CAP", "40"))
+SANDBOX_DISK_MB = int(os.environ.get("WORKSMITH_SANDBOX_DISK_MB", "2048"))
+TOUCH_EVERY_SECONDS = 60
+
+
+def public_demo() -> bool:
+    """``WORKSMITH_PUBLIC_DEMO=1``: every visitor works in a private sandbox; restore, start over and roles are off."""
+    return os.environ.get("WORKSMITH_PUBLIC_DEMO") == "1"
 
 
 def today() -> date:
@@ -34,7 +45,7 @@ def today() -> date:
 def _engine(url: str) -> Engine:
     engine = get_engine(url)
     upgrade(engine)
-    if url == database_url() and os.environ.get("WORKSMITH_DEMO", "1") != "0":
+    if url == database_url() and (public_demo() or os.environ.get("WORKSMITH_DEMO", "1") != "0"):
         with read_session(engine) as session:
             new = workspace_view.is_new(session)
         if new:
@@ -42,8 +53,58 @@ def _engine(url: str) -> Engine:
     return engine
 
 
-def live_url() -> str:
+def seed_url() -> str:
+    """The database the app was started on (in a public demo: the seeded demo no visitor ever writes)."""
     return database_url()
+
+
+def live_url() -> str:
+    """What this session calls live: the workspace, or in a public demo the visitor's own sandbox."""
+    return _sandbox_url() if public_demo() else database_url()
+
+
+_last_expiry = [0.0]
+
+
+def _sandbox_url() -> str:
+    key = st.session_state.get(SANDBOX)
+    seed = seed_url()
+    _engine(seed)  # seeded before the first copy
+    if key and branches.exists(seed, key):
+        _touch(seed, key)
+        return branches.branch_url(seed, key)
+    now = time.monotonic()
+    if now - _last_expiry[0] > TOUCH_EVERY_SECONDS:
+        _last_expiry[0] = now
+        branches.expire(seed, kind="sandbox", idle_seconds=SANDBOX_IDLE_SECONDS)
+    if len(branches.branch_keys(seed)) >= SANDBOX_CAP:
+        st.error(f"The demo is full right now ({SANDBOX_CAP} visitors at once). Please try again in a few minutes.",
+                 icon=":material/hourglass_top:")
+        st.stop()
+    if branches.disk_bytes(seed) >= SANDBOX_DISK_MB * 1024 * 1024:
+        st.error("The demo has no room for another sandbox right now. Please try again later.",
+                 icon=":material/hourglass_top:")
+        st.stop()
+    made = branches.create_branch(seed, name="Visitor sandbox", kind="sandbox", created_by="visitor")
+    st.session_state[SANDBOX] = made.key
+    st.session_state["_sandbox_touched"] = now
+    return made.url
+
+
+def _touch(seed: str, key: str) -> None:
+    now = time.monotonic()
+    if now - st.session_state.get("_sandbox_touched", 0.0) > TOUCH_EVERY_SECONDS:
+        st.session_state["_sandbox_touched"] = now
+        branches.touch(seed, key)
+
+
+def fresh_sandbox() -> None:
+    """Public demo: throw this visitor's sandbox away and start again from the seeded demo."""
+    key = st.session_state.pop(SANDBOX, None)
+    if key and branches.exists(seed_url(), key):
+        branches.drop_branch(seed_url(), key)
+    enter(None)
+    forget_scenarios()
 
 
 def live_engine() -> Engine:
@@ -53,7 +114,7 @@ def live_engine() -> Engine:
 @st.cache_data(ttl=10, show_spinner=False)
 def scenarios(live: str, archived: bool = False) -> list[branches.BranchInfo]:
     """The workspace's scenarios, newest first (re-listed every few seconds: another replica may add one)."""
-    live_engine()  # the live database exists before its branches are looked for
+    _engine(live)  # the live database exists before its branches are looked for
     return branches.list_branches(live, kind="scenario", archived=archived)
 
 
@@ -134,7 +195,15 @@ def _changes(url: str, _revision: int) -> int:
 
 
 def banner() -> None:
-    """Unmistakable on every page while in a scenario: its name, its number of changes, Compare and Leave."""
+    """Unmistakable on every page while in a scenario: its name, its number of changes, Compare and Leave.
+    In a public demo, first a line saying that everything happens in the visitor's own sandbox."""
+    if public_demo():
+        c1, c2 = st.columns([5, 1], vertical_alignment="center")
+        c1.info("This is **your own sandbox** of the demo: change anything, nobody else sees it. It resets after "
+                "2 hours of inactivity.", icon=":material/shield_person:")
+        if c2.button("Start fresh", key="sandbox_fresh", icon=":material/restart_alt:", width="stretch"):
+            fresh_sandbox()
+            st.rerun()
     chosen = scenario()
     if chosen is None:
         return
