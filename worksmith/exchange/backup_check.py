@@ -119,8 +119,7 @@ def parse_backup(raw: bytes | str) -> Any:
         raise BackupRefused([f"the file is not a valid backup: {exc}"]) from None
     if repeated:
         names = ", ".join(f"'{k}'" for k in dict.fromkeys(repeated))
-        raise BackupRefused([f"an object repeats the key {names} ({_plural(len(repeated), 'time')}): which value "
-                             "is meant is ambiguous"])
+        raise BackupRefused([f"an object repeats the key {names}: which value is meant is ambiguous"])
     return document
 
 
