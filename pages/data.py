@@ -11,7 +11,7 @@ import streamlit as st
 from worksmith import demo, fmt
 from worksmith.commands import workspace
 from worksmith.exchange import workbook as export
-from worksmith.exchange.backup import backup_json, restore_json
+from worksmith.exchange.backup import BackupRefused, backup_json, read_backup, restore_json
 from worksmith.ui import shell as ui
 from worksmith.views.tables import EXPORT_TABLES, activity
 
@@ -51,9 +51,10 @@ with backup_tab:
         upload = st.file_uploader("Backup file (.json)", type=["json"], key="data_restore_file")
         if upload is not None and st.button("Restore this backup", type="primary", key="data_restore"):
             try:
-                document = json.loads(upload.getvalue())
-            except ValueError:
-                st.error("This file is not JSON; choose a backup made with “Prepare backup”.")
+                document = read_backup(upload.getvalue())  # the whole file is checked before anything changes
+            except BackupRefused as refused:
+                st.error(ui.md(refused.headline) + "\n" + "\n".join(f"- {ui.md(p)}" for p in refused.shown()),
+                         icon=":material/error:")
             else:
                 counts = ui.run(restore_json, data=document, success="Backup restored")
                 if counts is not None:

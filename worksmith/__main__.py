@@ -130,14 +130,30 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
 
 def cmd_restore(args: argparse.Namespace) -> int:
-    from worksmith.exchange.backup import restore_json
+    """Check the whole file first; any refusal (unreadable, not JSON, a bad row, no actor) is exit 2 and one line
+    on stderr, and the workspace is unchanged."""
+    from worksmith.commands.core import Actor
+    from worksmith.exchange.backup import read_backup, restore_json
     from worksmith.store.db import write_session
 
-    data = json.loads(Path(args.backup).read_text(encoding="utf-8"))
+    try:
+        raw = Path(args.backup).read_bytes()
+    except OSError as exc:
+        raise ValidationError(f"Cannot read '{args.backup}': {exc.strerror or exc}.") from None
+    checked = read_backup(raw)
     with write_session(_engine(args.db)) as session:
-        counts = restore_json(session, data)
+        counts = restore_json(session, checked, actor=Actor(None, args.actor or ""))
     print(f"Restored {sum(counts.values())} rows in {len(counts)} tables")
     return 0
+
+
+def _login() -> str | None:
+    import getpass
+
+    try:
+        return f"{getpass.getuser()} (command line)"
+    except (KeyError, OSError):  # no login name (a container without a passwd entry)
+        return None
 
 
 def cmd_bench(args: argparse.Namespace) -> int:
@@ -182,6 +198,7 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("restore", help="replace the workspace with a .json backup")
     p.add_argument("backup")
     p.add_argument("--db", help=db_help)
+    p.add_argument("--actor", default=_login(), help="who restores, for the activity log (default: your login)")
     p.set_defaults(func=cmd_restore)
 
     p = sub.add_parser("bench", help="benchmark on a temporary database")
@@ -193,7 +210,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.func(args)
     except WorksmithError as error:
-        print(f"error: {error}", file=sys.stderr)
+        print("error: " + " ".join(str(error).split()), file=sys.stderr)  # one line, whatever the message
         return 2
 
 

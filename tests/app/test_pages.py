@@ -65,11 +65,35 @@ def test_page_renders_on_empty_workspace(app: AppTest, workspace, file: str) -> 
         assert app.info, "the empty overview shows no welcome message"
 
 
+def _act_as_someone(app: AppTest) -> None:
+    engine = get_engine()
+    try:
+        with read_session(engine) as session:
+            someone = people(session).iloc[0]
+    finally:
+        engine.dispose()
+    app.sidebar.selectbox(key="actor_id").set_value(int(someone["id"])).run()
+
+
+def _is_empty() -> bool:
+    engine = get_engine()
+    try:
+        with read_session(engine) as session:
+            return is_empty(session)
+    finally:
+        engine.dispose()
+
+
 def test_data_page_starts_an_empty_workspace(app: AppTest, workspace) -> None:
-    """"Start an empty workspace" goes through ui.run (commands.workspace.start_empty) and reruns on the result."""
+    """"Start an empty workspace" goes through ui.run (commands.workspace.start_empty) and reruns on the result;
+    nobody chosen under "Acting as" is refused with a message, not a traceback."""
     workspace(demo=True)
     _open(app, "data.py")
     app.checkbox(key="data_confirm_empty").check().run()
+    app.button(key="data_start_empty").click().run()
+    assert not app.exception, _exceptions(app)
+    assert "Acting as" in app.error[0].value and not _is_empty()
+    _act_as_someone(app)
     app.button(key="data_start_empty").click().run()
     assert not app.exception, _exceptions(app)
     assert not app.error, [e.value for e in app.error]
@@ -79,6 +103,44 @@ def test_data_page_starts_an_empty_workspace(app: AppTest, workspace) -> None:
             assert is_empty(session) and settings(session)["demo"] == "0"
     finally:
         engine.dispose()
+
+
+BAD_BACKUPS = {
+    "not JSON": (b"name,duration\nDesign,5\n", "not valid JSON"),
+    "truncated": (b'{"format": "worksmith-backup-1", "tables": {"task": [{"id": 1', "not valid JSON"),
+    "bad rows": (b'{"format": "worksmith-backup-1", "tables": {"task": [{"id": 1, "project_id": 9, "name": "[x](y)",'
+                 b' "duration_days": "abc", "status": "hacked"}], "users": []}}', "duration days"),
+    "duplicate key": (b'{"format": "worksmith-backup-1", "tables": {}, "tables": {}}', "repeats the key"),
+}
+
+
+@pytest.mark.parametrize("case", list(BAD_BACKUPS))
+def test_data_page_refuses_a_bad_backup_with_a_list(app: AppTest, workspace, case: str) -> None:
+    workspace(demo=True)
+    _open(app, "data.py")
+    _act_as_someone(app)
+    content, fragment = BAD_BACKUPS[case]
+    app.get("file_uploader")[0].set_value(("backup.json", content, "application/json"))
+    app.run()
+    app.button(key="data_restore").click().run()
+    assert not app.exception, _exceptions(app)
+    shown = app.error[0].value
+    assert shown.startswith("This backup was not restored") and fragment in shown.replace("\\", "")
+    assert not _is_empty()
+
+
+def test_data_page_restores_its_own_backup(app: AppTest, workspace) -> None:
+    workspace(demo=True)
+    _open(app, "data.py")
+    _act_as_someone(app)
+    app.button(key="data_prepare_backup").click().run()
+    content = app.session_state["data_backup"]
+    app.get("file_uploader")[0].set_value(("backup.json", content, "application/json"))
+    app.run()
+    app.button(key="data_restore").click().run()
+    assert not app.exception, _exceptions(app)
+    assert not app.error, [e.value for e in app.error]
+    assert any("Restored" in c.value for c in app.caption)
 
 
 def test_acting_as_is_kept_across_pages(app: AppTest, workspace) -> None:

@@ -9,11 +9,14 @@ import pytest
 from sqlalchemy import func, select
 
 from worksmith import demo
+from worksmith.commands.core import Actor
 from worksmith.errors import ValidationError
 from worksmith.exchange.backup import backup_json, backup_sqlite, restore_json
 from worksmith.store import models as m
 from worksmith.store.db import get_engine, read_session, upgrade, write_session
 from worksmith.views.overview import overview
+
+TESTER = Actor(None, "tester")
 
 
 def n_tasks(engine) -> int:
@@ -30,7 +33,7 @@ def test_json_backup_restores_into_the_other_kind_of_database(engine, tmp_path, 
     target = get_engine(f"sqlite:///{tmp_path / 'restored.db'}")
     upgrade(target)
     with write_session(target) as s:
-        counts = restore_json(s, document)
+        counts = restore_json(s, document, actor=TESTER)
     assert counts["task"] == n_tasks(engine) == n_tasks(target)
     with read_session(target) as s:
         after = overview(s, today=today)
@@ -39,7 +42,7 @@ def test_json_backup_restores_into_the_other_kind_of_database(engine, tmp_path, 
 
 def test_restore_refuses_what_is_not_a_backup(engine):
     with pytest.raises(ValidationError, match="not a Worksmith backup"), write_session(engine) as s:
-        restore_json(s, {"tables": {}})
+        restore_json(s, {"tables": {}}, actor=TESTER)
 
 
 def test_sqlite_online_backup_is_a_working_copy(tmp_path, today):

@@ -1,4 +1,8 @@
-"""Workspace settings and starting over: writes (the reads are in ``views.workspace``)."""
+"""Workspace settings and starting over: writes (the reads are in ``views.workspace``).
+
+The activity log is append-only: nothing here deletes or edits its rows. Starting over (and a restore, in
+``exchange.backup``) keeps the whole log and adds an entry naming who did it, so they need a named actor.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +13,19 @@ from sqlalchemy import insert, text
 from sqlmodel import Session, SQLModel
 
 from worksmith.commands.core import Actor, log
+from worksmith.errors import ValidationError
 from worksmith.store import models as m
+
+KEPT = (m.Setting.__tablename__, m.WorkspaceRevision.__tablename__, m.ActivityLog.__tablename__)
+
+
+def require_named(actor: Actor | None, what: str) -> None:
+    """Refuse an act that replaces the workspace unless a person is named (an id, or a name but "anonymous")."""
+    name = (actor.name if actor is not None else "").strip()
+    if actor is None or (actor.id is None and name.lower() in ("", "anonymous")):
+        raise ValidationError(f"{what} replaces the whole workspace, so the activity log must say who did it: "
+                              "choose who you are under “Acting as” in the sidebar (on the command line, "
+                              "--actor NAME).", field="actor")
 
 
 def set_setting(session: Session, key: str, value: str, *, actor: Actor) -> None:
@@ -23,7 +39,8 @@ def set_setting(session: Session, key: str, value: str, *, actor: Actor) -> None
 def bulk_insert(session: Session, rows: dict[str, list[dict[str, Any]]]) -> None:
     """Insert rows with explicit ids, parents first (demo seeding, restore). Column defaults fill the gaps.
 
-    On PostgreSQL the id sequences are moved past the inserted ids so later inserts get fresh ones.
+    On PostgreSQL the id sequences are moved past the inserted ids so later inserts get fresh ones. Activity log
+    rows are appended to the log that is there (which :func:`clear` keeps): the database numbers them.
     """
     conn = session.connection()
     for table in SQLModel.metadata.sorted_tables:
@@ -34,6 +51,8 @@ def bulk_insert(session: Session, rows: dict[str, list[dict[str, Any]]]) -> None
                     if c.default is not None and not callable(c.default.arg)}
         blanks = {c.name: None for c in table.columns if c.nullable}
         complete = [{**defaults, **blanks, **r} for r in table_rows]
+        if table.name == m.ActivityLog.__tablename__:
+            complete = [{k: v for k, v in r.items() if k != "id"} for r in complete]
         for i in range(0, len(complete), 5000):
             conn.execute(insert(table), complete[i:i + 5000])
     if conn.dialect.name == "postgresql":
@@ -44,17 +63,21 @@ def bulk_insert(session: Session, rows: dict[str, list[dict[str, Any]]]) -> None
 
 
 def clear(session: Session) -> int:
-    """Delete every row (children first) and return how many. Used by demo reset, restore and
-    :func:`start_empty`."""
+    """Delete every row (children first) but the settings and the activity log, and return how many. Used by demo
+    reset, restore and :func:`start_empty`."""
     deleted = 0
     for table in reversed(SQLModel.metadata.sorted_tables):
-        if table.name not in ("alembic_version", m.Setting.__tablename__, m.WorkspaceRevision.__tablename__):
+        if table.name not in KEPT:
             deleted += session.execute(sql_delete(table)).rowcount or 0
     return deleted
 
 
 def start_empty(session: Session, *, actor: Actor) -> int:
-    """"Start an empty workspace" (DESIGN §6): delete every row and turn demo mode off. Returns the rows deleted."""
+    """"Start an empty workspace" (DESIGN §6): delete every row but the activity log, turn demo mode off and log
+    who did it. Returns the rows deleted."""
+    require_named(actor, "Starting an empty workspace")
     deleted = clear(session)
     set_setting(session, "demo", "0", actor=actor)
+    log(session, actor, "start over", "workspace", None, f"started an empty workspace ({deleted:,} rows deleted; "
+        "the activity log is kept)")
     return deleted

@@ -3,7 +3,8 @@
 - ``backup_sqlite``: a consistent file copy of a live SQLite database through the online backup API (never a
   plain file copy);
 - ``backup_json`` / ``restore_json``: every table's rows as one JSON document, portable between SQLite and
-  PostgreSQL; a restore replaces the workspace all or nothing.
+  PostgreSQL; a restore replaces the workspace all or nothing, after ``backup_check`` found nothing wrong with
+  the file. The activity log is append-only: a restore keeps it and adds the backup's entries marked restored.
 """
 
 from __future__ import annotations
@@ -14,21 +15,25 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Date, DateTime, delete, select
-from sqlmodel import SQLModel
+from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
 
-from worksmith.commands.core import log
-from worksmith.commands.workspace import bulk_insert, clear
+from worksmith.commands.core import Actor, log
+from worksmith.commands.workspace import bulk_insert, clear, require_named
 from worksmith.errors import ValidationError
+from worksmith.exchange.backup_check import (
+    BACKUP_FORMAT,
+    BackupRefused,
+    backup_tables,
+    check_backup,
+    parse_backup,
+    read_backup,
+)
 
-__all__ = ["BACKUP_FORMAT", "backup_json", "backup_sqlite", "restore_json"]
+__all__ = ["BACKUP_FORMAT", "RESTORED", "BackupRefused", "backup_json", "backup_sqlite", "parse_backup", "read_backup",
+           "restore_json"]
 
-BACKUP_FORMAT = "worksmith-backup-1"
-NOT_BACKED_UP = {"workspace_revision"}  # bookkeeping of this database, not workspace data
-
-
-def _tables() -> list:
-    return [t for t in SQLModel.metadata.sorted_tables if t.name not in NOT_BACKED_UP]
+RESTORED = "restored:"  # prefix of the action of a log entry that came from a backup
 
 
 def backup_sqlite(engine: Any, dest: str | Path) -> Path:
@@ -60,38 +65,39 @@ def backup_json(session: Any) -> dict[str, Any]:
     """Every table's rows as JSON-ready dicts (portable between SQLite and PostgreSQL)."""
     tables = {}
     conn = session.connection()
-    for table in _tables():
+    for table in backup_tables().values():
         result = conn.execute(select(table))
         tables[table.name] = [{k: _json_value(v) for k, v in row._mapping.items()} for row in result]
     return {"format": BACKUP_FORMAT, "tables": tables}
 
 
-def _typed(column: Any, value: Any) -> Any:
-    if value is None:
-        return None
-    kind = getattr(column.type, "impl", column.type)  # sqlmodel's UTCDateTime decorates DateTime
-    if isinstance(kind, DateTime) and isinstance(value, str):
-        return datetime.fromisoformat(value)
-    if isinstance(kind, Date) and isinstance(value, str):
-        return date.fromisoformat(value)
-    return value
+def restore_json(session: Any, data: Any, *, actor: Actor) -> dict[str, int]:
+    """Replace the workspace with a :func:`backup_json` document, all or nothing. Returns rows per table.
 
-
-def restore_json(session: Any, data: dict[str, Any], *, actor: Any = None) -> dict[str, int]:
-    """Replace the workspace with a :func:`backup_json` document, all or nothing. Returns rows per table."""
-    if not isinstance(data, dict) or data.get("format") != BACKUP_FORMAT:
-        raise ValidationError(f"This is not a Worksmith backup (expected format {BACKUP_FORMAT}).")
-    known = {t.name: t for t in _tables()}
-    unknown = sorted(set(data["tables"]) - set(known))
-    if unknown:
-        raise ValidationError(f"The backup has tables this version does not know: {', '.join(unknown)}.")
-    rows = {}
-    for name, table_rows in data["tables"].items():
-        columns = known[name].c
-        rows[name] = [{k: _typed(columns[k], v) for k, v in r.items() if k in columns} for r in table_rows]
+    ``data`` is the parsed document (or what :func:`read_backup` returned): it is checked first and refused as a
+    whole (:class:`BackupRefused`, listing the problems) before anything is deleted. The activity log is kept:
+    the backup's entries are appended marked as restored (action ``restored:<action>``), then one entry names who
+    restored it. Restoring needs a named actor.
+    """
+    require_named(actor, "Restoring a backup")
+    checked = check_backup(data)
+    rows = {name: list(table_rows) for name, table_rows in checked.rows.items()}
+    rows["activity_log"] = [_restored_entry(r) for r in sorted(rows.get("activity_log", []), key=lambda r: r["id"])]
     clear(session)
-    session.execute(delete(known["setting"]))
-    bulk_insert(session, rows)
-    if actor is not None:
-        log(session, actor, "restore", "workspace", None, f"restored a backup ({sum(map(len, rows.values()))} rows)")
-    return {name: len(r) for name, r in rows.items()}
+    session.execute(delete(backup_tables()["setting"]))
+    try:
+        bulk_insert(session, rows)
+    except IntegrityError as exc:  # a rule the checks above do not know: still a refusal, never a traceback
+        raise BackupRefused([f"the database refused a row: {str(exc.orig).splitlines()[0]}"]) from None
+    total = sum(len(r) for name, r in rows.items() if name != "activity_log")
+    log(session, actor, "restore", "workspace", None,
+        f"restored a backup ({total:,} rows; {len(rows['activity_log']):,} log entries kept, marked restored)")
+    return checked.counts()
+
+
+def _restored_entry(row: dict[str, Any]) -> dict[str, Any]:
+    """A backup's log entry appended to this log (a new id), marked so it is never taken for a live entry."""
+    entry = {k: v for k, v in row.items() if k != "id"}
+    action = str(entry.get("action") or "")
+    entry["action"] = action if action.startswith(RESTORED) else RESTORED + action
+    return entry
