@@ -72,9 +72,20 @@ def safe_frame(df: pd.DataFrame, *, excel: bool = False) -> pd.DataFrame:
     return out
 
 
-def csv_bytes(df: pd.DataFrame, *, lineterminator: str | None = None) -> bytes:
-    """``df`` as UTF-8 CSV (no index), every text cell made safe."""
-    return safe_frame(df).to_csv(index=False, lineterminator=lineterminator).encode("utf-8")
+def _csv_text(value: Any) -> Any:
+    """A carriage return inside a cell as a line feed: Python's CSV writer quotes a cell with a line feed but not
+    one with a lone carriage return, which would end the row early for every reader."""
+    return value.replace("\r\n", "\n").replace("\r", "\n") if isinstance(value, str) else value
+
+
+def csv_bytes(df: pd.DataFrame, *, lineterminator: str = "\n") -> bytes:
+    """``df`` as UTF-8 CSV (no index), every text cell made safe (then carriage returns as line feeds)."""
+    safe = safe_frame(df)
+    for pos in range(safe.shape[1]):
+        if _texty(safe.iloc[:, pos]):
+            safe.isetitem(pos, pd.Series([_csv_text(v) for v in safe.iloc[:, pos].tolist()], index=safe.index,
+                                         dtype=object))
+    return safe.to_csv(index=False, lineterminator=lineterminator).encode("utf-8")
 
 
 def _tidy(sheet: Worksheet, df: pd.DataFrame) -> None:
