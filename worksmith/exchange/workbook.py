@@ -16,6 +16,7 @@ import json
 from datetime import datetime
 
 import pandas as pd
+from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.worksheet import Worksheet
 from sqlmodel import Session
 
@@ -147,7 +148,7 @@ def _link_index(title: str, sheet: Worksheet) -> None:
         return
     for row in sheet.iter_rows(min_row=2, max_col=1):
         cell = row[0]
-        cell.hyperlink = f"#'{cell.value}'!A1"
+        cell.hyperlink = Hyperlink(ref=cell.coordinate, location=f"'{cell.value}'!A1")
         cell.style = "Hyperlink"
 
 
