@@ -309,7 +309,8 @@ class TestPlanFilesAreSafe:
 
     def plan_table(self):
         n = len(self.ATTACKS)
-        return pd.DataFrame({"id": range(1, n + 1), "name": self.ATTACKS, "phase": [a[:1] + "phase" for a in self.ATTACKS],
+        return pd.DataFrame({"id": range(1, n + 1), "name": self.ATTACKS,
+                             "phase": [a[:1] + "phase" for a in self.ATTACKS],
                              "duration_days": [2] * n, "predecessors": [""] * n, "assignee": ["-"] + [""] * (n - 1),
                              "estimate_hours": [-1.5, 2, 3, 4, 5, 6],  # numbers stay numbers, a negative one too
                              "start_no_earlier_than": [None] * n})
