@@ -24,7 +24,7 @@ exp, backup_tab, log_tab, start_tab = st.tabs(
 with exp:
     c1, c2 = st.columns(2)
     with c1:
-        st.markdown("**Whole workspace** — one sheet per table.")
+        st.markdown("**Whole workspace** — an index, then one sheet per table, names next to ids.")
         if st.button("Prepare Excel workbook", key="data_prepare_xlsx"):
             st.session_state["data_xlsx"] = ui.query(export.workbook)
         if st.session_state.get("data_xlsx"):

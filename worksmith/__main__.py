@@ -79,8 +79,8 @@ def run_schedule_cli(in_path: str | Path, out_path: str | Path | None, start: st
                 raise ValidationError(f"--start must be a date YYYY-MM-DD, got '{start}'.", field="start") from None
         if not to_stdout:
             file_format(out_path)  # type: ignore[arg-type]
-        plan = read_plan(in_path)
         calendar = calendar or WorkCalendar()
+        plan = read_plan(in_path, start=start_date, calendar=calendar)  # a 'not before' date counts from --start
         table = schedule_plan(plan, start_date, calendar)
     except WorksmithError as exc:
         print(str(exc), file=sys.stderr)

@@ -17,6 +17,7 @@ from worksmith.store.db import read_session, write_session
 from worksmith.ui.projects.plan import preview_import
 from worksmith.views import project_plan as vpp
 from worksmith.views import projects as vp
+from worksmith.views.plans import project_calendar
 
 
 # ------------------------------------------------------------------------------------------------ plan grid
@@ -124,6 +125,24 @@ def test_import_plan_replaces_the_plan_all_or_nothing(engine, today):
                                                       date(2026, 12, 7), date(2026, 12, 4), date(2026, 12, 14)]
     assert t[1].assignee_id is not None and t[3].assignee_id is None
     assert t[6].start_no_earlier_than == date(2026, 12, 10)  # offset 8 from Mon 30 Nov
+
+
+def test_import_plan_counts_a_not_before_date_from_the_project_start_on_its_calendar(engine, today):
+    pid = planned(engine, today)
+    with write_session(engine) as s:
+        s.add(m.Holiday(day=date(2026, 12, 9), name="Works outing", project_id=pid))
+    frame = read_plan_frame(CSV.replace(b",,,8\n", b",,,2026-12-11\n"), "plan.csv")
+    assert not preview_import(frame, []).ok  # no start: the date is a problem of its row
+    with read_session(engine) as s:
+        start, calendar = vpp.project_row(s, pid).start, project_calendar(s, pid)
+    assert start == date(2026, 11, 30)
+    preview = preview_import(frame, [], start=start, calendar=calendar)
+    assert preview.ok, preview.errors
+    plan = parse_plan(frame, "plan.csv", start=start, calendar=calendar)
+    assert plan.rows[5].start_no_earlier_than == 8  # Fri 11 Dec: 9 working days after Mon 30 Nov less the outing
+    with write_session(engine) as s:
+        cpp.import_plan(s, project_id=pid, plan_rows=plan.rows, replace=True, actor=ANA, today=today)
+    assert tasks_by_ref(engine, pid)[6].start_no_earlier_than == date(2026, 12, 11)
 
 
 def test_import_plan_with_a_cycle_names_it_and_imports_nothing(engine, today):

@@ -95,3 +95,26 @@ class TestParseExpenseCsv:
                                     projects=pd.DataFrame({"id": [1], "name": ["Payroll"]}), operations=OPERATIONS,
                                     today=TODAY_IMPORT)
         assert (rows["project_id"].tolist(), rows["operation_id"].tolist()) == ([1], [None])
+
+
+class TestImportLimits:
+    def test_too_many_rows_are_refused_before_any_row_is_checked(self):
+        from worksmith.domain.expenses import MAX_EXPENSE_ROWS
+
+        body = "\n".join(f"2026-03-01,Website,travel,{1 + i % 9},row {i}" for i in range(MAX_EXPENSE_ROWS + 1))
+        rows, errors = parse("date,project,category,amount,note\n" + body + "\n\n")
+        assert rows.empty and errors["row"].tolist() == [None]
+        assert errors["problem"].iloc[0] == (f"the file has {MAX_EXPENSE_ROWS + 1:,} expense rows; at most "
+                                             f"{MAX_EXPENSE_ROWS:,} can be imported at once — split it into smaller "
+                                             "files")
+        rows, errors = parse("date,project,category,amount,note\n" + body.rsplit("\n", 1)[0] + "\n\n")
+        assert errors.empty and len(rows) == MAX_EXPENSE_ROWS
+
+    def test_a_huge_cell_is_a_sentence_not_a_csv_error(self):
+        text = "date,project,category,amount,note\n2026-03-01,Website,travel,5,ok\n" \
+               f'2026-03-02,Website,travel,5,"{"x" * 200_000}"\n'
+        rows, errors = parse(text)
+        assert rows.empty and errors[["row", "column"]].values.tolist() == [[2, ""]]
+        assert errors["problem"].iloc[0].startswith("a cell is longer than 131,072 characters (a note holds at most")
+        _, header = parse(f'date,project,category,amount,"{"n" * 200_000}"\n')
+        assert header["row"].tolist() == [None] and header["problem"].iloc[0].startswith("in the header row, a cell")

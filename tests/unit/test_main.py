@@ -64,3 +64,18 @@ class TestScheduleCli:
     def test_unwritable_output_exit_1(self, tmp_path, capsys):
         assert run_schedule_cli(TEXTBOOK, tmp_path / "no" / "such" / "out.csv", None) == 1
         assert "Cannot write" in capsys.readouterr().err
+
+    def test_not_before_date_counts_from_start(self, tmp_path, capsys):
+        plan = tmp_path / "dated.csv"
+        plan.write_text("\n".join([",".join(PLAN_COLUMNS), "1,A,,2,,,,", "2,=B(),,1,,,,2026-03-05"]) + "\n",
+                        encoding="utf-8")
+        out = tmp_path / "out.csv"
+        assert run_schedule_cli(plan, out, "2026-03-02") == 0
+        table = pd.read_csv(out, dtype=str)
+        # Thu 5 Mar is working day 3 from Mon 2 Mar; the name is written safe
+        assert table["start_no_earlier_than"].tolist()[1] == "3" and table["start_date"].tolist()[1] == "2026-03-05"
+        assert table["name"].tolist()[1] == "'=B()"
+        capsys.readouterr()
+        assert run_schedule_cli(plan, tmp_path / "o2.csv", None) == 2
+        assert "Row 2 (id 2): start_no_earlier_than is a date (2026-03-05) but the plan has no start date" in (
+            capsys.readouterr().err)

@@ -154,7 +154,8 @@ class TestValidation:
         assert "Row 5 (id 3): duplicate id 3, already used in row 3" in message
         assert "Row 6 (id 6): bad predecessor notation '1XX+2d'" in message
         assert "Row 2 (id 2): duration_days must be 0 (milestone) or more, got -1" in message
-        assert "'lots'" in message and "'2025-01-06'" in message and "'2.5'" in message
+        assert "'lots'" in message and "'2.5'" in message
+        assert "Row 8 (id 8): start_no_earlier_than is a date (2025-01-06) but the plan has no start date" in message
         assert "plan_errors.csv" in message
         assert (error.row, error.field) == (2, "duration_days")
 
@@ -300,3 +301,120 @@ class TestSchedulePlanExport:
         again = read_plan(plan_bytes(schedule_plan(plan), "csv"), filename="r.csv")
         assert again.tasks == plan.tasks
         assert again.deps == plan.deps
+
+
+# --------------------------------------------------------------------------------------- formula injection
+class TestPlanFilesAreSafe:
+    ATTACKS = ['=HYPERLINK("http://x","y")', "+cmd|' /C calc'!A0", "@SUM(1)", "-Setup", "\t=1", "\r=1"]
+
+    def plan_table(self):
+        n = len(self.ATTACKS)
+        return pd.DataFrame({"id": range(1, n + 1), "name": self.ATTACKS,
+                             "phase": [a[:1] + "phase" for a in self.ATTACKS],
+                             "duration_days": [2] * n, "predecessors": [""] * n, "assignee": ["-"] + [""] * (n - 1),
+                             "estimate_hours": [-1.5, 2, 3, 4, 5, 6],  # numbers stay numbers, a negative one too
+                             "start_no_earlier_than": [None] * n})
+
+    def test_csv_export_quotes_every_dangerous_cell_and_reads_back(self):
+        data = plan_bytes(self.plan_table(), "csv")
+        import csv
+
+        header, *rows = list(csv.reader(io.StringIO(data.decode("utf-8"), newline="")))
+        assert len(rows) == len(self.ATTACKS)  # a carriage return inside a cell does not end its row
+        written = ["'" + a.replace("\r", "\n") for a in self.ATTACKS]  # written as a (quoted) line feed
+        assert [r[1] for r in rows] == written
+        assert [r[2] for r in rows] == ["'" + a[:1].replace("\r", "\n") + "phase" for a in self.ATTACKS]
+        assert [r[6] for r in rows][:2] == ["-1.5", "2.0"]  # numbers as numbers, never quoted
+        assert rows[0][5] == "'-"
+        again = read_plan_frame(data, "p.csv")
+        assert again["name"].tolist()[:5] == self.ATTACKS[:5] and again["assignee"].tolist()[0] == "-"
+
+    def test_xlsx_export_writes_text_cells_never_formulas(self):
+        from openpyxl import load_workbook
+
+        data = plan_bytes(self.plan_table(), "xlsx")
+        sheet = load_workbook(io.BytesIO(data))["plan"]
+        names = [sheet.cell(row=r, column=2) for r in range(2, 2 + len(self.ATTACKS))]
+        assert {c.data_type for c in names} == {"s"}
+        # XML reads a carriage return back as a line feed
+        assert [c.value for c in names] == ["'" + a.replace("\r", "\n") for a in self.ATTACKS]
+        estimate = sheet.cell(row=2, column=7)
+        assert (estimate.value, estimate.data_type) == (-1.5, "n")
+        assert read_plan_frame(data, "p.xlsx")["name"].tolist()[:5] == self.ATTACKS[:5]
+
+    def test_schedule_export_round_trip_keeps_predecessors(self):
+        data = csv_bytes("1,-Setup,,2,,,,", '2,Build,,3,"1FS-1d",,,')
+        out = plan_bytes(schedule_plan(read_plan(data, "p.csv")), "csv").decode("utf-8")
+        assert "1,'-Setup," in out and ",1FS-1d," in out
+        assert read_plan(out.encode("utf-8"), "again.csv").names == {1: "-Setup", 2: "Build"}
+
+
+# --------------------------------------------------------------------------------------- size limits
+class TestSizeLimits:
+    def test_too_many_csv_rows_are_refused_with_the_count(self):
+        from worksmith.exchange.planfile import MAX_PLAN_ROWS
+
+        rows = [f"{i},T{i},,1,,,," for i in range(1, MAX_PLAN_ROWS + 2)]
+        with pytest.raises(ValidationError, match=f"has {MAX_PLAN_ROWS + 1:,} task rows; at most {MAX_PLAN_ROWS:,}"):
+            read_plan_frame(csv_bytes(*rows), "big.csv")
+        assert len(read_plan_frame(csv_bytes(*rows[:-1], "", ",,,,,,,"), "ok.csv")) == MAX_PLAN_ROWS
+
+    def test_too_many_xlsx_rows_stop_reading_at_the_limit(self, monkeypatch):
+        import worksmith.exchange.planread as planread
+
+        monkeypatch.setattr(planread, "MAX_PLAN_ROWS", 5)
+        book = Workbook()
+        book.active.append(PLAN_COLUMNS)
+        for i in range(1, 8):
+            book.active.append([i, f"T{i}", None, 1])
+        buffer = io.BytesIO()
+        book.save(buffer)
+        with pytest.raises(ValidationError, match="more than 5 task rows; at most 5"):
+            read_plan_frame(buffer.getvalue(), "big.xlsx")
+
+    def test_a_huge_csv_cell_is_a_sentence_not_a_csv_error(self):
+        data = csv_bytes("1,A,,1,,,,", f'2,"{"x" * 200_000}",,1,,,,')
+        with pytest.raises(ValidationError, match="row 2: a cell is longer than 131,072 characters") as err:
+            read_plan_frame(data, "wide.csv")
+        assert err.value.row == 2
+
+
+# --------------------------------------------------------------------------------------- 'not before' dates
+class TestNotBeforeDates:
+    START = date(2026, 3, 2)  # a Monday
+
+    def test_iso_date_is_counted_from_the_start(self):
+        data = csv_bytes("1,A,,2,,,,2026-03-04", "2,B,,1,,,,3", "3,C,,1,,,,2026-03-07", "4,D,,1,,,,2026-02-20")
+        plan = read_plan(data, "p.csv", start=self.START)
+        # Wed = 2 working days after Mon; Sat counts as Mon 9 Mar = 5; before the start = 0
+        assert [t.snet for t in plan.tasks] == [2, 3, 5, 0]
+
+    def test_the_calendar_skips_holidays(self):
+        from worksmith.domain.calendar import WorkCalendar
+
+        cal = WorkCalendar(holidays=frozenset({date(2026, 3, 3)}))
+        plan = read_plan(csv_bytes("1,A,,2,,,,2026-03-04"), "p.csv", start=self.START, calendar=cal)
+        assert plan.tasks[0].snet == 1
+
+    def test_excel_date_cell(self):
+        from datetime import datetime
+
+        book = Workbook()
+        book.active.append(PLAN_COLUMNS)
+        book.active.append([1, "A", None, 2, None, None, None, datetime(2026, 3, 10)])
+        buffer = io.BytesIO()
+        book.save(buffer)
+        assert read_plan(buffer.getvalue(), "p.xlsx", start=self.START).tasks[0].snet == 6
+
+    def test_a_date_without_a_start_is_refused_on_its_row(self):
+        data = csv_bytes("1,A,,2,,,,", "2,B,,1,1,,,2026-03-04")
+        errors = validate_plan(read_plan_frame(data, "p.csv"))
+        assert [(e.row, e.column) for e in errors] == [(2, "start_no_earlier_than")]
+        assert "is a date (2026-03-04) but the plan has no start date" in errors[0].message
+        assert validate_plan(read_plan_frame(data, "p.csv"), start=self.START) == []
+
+    def test_nonsense_is_still_refused(self):
+        errors = validate_plan(read_plan_frame(csv_bytes("1,A,,2,,,,soon", "2,B,,1,,,,2026-02-30"), "p.csv"),
+                               start=self.START)
+        assert [e.row for e in errors] == [1, 2]
+        assert "or a date YYYY-MM-DD, got 'soon'" in errors[0].message

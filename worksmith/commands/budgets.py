@@ -184,8 +184,8 @@ def import_expenses(session: Session, *, actor: Actor, data: bytes, today: date)
     """
     rows, errors = preview_import(session, data=data, today=today)
     if len(errors):
-        listed = [f"row {e['row']}, {e['column']}: {e['problem']}" if e["row"] is not None else e["problem"]
-                  for e in errors.to_dict("records")]
+        listed = [f"row {e['row']}{', ' + e['column'] if e['column'] else ''}: {e['problem']}" if e["row"] is not None
+                  else e["problem"] for e in errors.to_dict("records")]
         more = f"; … and {len(listed) - 10} more" if len(listed) > 10 else ""
         raise ValidationError(f"Expenses file refused, nothing imported ({len(listed)} problem"
                               f"{'s' if len(listed) != 1 else ''}; row 1 = the first row below the header): "

@@ -8,6 +8,8 @@ Rules
   ``EXPENSE_PAST_YEARS`` years back to ``EXPENSE_FUTURE_DAYS`` days ahead, a category from ``CATEGORIES``, a note of
   at most ``NOTE_MAX`` characters.
 * A file (:func:`parse_expense_csv`) is imported whole or not at all: any row's problem refuses every row.
+* A file has at most ``MAX_EXPENSE_ROWS`` (50,000) expense rows, counted before any row is checked, and no cell
+  longer than the csv module's field limit (131,072 characters); either is refused with a sentence, not a crash.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from worksmith.values import is_blank, is_missing, to_date
 EXPENSE_PAST_YEARS = 5
 EXPENSE_FUTURE_DAYS = 90
 NOTE_MAX = 500
+MAX_EXPENSE_ROWS = 50_000
 EXPENSE_CSV_COLUMNS = ("date", "project", "category", "amount", "note")
 _CSV_ALIASES = {"day": "date", "owner": "project", "operation": "project", "notes": "note", "description": "note"}
 IMPORT_ROW_COLUMNS = ["row", "day", "project_id", "operation_id", "owner", "category", "amount", "note"]
@@ -190,7 +193,14 @@ def parse_expense_csv(data: bytes | str, *, projects: pd.DataFrame, operations: 
         return _frame_of(rows, IMPORT_ROW_COLUMNS), _frame_of(errors, IMPORT_ERROR_COLUMNS)
     first = lines[header_line]
     delimiter = max([",", ";", "\t"], key=lambda d: (first.count(d), d == ","))
-    records = list(csv.reader(io.StringIO("\n".join(lines[header_line:])), delimiter=delimiter))
+    records, count, problem = _records(csv.reader(io.StringIO("\n".join(lines[header_line:])), delimiter=delimiter))
+    if problem is not None:
+        error(problem[0], "", "", problem[1])
+        return _frame_of(rows, IMPORT_ROW_COLUMNS), _frame_of(errors, IMPORT_ERROR_COLUMNS)
+    if count > MAX_EXPENSE_ROWS:
+        error(None, "", "", f"the file has {count:,} expense rows; at most {MAX_EXPENSE_ROWS:,} can be imported at "
+              "once — split it into smaller files")
+        return _frame_of(rows, IMPORT_ROW_COLUMNS), _frame_of(errors, IMPORT_ERROR_COLUMNS)
     header = [_CSV_ALIASES.get(h.strip().lower(), h.strip().lower()) for h in records[0]]
     missing = [c for c in EXPENSE_CSV_COLUMNS[:4] if c not in header]
     if missing:
@@ -227,6 +237,30 @@ def parse_expense_csv(data: bytes | str, *, projects: pd.DataFrame, operations: 
     if not rows and not errors:
         error(None, "", "", "the file has a header but no expense rows")
     return _frame_of(rows, IMPORT_ROW_COLUMNS), _frame_of(errors, IMPORT_ERROR_COLUMNS)
+
+
+def _records(reader: Any) -> tuple[list[list[str]], int, tuple[int | None, str] | None]:
+    """The header and data records (at most ``MAX_EXPENSE_ROWS`` non-blank ones kept), the number of non-blank data
+    rows, and the problem ``(row, sentence)`` if the CSV cannot be read (row None = the header)."""
+    records: list[list[str]] = []
+    consumed = count = 0
+    while True:
+        try:
+            rec = next(reader)
+        except StopIteration:
+            return records, count, None
+        except csv.Error as exc:
+            row = consumed or None  # the header is record 0, data row n is record n
+            where = "" if row else "in the header row, "
+            if "field larger than field limit" in str(exc):
+                return records, count, (row, f"{where}a cell is longer than {csv.field_size_limit():,} characters "
+                                             f"(a note holds at most {NOTE_MAX}); the file cannot be imported")
+            return records, count, (row, f"{where}the file cannot be read as CSV: {exc}")
+        if consumed and any(cell.strip() for cell in rec):
+            count += 1
+        consumed += 1
+        if count <= MAX_EXPENSE_ROWS:
+            records.append(rec)
 
 
 def _frame_of(records: list[dict[str, Any]], columns: list[str]) -> pd.DataFrame:

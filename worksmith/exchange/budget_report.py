@@ -1,9 +1,9 @@
 """The budget report as an Excel workbook: one sheet per view of the Budgets page, plus the raw plan vs actual and
-expenses (read through :mod:`worksmith.views.budgets` and :mod:`worksmith.views.budget_roi`)."""
+expenses (read through :mod:`worksmith.views.budgets` and :mod:`worksmith.views.budget_roi`); every text cell is
+written safe by :mod:`worksmith.exchange.cells`."""
 
 from __future__ import annotations
 
-import io
 from datetime import date
 
 import pandas as pd
@@ -11,6 +11,7 @@ from sqlmodel import Session
 
 from worksmith.domain.budget_plan import plan_vs_actual
 from worksmith.domain.evm import METRICS
+from worksmith.exchange.cells import xlsx_bytes
 from worksmith.views.budget_roi import roi_rows
 from worksmith.views.budgets import Organisation, alerts_of, load, organisation_of, project_rows
 from worksmith.views.workspace import is_empty
@@ -53,9 +54,5 @@ def report_workbook(session: Session, *, today: date) -> bytes:
     sheets["Expenses"] = exp[["owner_name", "owner", "day", "category", "amount", "note"]]
     sheets["Value and ROI"] = roi_rows(data, evms)
     sheets["Alerts"] = alerts_of(data, evms)
-    buffer = io.BytesIO()
-    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-        for name, df in sheets.items():
-            df.to_excel(writer, sheet_name=name[:31], index=False)
-    return buffer.getvalue()
+    return xlsx_bytes(sheets)
 

@@ -10,7 +10,18 @@ ignored, so an exported file can be imported again)::
   ``7FF-1d``. Type FS/SS/FF/SF (any case) defaults to FS, lag (whole working days) to 0; spaces, ``+2``
   without the ``d`` and ``2 d``/``2 days`` are tolerated, and ``;`` also separates (see
   :mod:`worksmith.domain.notation`);
-- ``estimate_hours`` empty or a number >= 0; ``start_no_earlier_than`` empty or a working-day offset >= 0.
+- ``estimate_hours`` empty or a number >= 0;
+- ``start_no_earlier_than`` empty, a working-day offset >= 0 (0 = the start), or a date (``2026-03-02`` or an Excel
+  date cell) converted to its offset from the plan's start with :class:`worksmith.domain.calendar.WorkCalendar`::
+
+      offset = max(0, calendar.offset_of(date, start))    (a non-working date counts as the next working day)
+
+  The start is the CLI's ``--start`` or the project's start on import into a project; without one a date is
+  refused on its row.
+
+A file has at most :data:`MAX_PLAN_ROWS` task rows and no CSV cell over 131,072 characters (see
+:mod:`worksmith.exchange.planread`, which reads the file). Text cells are written safe and read back
+(:mod:`worksmith.exchange.cells`).
 
 Export adds ``early_start,early_finish,late_start,late_finish,total_float_days,critical`` (offsets in working
 days from day 0, ``critical`` as ``true``/``false``) and, when a start date is given, ``start_date,finish_date``
@@ -23,26 +34,35 @@ person reads them: row 1 is the first row below the header.
 
 from __future__ import annotations
 
-import csv
-import io as _io
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import IO, Any
 
 import pandas as pd
-from openpyxl import load_workbook
 
+from worksmith.domain.calendar import WorkCalendar
 from worksmith.domain.notation import Link, parse_predecessors
-from worksmith.domain.schedule import Dep, TaskSpec, WorkCalendar, compute_schedule, schedule_dates
+from worksmith.domain.schedule import Dep, TaskSpec, compute_schedule, schedule_dates
 from worksmith.errors import CycleError, ValidationError
+from worksmith.exchange.cells import csv_bytes, xlsx_bytes
+from worksmith.exchange.planread import (
+    EXTRA_CELLS_COLUMN,
+    MAX_PLAN_ROWS,
+    PLAN_COLUMNS,
+    frame_of,
+    header_key,
+    read_plan_frame,
+    source_name,
+)
 from worksmith.values import cell_text, finite_or_none, is_blank, whole_number
 
 __all__ = [
     "DATE_COLUMNS",
     "EXPORT_COLUMNS",
+    "MAX_PLAN_ROWS",
     "PLAN_COLUMNS",
     "SCHEDULE_COLUMNS",
     "Plan",
@@ -60,16 +80,14 @@ __all__ = [
     "write_plan",
 ]
 
-PLAN_COLUMNS: list[str] = ["id", "name", "phase", "duration_days", "predecessors", "assignee", "estimate_hours",
-                           "start_no_earlier_than"]
 SCHEDULE_COLUMNS: list[str] = ["early_start", "early_finish", "late_start", "late_finish", "total_float_days",
                                "critical"]
 DATE_COLUMNS: list[str] = ["start_date", "finish_date"]
 EXPORT_COLUMNS: list[str] = PLAN_COLUMNS + SCHEDULE_COLUMNS + DATE_COLUMNS
 REQUIRED_COLUMNS: tuple[str, ...] = ("id", "duration_days")
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 ROW_CONVENTION = "row 1 = the first row below the header"
 MAX_LISTED_ERRORS = 25
-EXTRA_CELLS_COLUMN = "_extra_cells"  # set by read_plan_frame on CSV rows longer than the header
 
 
 # ------------------------------------------------------------------------------------------- data model
@@ -139,7 +157,7 @@ class Plan:
 
     def frame(self) -> pd.DataFrame:
         """The rows as a DataFrame with the import columns (optional numbers as int/float or None)."""
-        return _frame(
+        return frame_of(
             {
                 "id": [r.id for r in self.rows],
                 "name": [r.name for r in self.rows],
@@ -153,140 +171,50 @@ class Plan:
         )
 
 
-def _frame(columns: dict[str, list[Any]]) -> pd.DataFrame:
-    """Build a DataFrame keeping Python values (ints stay ints next to None, no float conversion)."""
-    return pd.DataFrame({name: pd.Series(values, dtype=object) for name, values in columns.items()})
-
-
-# ------------------------------------------------------------------------------------------- reading
-def _header(name: object) -> str:
-    """Normalise a column header: ``' Duration Days'`` -> ``'duration_days'``."""
-    return re.sub(r"[\s-]+", "_", cell_text(name).lower())
-
-
-def _source_name(source: object, filename: str | None) -> str | None:
-    if filename:
-        return str(filename)
-    if isinstance(source, str | Path):
-        return str(source)
-    name = getattr(source, "name", None)
-    return name if isinstance(name, str) else None
-
-
-def _read_bytes(source: object) -> bytes:
-    if isinstance(source, bytes | bytearray):
-        return bytes(source)
-    if isinstance(source, str | Path):
-        return Path(source).read_bytes()
-    if hasattr(source, "getvalue"):
-        data = source.getvalue()  # type: ignore[union-attr]
-    elif hasattr(source, "read"):
-        data = source.read()  # type: ignore[union-attr]
-    else:
-        raise ValidationError(f"Cannot read a plan from {type(source).__name__}.", field="file")
-    return data.encode("utf-8") if isinstance(data, str) else bytes(data)
-
-
-def _csv_records(data: bytes) -> list[list[object]]:
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = data.decode("cp1252", errors="replace")
-    first_line = next((line for line in text.splitlines() if line.strip()), "")
-    delimiter = max([",", ";", "\t"], key=lambda d: (first_line.count(d), d == ","))
-    return [list(rec) for rec in csv.reader(_io.StringIO(text, newline=""), delimiter=delimiter)]
-
-
-def _xlsx_records(data: bytes, name: str) -> list[list[object]]:
-    try:
-        workbook = load_workbook(_io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises zipfile/KeyError/InvalidFileException for damaged files
-        raise ValidationError(f"Cannot read '{name}' as an Excel workbook (.xlsx): {exc}", field="file") from exc
-    try:
-        names = [s.lower() for s in workbook.sheetnames]
-        sheet = workbook.worksheets[names.index("plan")] if "plan" in names else workbook.worksheets[0]
-        return [list(row) for row in sheet.iter_rows(values_only=True)]
-    finally:
-        workbook.close()
-
-
-def read_plan_frame(source: str | Path | bytes | IO[Any], filename: str | None = None) -> pd.DataFrame:
-    """Read a plan file as it is, without validating it (for a preview next to :func:`validate_plan`).
-
-    Parameters
-    ----------
-    source:
-        A path, raw bytes, or a binary file-like object (e.g. Streamlit's ``UploadedFile``).
-    filename:
-        Name used to pick the format (``.csv`` or ``.xlsx``) when ``source`` has none; an .xlsx content is
-        also recognised by its signature.
-
-    Returns
-    -------
-    pandas.DataFrame
-        Object columns named by the header (stripped, lower-case), cells as read (text for CSV; numbers,
-        text or None for .xlsx), index = data row numbers starting at 1. Blank rows inside the table are kept
-        so positions match the row numbers a person sees; trailing blank rows are dropped. A CSV row with
-        more cells than the header is flagged in an extra column ``_extra_cells`` that
-        :func:`validate_plan` reports.
-
-    Raises
-    ------
-    ValidationError
-        The file cannot be read, is an old .xls, has no header, or repeats a column.
-    """
-    name = _source_name(source, filename) or "upload"
-    suffix = Path(name).suffix.lower()
-    if suffix == ".xls":
-        raise ValidationError(
-            f"'{name}' is an old Excel .xls file; save it as .xlsx or .csv and import that.", field="file"
-        )
-    try:
-        data = _read_bytes(source)
-    except OSError as exc:
-        raise ValidationError(f"Cannot read plan file '{name}': {exc.strerror or exc}.", field="file") from exc
-    is_xlsx = suffix in (".xlsx", ".xlsm") or (suffix != ".csv" and data[:4] == b"PK\x03\x04")
-    records = _xlsx_records(data, name) if is_xlsx else _csv_records(data)
-
-    def blank_record(rec: list[object]) -> bool:
-        return all(is_blank(v) for v in rec)
-
-    start = next((i for i, rec in enumerate(records) if not blank_record(rec)), None)
-    if start is None:
-        raise ValidationError(
-            f"Plan file '{name}' is empty; expected a header row: {','.join(PLAN_COLUMNS)}.", field="file"
-        )
-    header = [_header(h) for h in records[start]]
-    body = records[start + 1 :]
-    while body and blank_record(body[-1]):
-        body.pop()
-    seen: set[str] = set()
-    for h in header:
-        if h and h in seen:
-            raise ValidationError(f"Plan file '{name}': column '{h}' appears more than once.", field=h)
-        seen.add(h)
-    keep = [i for i, h in enumerate(header) if h]
-    columns = {header[i]: [rec[i] if i < len(rec) else None for rec in body] for i in keep}
-    if not is_xlsx:
-        # A CSV row with more cells than the header usually has an unquoted "2,3" predecessor list,
-        # which shifts every later cell: flag it instead of reading shifted values.
-        extra = [
-            f"{len(rec)} cells but the header has {len(header)} columns" if len(rec) > len(header) else None
-            for rec in body
-        ]
-        if any(n is not None for n in extra):
-            columns[EXTRA_CELLS_COLUMN] = extra
-    frame = _frame(columns)
-    frame.index = pd.RangeIndex(1, len(body) + 1)
-    return frame
-
-
 # ------------------------------------------------------------------------------------------- validation
-def _check(df: pd.DataFrame) -> tuple[list[PlanRow], list[RowError], CycleError | None]:
-    """Parse and check every row; return the rows read, all errors (a cycle included) and the cycle."""
+def _date_cell(value: object) -> date | None:
+    """A date from an Excel date cell or ISO text ``2026-03-02``; None for anything else."""
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    text = cell_text(value)
+    if _ISO_DATE.fullmatch(text):
+        try:
+            return date.fromisoformat(text)
+        except ValueError:
+            return None
+    return None
+
+
+def _not_before(raw: object, start: date | None, calendar: WorkCalendar | None) -> tuple[int | None, str | None]:
+    """``start_no_earlier_than`` as a working-day offset, or a problem: an offset >= 0 as it is; a date as its
+    offset from ``start`` on ``calendar`` (a date on or before the start is 0; a non-working date counts as the
+    next working day); a date without ``start`` is refused."""
+    if is_blank(raw):
+        return None, None
+    offset = whole_number(raw)
+    if offset is not None and not isinstance(raw, date):
+        if offset < 0:
+            return None, f"start_no_earlier_than must be 0 or more working days (0 = the project start), got {offset}"
+        return offset, None
+    day = _date_cell(raw)
+    if day is None:
+        return None, ("start_no_earlier_than must be a working-day offset (a whole number of 0 or more, 0 = the "
+                      f"project start) or a date YYYY-MM-DD, got '{cell_text(raw)}'")
+    if start is None:
+        return None, (f"start_no_earlier_than is a date ({day.isoformat()}) but the plan has no start date to count "
+                      "from; give one (schedule --start YYYY-MM-DD) or write working days from the start")
+    return max(0, (calendar or WorkCalendar()).offset_of(day, start)), None
+
+
+def _check(df: pd.DataFrame, start: date | None = None,
+           calendar: WorkCalendar | None = None) -> tuple[list[PlanRow], list[RowError], CycleError | None]:
+    """Parse and check every row; return the rows read, all errors (a cycle included) and the cycle.
+    ``start`` and ``calendar`` turn a 'not before' date into its working-day offset."""
     columns: dict[str, Any] = {}
     for c in df.columns:
-        columns.setdefault(_header(c), c)
+        columns.setdefault(header_key(c), c)
     missing = [c for c in REQUIRED_COLUMNS if c not in columns]
     if missing:
         return (
@@ -374,19 +302,9 @@ def _check(df: pd.DataFrame) -> tuple[list[PlanRow], list[RowError], CycleError 
             else:
                 estimate = int(number_value) if number_value.is_integer() else number_value
 
-        snet: int | None = None
-        raw_snet = cell["start_no_earlier_than"]
-        if not is_blank(raw_snet):
-            snet = whole_number(raw_snet)
-            if snet is None or snet < 0:
-                problems.append(
-                    (
-                        "start_no_earlier_than",
-                        "start_no_earlier_than must be a working-day offset (a whole number of 0 or more, "
-                        f"0 = the project start), got '{cell_text(raw_snet)}'",
-                    )
-                )
-                snet = None
+        snet, problem = _not_before(cell["start_no_earlier_than"], start, calendar)
+        if problem:
+            problems.append(("start_no_earlier_than", problem))
 
         errors.extend(RowError(number, msg, task_id, col) for col, msg in problems)
         if task_id is not None:
@@ -429,7 +347,8 @@ def _check(df: pd.DataFrame) -> tuple[list[PlanRow], list[RowError], CycleError 
     return rows, errors, cycle
 
 
-def validate_plan(df: pd.DataFrame) -> list[RowError]:
+def validate_plan(df: pd.DataFrame, *, start: date | None = None,
+                  calendar: WorkCalendar | None = None) -> list[RowError]:
     """Check a plan table (e.g. from :func:`read_plan_frame`) and return every problem, for a preview.
 
     Parameters
@@ -437,6 +356,9 @@ def validate_plan(df: pd.DataFrame) -> list[RowError]:
     df:
         One row per task with the import columns (extra columns are ignored). Row numbers in the errors are
         positions in ``df`` starting at 1 (= the first row below the header of the file).
+    start, calendar:
+        The plan's start date and working days (default Monday–Friday): a ``start_no_earlier_than`` date is
+        counted from it; without ``start`` a date is a problem of its row.
 
     Returns
     -------
@@ -445,7 +367,7 @@ def validate_plan(df: pd.DataFrame) -> list[RowError]:
         missing/non-integer/negative duration, bad predecessor notation, unknown predecessor id,
         non-numeric/negative estimate, bad start-no-earlier-than, dependency cycles.
     """
-    return _check(df)[1]
+    return _check(df, start, calendar)[1]
 
 
 def annotate_errors(df: pd.DataFrame, errors: Sequence[RowError]) -> pd.DataFrame:
@@ -459,7 +381,8 @@ def annotate_errors(df: pd.DataFrame, errors: Sequence[RowError]) -> pd.DataFram
     return out
 
 
-def parse_plan(df: pd.DataFrame, source: str | None = None) -> Plan:
+def parse_plan(df: pd.DataFrame, source: str | None = None, *, start: date | None = None,
+               calendar: WorkCalendar | None = None) -> Plan:
     """Validate a plan table and build the :class:`Plan`, or refuse it as a whole.
 
     Parameters
@@ -468,6 +391,8 @@ def parse_plan(df: pd.DataFrame, source: str | None = None) -> Plan:
         As for :func:`validate_plan`.
     source:
         File name to mention in the error message.
+    start, calendar:
+        As for :func:`validate_plan`.
 
     Returns
     -------
@@ -480,7 +405,7 @@ def parse_plan(df: pd.DataFrame, source: str | None = None) -> Plan:
     PlanFileError
         Any other problem (a :class:`ValidationError`; ``errors`` lists all of them, a cycle included).
     """
-    rows, errors, cycle = _check(df)
+    rows, errors, cycle = _check(df, start, calendar)
     if cycle is not None and len(errors) == 1:
         raise cycle
     if errors:
@@ -490,7 +415,8 @@ def parse_plan(df: pd.DataFrame, source: str | None = None) -> Plan:
     return Plan(rows, tasks, deps)
 
 
-def read_plan(source: str | Path | bytes | IO[Any], filename: str | None = None) -> Plan:
+def read_plan(source: str | Path | bytes | IO[Any], filename: str | None = None, *, start: date | None = None,
+              calendar: WorkCalendar | None = None) -> Plan:
     """Read and validate a plan file (.csv or .xlsx); all-or-nothing.
 
     Parameters
@@ -499,6 +425,8 @@ def read_plan(source: str | Path | bytes | IO[Any], filename: str | None = None)
         A path, raw bytes or a binary file-like object (e.g. Streamlit's ``UploadedFile``).
     filename:
         Name used for the format and in messages when ``source`` carries none.
+    start, calendar:
+        As for :func:`validate_plan` (the CLI passes ``--start``).
 
     Returns
     -------
@@ -514,8 +442,9 @@ def read_plan(source: str | Path | bytes | IO[Any], filename: str | None = None)
     CycleError
         The only problem is a dependency cycle.
     """
-    name = _source_name(source, filename)
-    return parse_plan(read_plan_frame(source, filename), Path(name).name if name else None)
+    name = source_name(source, filename)
+    return parse_plan(read_plan_frame(source, filename), Path(name).name if name else None, start=start,
+                      calendar=calendar)
 
 
 # ------------------------------------------------------------------------------------------- export
@@ -567,13 +496,13 @@ def file_format(path: str | Path) -> str:
 
 
 def plan_bytes(df: pd.DataFrame, fmt: str = "csv") -> bytes:
-    """Serialise a plan table for a download: ``fmt`` ``"csv"`` (UTF-8) or ``"xlsx"`` (sheet ``plan``)."""
+    """Serialise a plan table for a download: ``fmt`` ``"csv"`` (UTF-8) or ``"xlsx"`` (sheet ``plan``); text
+    cells are written safe (:mod:`worksmith.exchange.cells`: ``=x`` as ``'=x``, read back as ``=x``), numbers as
+    numbers."""
     if fmt == "csv":
-        return df.to_csv(index=False, lineterminator="\n").encode("utf-8")
+        return csv_bytes(df, lineterminator="\n")
     if fmt == "xlsx":
-        buffer = _io.BytesIO()
-        df.to_excel(buffer, index=False, sheet_name="plan", engine="openpyxl")
-        return buffer.getvalue()
+        return xlsx_bytes({"plan": df})
     raise ValidationError(f"Unknown plan file format '{fmt}'; use csv or xlsx.", field="format")
 
 

@@ -10,11 +10,13 @@ import pandas as pd
 import streamlit as st
 
 from worksmith.commands import project_plan as cpp
+from worksmith.domain.calendar import WorkCalendar
 from worksmith.errors import WorksmithError
 from worksmith.exchange.planfile import annotate_errors, parse_plan, plan_bytes, read_plan_frame, validate_plan
 from worksmith.ui import shell as ui
 from worksmith.values import is_blank
 from worksmith.views import project_plan as vpp
+from worksmith.views.plans import project_calendar
 
 
 @dataclass
@@ -28,9 +30,11 @@ class ImportPreview:
         return not self.errors
 
 
-def preview_import(data: pd.DataFrame, people: list[str]) -> ImportPreview:
-    """Check a plan file (as read by :func:`~worksmith.exchange.planfile.read_plan_frame`) for the preview (pure)."""
-    errors = validate_plan(data)
+def preview_import(data: pd.DataFrame, people: list[str], *, start: date | None = None,
+                   calendar: WorkCalendar | None = None) -> ImportPreview:
+    """Check a plan file (as read by :func:`~worksmith.exchange.planfile.read_plan_frame`) for the preview (pure);
+    a 'not before' date counts from ``start`` on ``calendar`` (the project's)."""
+    errors = validate_plan(data, start=start, calendar=calendar)
     table = annotate_errors(data, errors)
     table = table[["problems", *[c for c in table.columns if c != "problems"]]]
     known = {p.lower() for p in people}
@@ -81,7 +85,7 @@ def plan_grid(pid: int, d: vpp.ProjectDetail, people: dict[int, str], today: dat
 def plan_import(pid: int, tasks: pd.DataFrame, people: dict[int, str], today: date) -> None:
     """Upload, preview (problems per row, unknown assignees) and import a plan file, all or nothing."""
     st.caption("Columns: id, name, phase, duration_days, predecessors (e.g. 3FS+2d), assignee, estimate_hours, "
-               "start_no_earlier_than (working days from the start). All or nothing.")
+               "start_no_earlier_than (working days from the start, or a date). All or nothing.")
     upload = st.file_uploader("Plan file", type=["csv", "xlsx"], key="projects_import_file")
     if upload is None:
         return
@@ -90,7 +94,9 @@ def plan_import(pid: int, tasks: pd.DataFrame, people: dict[int, str], today: da
     except WorksmithError as error:
         st.error(str(error), icon="⚠️")
         return
-    pre = preview_import(raw, list(people.values()))
+    start = ui.query(vpp.project_detail, project_id=pid, today=today).project["start"] or today  # as import_plan
+    calendar = ui.query(project_calendar, project_id=pid)
+    pre = preview_import(raw, list(people.values()), start=start, calendar=calendar)
     for w in pre.warnings:
         st.warning(w)
     if pre.errors:
@@ -101,7 +107,8 @@ def plan_import(pid: int, tasks: pd.DataFrame, people: dict[int, str], today: da
                                            key="projects_import_replace")
     if pre.ok and st.button(f"Import {len(raw)} tasks", type="primary", key="projects_import_go"):
         try:
-            plan = parse_plan(raw, upload.name)  # PlanFileError / CycleError name the row and problem
+            # PlanFileError / CycleError name the row and problem
+            plan = parse_plan(raw, upload.name, start=start, calendar=calendar)
         except WorksmithError as error:
             st.error(str(error), icon=":material/error:")
             return

@@ -1,0 +1,117 @@
+"""Spreadsheet cells that are safe to open: every Excel and CSV file Worksmith writes goes through here.
+
+Formula injection (OWASP "CSV injection"): a spreadsheet runs a text cell that begins with ``=``, ``+``, ``-``,
+``@``, a tab or a carriage return as a formula, so a task called ``=HYPERLINK("http://x","y")`` would become a live
+link, and ``+cmd|' /C calc'!A0`` a command. The rule, in one place::
+
+    safe_text(s) = "'" + s   if s is text beginning with = + - @ TAB CR and s is not a plain number
+                 = s         otherwise (numbers, dates, None, and text such as "-12.5" that is only a number)
+
+Numbers are written as numbers (never as text), so a negative amount stays numeric and is never quoted;
+:func:`unquote` is the inverse, for reading our own files back (``"'-Setup"`` -> ``"-Setup"``).
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Callable
+from typing import Any
+
+import pandas as pd
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Font
+from openpyxl.worksheet.worksheet import Worksheet
+
+__all__ = ["FORMULA_PREFIXES", "csv_bytes", "safe_frame", "safe_text", "unquote", "xlsx_bytes"]
+
+FORMULA_PREFIXES: tuple[str, ...] = ("=", "+", "-", "@", "\t", "\r")
+_PLAIN_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
+MAX_COLUMN_WIDTH = 60
+WIDTH_SAMPLE_ROWS = 200
+
+
+def safe_text(value: Any) -> Any:
+    """``value`` with a leading ``'`` when it is text a spreadsheet would run as a formula; anything else as is."""
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES) and not _PLAIN_NUMBER.fullmatch(value):
+        return "'" + value
+    return value
+
+
+def unquote(value: Any) -> Any:
+    """Inverse of :func:`safe_text` for a cell read back: ``"'=x"`` -> ``"=x"``; other values unchanged."""
+    if isinstance(value, str) and len(value) > 1 and value[0] == "'" and value[1:].startswith(FORMULA_PREFIXES):
+        return value[1:]
+    return value
+
+
+def _texty(series: pd.Series) -> bool:
+    dtype = series.dtype
+    return (pd.api.types.is_object_dtype(dtype) or pd.api.types.is_string_dtype(dtype)
+            or isinstance(dtype, pd.CategoricalDtype))
+
+
+def _excel_text(value: Any) -> Any:
+    """Text without the control characters an .xlsx file cannot hold (openpyxl refuses them)."""
+    return ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value
+
+
+def safe_frame(df: pd.DataFrame, *, excel: bool = False) -> pd.DataFrame:
+    """A copy of ``df`` with :func:`safe_text` applied to every text cell and column name; numeric, boolean and
+    date columns are left exactly as they are (numbers stay numbers). ``excel`` also drops the control characters
+    an .xlsx cell cannot hold."""
+    def clean(value: Any) -> Any:
+        return safe_text(_excel_text(value) if excel else value)
+
+    out = df.copy()
+    out.columns = [clean(c) for c in out.columns]
+    for pos in range(out.shape[1]):
+        column = out.iloc[:, pos]
+        if _texty(column):
+            out.isetitem(pos, pd.Series([clean(v) for v in column.tolist()], index=out.index, dtype=object))
+    return out
+
+
+def _csv_text(value: Any) -> Any:
+    """A carriage return inside a cell as a line feed: Python's CSV writer quotes a cell with a line feed but not
+    one with a lone carriage return, which would end the row early for every reader."""
+    return value.replace("\r\n", "\n").replace("\r", "\n") if isinstance(value, str) else value
+
+
+def csv_bytes(df: pd.DataFrame, *, lineterminator: str = "\n") -> bytes:
+    """``df`` as UTF-8 CSV (no index), every text cell made safe (then carriage returns as line feeds)."""
+    safe = safe_frame(df)
+    for pos in range(safe.shape[1]):
+        if _texty(safe.iloc[:, pos]):
+            safe.isetitem(pos, pd.Series([_csv_text(v) for v in safe.iloc[:, pos].tolist()], index=safe.index,
+                                         dtype=object))
+    return safe.to_csv(index=False, lineterminator=lineterminator).encode("utf-8")
+
+
+def _tidy(sheet: Worksheet, df: pd.DataFrame) -> None:
+    """Bold header, frozen first row, columns wide enough for their header and first rows."""
+    sheet.freeze_panes = "A2"
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    sample = df.head(WIDTH_SAMPLE_ROWS)
+    for pos, name in enumerate(df.columns, start=1):
+        longest = max([len(str(name)), *(len(str(v)) for v in sample.iloc[:, pos - 1].tolist())])
+        sheet.column_dimensions[sheet.cell(row=1, column=pos).column_letter].width = min(longest + 2,
+                                                                                         MAX_COLUMN_WIDTH)
+
+
+def xlsx_bytes(sheets: dict[str, pd.DataFrame],
+               on_sheet: Callable[[str, Worksheet], None] | None = None) -> bytes:
+    """An .xlsx workbook with one sheet per frame (sheet names cut to Excel's 31 characters), every text cell
+    made safe; ``on_sheet(name, worksheet)`` may format a sheet further (links, widths)."""
+    buffer = io.BytesIO()
+    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
+        for name, df in sheets.items():
+            title = name[:31]
+            safe = safe_frame(df, excel=True)
+            safe.to_excel(writer, sheet_name=title, index=False)
+            sheet = writer.sheets[title]
+            _tidy(sheet, safe)
+            if on_sheet is not None:
+                on_sheet(title, sheet)
+    return buffer.getvalue()
