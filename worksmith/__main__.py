@@ -163,6 +163,41 @@ def cmd_bench(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_risk(args: argparse.Namespace) -> int:
+    """``risk``: Monte Carlo finish-date forecast of a plan file (see worksmith.exchange.risk)."""
+    from worksmith.domain.calendar import WorkCalendar
+    from worksmith.exchange.planfile import read_plan
+    from worksmith.exchange.risk import run_risk
+
+    start = None
+    if args.start:
+        try:
+            start = date.fromisoformat(args.start.strip())
+        except ValueError:
+            raise ValidationError(f"--start must be a date YYYY-MM-DD, got '{args.start}'.", field="start") from None
+    calendar = WorkCalendar()
+    plan = read_plan(args.plan, start=start, calendar=calendar)
+    summary, tasks, _result = run_risk(plan, runs=args.runs, seed=args.seed, target_day=args.target_day,
+                                       start=start, calendar=calendar)
+    try:
+        if args.output in (None, "-"):
+            sys.stdout.write(tasks.to_csv(index=False))
+        else:
+            tasks.to_csv(args.output, index=False)
+        if args.json:
+            with open(args.json, "w", encoding="utf-8") as out:
+                json.dump(summary, out, indent=2)
+    except OSError as exc:
+        print(f"Cannot write the output: {exc.strerror or exc}.", file=sys.stderr)
+        return 1
+    line = (f"{summary['runs']:,} runs: P50 day {summary['finish_p50']}, P80 day {summary['finish_p80']}, "
+            f"P95 day {summary['finish_p95']} (deterministic day {summary['deterministic_finish']})")
+    if "probability_by_target" in summary:
+        line += f"; {summary['probability_by_target']:.0%} chance of finishing by day {summary['target_day']}"
+    print(line + ".", file=sys.stderr if args.output in (None, "-") else sys.stdout)
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m worksmith", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -184,6 +219,16 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("-o", "--output", default=None, help="out.csv or out.xlsx (default: CSV on stdout)")
     p.add_argument("--start", help="project start date YYYY-MM-DD (adds start_date, finish_date)")
     p.set_defaults(func=cmd_schedule)
+
+    p = sub.add_parser("risk", help="Monte Carlo finish-date forecast of a plan file with three-point estimates")
+    p.add_argument("plan")
+    p.add_argument("--runs", type=int, default=10_000, help="number of simulated runs (default 10,000)")
+    p.add_argument("--seed", type=int, default=0, help="random seed: the same seed gives the same output")
+    p.add_argument("-o", "--output", default=None, help="tasks.csv (default: CSV on stdout)")
+    p.add_argument("--json", help="summary.json: runs, deterministic finish, P50/P80/P95, probability by target")
+    p.add_argument("--target-day", type=int, help="a working-day offset: the chance of finishing by it")
+    p.add_argument("--start", help="project start date YYYY-MM-DD (adds the figures as dates)")
+    p.set_defaults(func=cmd_risk)
 
     p = sub.add_parser("export", help="export the workspace as Excel")
     p.add_argument("-o", "--output", default="worksmith.xlsx")

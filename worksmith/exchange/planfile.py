@@ -4,6 +4,7 @@ Import columns (same for CSV and .xlsx; header names are matched case-insensitiv
 ignored, so an exported file can be imported again)::
 
     id,name,phase,duration_days,predecessors,assignee,estimate_hours,start_no_earlier_than
+    [duration_min_days,duration_max_days]   optional: a three-point estimate with duration_days as most likely
 
 - ``id`` a whole number >= 0, unique; ``duration_days`` a whole number >= 0 (0 = milestone);
 - ``predecessors`` in MS Project notation, comma-separated ``ID[TYPE][±LAG d]``: ``3``, ``3FS+2d``, ``5SS``,
@@ -11,6 +12,8 @@ ignored, so an exported file can be imported again)::
   without the ``d`` and ``2 d``/``2 days`` are tolerated, and ``;`` also separates (see
   :mod:`worksmith.domain.notation`);
 - ``estimate_hours`` empty or a number >= 0;
+- ``duration_min_days`` / ``duration_max_days`` both empty (a fixed duration) or whole numbers with
+  ``0 <= min <= duration_days <= max`` (see :mod:`worksmith.domain.montecarlo`);
 - ``start_no_earlier_than`` empty, a working-day offset >= 0 (0 = the start), or a date (``2026-03-02`` or an Excel
   date cell) converted to its offset from the plan's start with :class:`worksmith.domain.calendar.WorkCalendar`::
 
@@ -44,6 +47,7 @@ from typing import IO, Any
 import pandas as pd
 
 from worksmith.domain.calendar import WorkCalendar
+from worksmith.domain.montecarlo import Estimate, check_estimates
 from worksmith.domain.notation import Link, parse_predecessors
 from worksmith.domain.schedule import Dep, TaskSpec, compute_schedule, schedule_dates
 from worksmith.errors import CycleError, ValidationError
@@ -52,6 +56,7 @@ from worksmith.exchange.planread import (
     EXTRA_CELLS_COLUMN,
     MAX_PLAN_ROWS,
     PLAN_COLUMNS,
+    RISK_COLUMNS,
     frame_of,
     header_key,
     read_plan_frame,
@@ -140,6 +145,8 @@ class PlanRow:
     estimate_hours: float | int | None
     start_no_earlier_than: int | None
     links: tuple[Link, ...] = ()
+    duration_min_days: int | None = None  # with duration_max_days: a three-point estimate (see domain.montecarlo)
+    duration_max_days: int | None = None
 
 
 @dataclass(frozen=True)
@@ -167,8 +174,20 @@ class Plan:
                 "assignee": [r.assignee for r in self.rows],
                 "estimate_hours": [r.estimate_hours for r in self.rows],
                 "start_no_earlier_than": [r.start_no_earlier_than for r in self.rows],
+                **({"duration_min_days": [r.duration_min_days for r in self.rows],
+                    "duration_max_days": [r.duration_max_days for r in self.rows]} if self.has_estimates else {}),
             }
         )
+
+    @property
+    def has_estimates(self) -> bool:
+        """Any row with a three-point estimate (the optional columns are then written back)."""
+        return any(r.duration_min_days is not None for r in self.rows)
+
+    def estimates(self) -> dict[int, Estimate]:
+        """Task id -> three-point estimate, for :func:`worksmith.domain.montecarlo.simulate`."""
+        return {r.id: Estimate(r.duration_min_days, r.duration_max_days) for r in self.rows
+                if r.duration_min_days is not None}
 
 
 # ------------------------------------------------------------------------------------------- validation
@@ -233,14 +252,14 @@ def _check(df: pd.DataFrame, start: date | None = None,
     def cells(col: str) -> list[object]:
         return list(df[columns[col]]) if col in columns else [None] * len(df)
 
-    values = {col: cells(col) for col in PLAN_COLUMNS}
+    values = {col: cells(col) for col in PLAN_COLUMNS + RISK_COLUMNS}
     extra_cells = list(df[EXTRA_CELLS_COLUMN]) if EXTRA_CELLS_COLUMN in df.columns else [None] * len(df)
     errors: list[RowError] = []
     rows: list[PlanRow] = []
     first_row_of: dict[int, int] = {}
     for pos in range(len(df)):
         number = pos + 1
-        cell = {col: values[col][pos] for col in PLAN_COLUMNS}
+        cell = {col: values[col][pos] for col in PLAN_COLUMNS + RISK_COLUMNS}
         if all(is_blank(v) for v in cell.values()):
             continue
         problems: list[tuple[str, str]] = []
@@ -305,6 +324,7 @@ def _check(df: pd.DataFrame, start: date | None = None,
         snet, problem = _not_before(cell["start_no_earlier_than"], start, calendar)
         if problem:
             problems.append(("start_no_earlier_than", problem))
+        low, high = _three_point(cell, duration, problems)
 
         errors.extend(RowError(number, msg, task_id, col) for col, msg in problems)
         if task_id is not None:
@@ -320,6 +340,8 @@ def _check(df: pd.DataFrame, start: date | None = None,
                     estimate_hours=estimate,
                     start_no_earlier_than=snet,
                     links=tuple(links),
+                    duration_min_days=low,
+                    duration_max_days=high,
                 )
             )
 
@@ -345,6 +367,29 @@ def _check(df: pd.DataFrame, start: date | None = None,
         errors.append(RowError(first_row_of[first], str(exc), first, "predecessors"))
     errors.sort(key=lambda e: (e.row is not None, e.row or 0))
     return rows, errors, cycle
+
+
+def _three_point(cell: dict, duration: int | None, problems: list[tuple[str, str]]) -> tuple[int | None, int | None]:
+    """The optional ``duration_min_days`` / ``duration_max_days`` of a row (both or neither; min <= duration <=
+    max; min >= 0); a problem is added for each rule broken."""
+    raw = {col: cell[col] for col in RISK_COLUMNS}
+    if all(is_blank(v) for v in raw.values()):
+        return None, None
+    numbers: dict[str, int | None] = {}
+    for col, value in raw.items():
+        numbers[col] = None if is_blank(value) else whole_number(value)
+        if is_blank(value):
+            problems.append((col, f"{col} is missing: give both duration_min_days and duration_max_days, or neither"))
+        elif numbers[col] is None:
+            problems.append((col, f"{col} must be a whole number of working days, got '{cell_text(value)}'"))
+    low, high = numbers["duration_min_days"], numbers["duration_max_days"]
+    if low is None or high is None:
+        return None, None
+    before = len(problems)
+    for _task, why in check_estimates([TaskSpec(0, duration if duration is not None else low)],
+                                        {0: Estimate(low, high)}):
+        problems.append(("duration_min_days" if "min" in why.split()[0] else "duration_max_days", why))
+    return (low, high) if len(problems) == before else (None, None)
 
 
 def validate_plan(df: pd.DataFrame, *, start: date | None = None,

@@ -28,6 +28,7 @@ from worksmith.values import cell_text
 
 PLAN_COLUMNS: list[str] = ["id", "name", "phase", "duration_days", "predecessors", "assignee", "estimate_hours",
                            "start_no_earlier_than"]
+RISK_COLUMNS: list[str] = ["duration_min_days", "duration_max_days"]  # optional three-point estimate
 EXTRA_CELLS_COLUMN = "_extra_cells"  # set by read_plan_frame on CSV rows longer than the header
 MAX_PLAN_ROWS = 20_000
 
