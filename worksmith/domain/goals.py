@@ -407,8 +407,8 @@ def roll_up(goals: pd.DataFrame, krs: pd.DataFrame, today: date) -> pd.DataFrame
         or unknown); ``depth`` 0 for top goals; ``progress`` and ``ratio`` are floats or ``None`` (object columns);
         ``n_krs``/``n_children`` count the goal's KRs and non-archived child goals; ``summary`` says it in plain
         words first ("0.28 done vs 0.52 expected by now: 2 of 3 key results behind"; a key result or child goal is
-        behind when its own progress against the goal's expected progress would make it at risk or off track); ``explanation`` spells out the weighted
-        mean, the expected progress and the status rule with the numbers.
+        behind when its own progress against the goal's expected progress would make it at risk or off track);
+        ``explanation`` spells out the weighted mean, the expected progress and the status rule with the numbers.
 
     Raises
     ------
