@@ -6,7 +6,8 @@ is ``commands.goals.approve_candidate``.
 
 Definitions used on the page
 ----------------------------
-* **Capacity check**: the calendar quarter after today. Free hours per team and month = Σ over the team's people of
+* **Capacity check**: the months a ranked candidate's work falls in (next quarter at least, from this month up to
+  ``HORIZON_MONTHS`` after next quarter starts). Free hours per team and month = Σ over the team's people of
   ``max(capacity − load, 0)`` per ISO week from ``worksmith.workload.compute_load``, fed by the Workload page's loader
   ``views.workload_data.workload_inputs`` (committed work: projects with a status in ``LOAD_STATUSES`` — active or
   approved — and active operations), each person-week split over months by its working days. Candidate demand =
