@@ -14,7 +14,7 @@ from worksmith.commands.core import Actor, create
 from worksmith.errors import ValidationError
 from worksmith.store import models as m
 from worksmith.store.db import read_session, write_session
-from worksmith.views import goals, initiatives
+from worksmith.views import goals, initiatives, overview
 
 ALICE = Actor(None, "Alice")
 JAN, FEB, MAR = date(2027, 1, 1), date(2027, 2, 1), date(2027, 3, 1)
@@ -251,3 +251,10 @@ def test_a_delayed_candidate_is_judged_on_the_months_it_falls_in(engine, today):
     assert not row["fits"] and row["shortfall_month"] == FEB and row["shortfall_hours"] == pytest.approx(80)
     assert rank.table["Fits capacity"].tolist() == ["■ no: Core 80 h short in Feb 2027 (23 working days late)"]
     assert "23 working days after its target end" in rank.why["Capacity"].iloc[0]
+
+
+def test_overview_goal_reasons_lead_with_plain_words(seeded, today):
+    view = read(seeded, overview.overview, today=today)
+    reasons = dict(zip(view.attention["item"], view.attention["why"], strict=True))
+    assert reasons["Goal · Delight our customers"] == "0.28 done vs 0.52 expected by now: 2 of 3 key results behind"
+    assert all("×" not in why for item, why in reasons.items() if item.startswith("Goal · "))
