@@ -164,7 +164,7 @@ with tabs[-1]:
         st.markdown("**Record an expense**")
         c1, c2, c3, c4 = st.columns([1, 1, 1, 2])
         day = c1.date_input("Date", value=today, min_value=date(2000, 1, 1),
-                            max_value=date(2100, 12, 31), format="YYYY-MM-DD", key="budgets_expense_day")
+                            max_value=date(2100, 12, 31), format=ui.DATE_INPUT_FORMAT, key="budgets_expense_day")
         category = c2.selectbox("Category", BUDGET_CATEGORIES, index=None, placeholder="Choose…",
                                 key="budgets_expense_category")
         amount = c3.number_input(f"Amount ({cur})", value=None, step=100.0, key="budgets_expense_amount")

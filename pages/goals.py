@@ -88,7 +88,7 @@ if len(view.unaligned):
                      work_id=int(work.at[item, "id"]), goal_id=target, expected_version=int(work.at[item, "version"]))
 
 # --- initiative ranking -----------------------------------------------------------------------------------------
-st.subheader("Initiative ranking and next quarter's capacity")
+st.subheader("Initiative ranking and capacity")
 cols = st.columns(len(initiatives.CRITERIA) + 1)
 weights = {name: col.slider(name.removesuffix("_hours").capitalize() + (" (less is better)" if way == "down" else ""),
                             0.0, 5.0, 1.0, 0.5, key=f"goals_w_{name}")
@@ -103,7 +103,7 @@ else:
     left, right = st.columns([2, 3])
     left.altair_chart(charts.value_effort(rank.candidates, rank.scatter_title, view.currency), width="stretch")
     right.altair_chart(charts.capacity(rank.detail, rank.free, rank.capacity_title), width="stretch")
-    fit = f"Fits {rank.quarter_label}"
+    fit = "Fits capacity"
     st.dataframe(rank.table.style.map(charts.fit_css, subset=[fit]), hide_index=True, width="stretch",
                  column_config={"Score": PCT("Score", format="%d", max_value=100),
                                 fit: st.column_config.TextColumn(fit, width="large")})

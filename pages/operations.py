@@ -105,7 +105,7 @@ with case_tab:
         with st.form("ops_case_form", clear_on_submit=True):
             c1, c2 = st.columns(2)
             case = c1.text_input("Case name", placeholder="e.g. Ana Lopez — Designer", key="ops_case_name")
-            start = c2.date_input("Start date", value=today, key="ops_case_start", format="DD/MM/YYYY")
+            start = c2.date_input("Start date", value=today, key="ops_case_start", format=ui.DATE_INPUT_FORMAT)
             if st.form_submit_button("Start the case", type="primary", key="ops_case_submit"):
                 made = ui.run(commands.start_case, operation_id=d.id, case=case, start=start, now=views.moment(today))
                 if made:

@@ -93,7 +93,7 @@ with queue_tab:
                 name = c1.text_input("Project name", value=r.title, key=f"req_project_name_{rid}")
                 status = c2.radio("Status", list(views.PROJECT_STATUSES_ON_CONVERT), horizontal=True,
                                   key="req_project_status")
-                start = c3.date_input("Start", value=today, key="req_project_start", format="DD/MM/YYYY")
+                start = c3.date_input("Start", value=today, key="req_project_start", format=ui.DATE_INPUT_FORMAT)
                 managers = [None, *people]
                 manager = c4.selectbox("Manager", managers, key="req_project_manager",
                                        format_func=lambda p: "choose later" if p is None else people[p])
@@ -128,7 +128,7 @@ with new_tab:
         c1, c2, c3, c4 = st.columns(4)
         estimate = c1.number_input("Estimate (hours)", min_value=0.0, step=1.0, key="req_new_estimate")
         needed_by = c2.date_input("Needed by", value=today + timedelta(days=14), key="req_new_needed_by",
-                                  format="DD/MM/YYYY")
+                                  format=ui.DATE_INPUT_FORMAT)
         goal = c3.selectbox("Goal", [None, *goals], key="req_new_goal",
                             format_func=lambda g: "— none —" if g is None else goals[g])
         operation = c4.selectbox("Operation", [None, *operations], key="req_new_operation",

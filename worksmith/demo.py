@@ -1,7 +1,8 @@
 """A deterministic demo workspace: Northwind Studio, a 25-person company, in three sizes.
 
 ``S`` is the hand-written demo a visitor sees: five teams, strategy goals with check-in history, eight projects in
-different states (one closed with lessons learned, two proposed candidates) whose plans use FS/SS/FF dependencies,
+different states (one closed with lessons learned) and four proposed candidates (one below the
+capacity cut line, one without an estimate) whose plans use FS/SS/FF dependencies,
 lags, milestones and a cross-project link, ongoing operations with recurring work and workflow items, budgets by
 month and category, expenses, timesheets, risks and requests waiting for approval. ``M`` and ``L`` add generated
 teams, people and projects of the same shape for benchmarks (``L``: ~500 people, 300 projects, 30,000 tasks,
@@ -201,11 +202,24 @@ PROJECTS = [
                                                                       "frontend", 0.6),
        (3, "Launch", "Referral programme", 5, "2", "recruiting", 0.6), (4, "Launch", "Programme live", 0, "3", "", 0)],
       overhead={"services": 2000}, benefit=60_000, priority=4),
+    # two more candidates: one asks Finance for more hours than it has free in Jan–Feb (below the cut line at the
+    # default reserve), one came in without an estimate (no tasks, no budget: "needs an estimate", not ranked)
+    P("Rolling forecast", "Finance", "Samuel Levi", "William Hughes", "Close the books in five days", "proposed", 6,
+      "Replace the yearly budget with a rolling 12-month forecast in the new ERP.",
+      [(1, "Build", "Forecast model", 25, "", "controlling", 1.0),
+       (2, "Build", "ERP planning module", 25, "1SS", "erp", 1.0),
+       (3, "Build", "Historic data load", 20, "1SS+5d", "accounting", 1.0),
+       (4, "Release", "First rolling forecast", 0, "1,2,3", "", 0)],
+      overhead={"software": 800}, benefit=120_000, priority=3),
+    P("Loyalty programme", "Marketing", "Noah Patel", "Ava Thompson", "Grow online revenue", "proposed", 10,
+      "Points for repeat customers; converted from a request, not estimated yet.", [], benefit=0, priority=3),
 ]
 
 # strategic value and delivery risk (1-5) of the candidates ranked on the Goals page; others keep the default 3
 CANDIDATE_SCORES = {"Customer portal": {"value_score": 4, "risk_score": 4},
-                    "Data warehouse": {"value_score": 3, "risk_score": 2}}
+                    "Data warehouse": {"value_score": 3, "risk_score": 2},
+                    "Rolling forecast": {"value_score": 3, "risk_score": 3},
+                    "Loyalty programme": {"value_score": 4, "risk_score": 3}}
 
 # cross-project link: the campaign launch waits for the website release (+2 working days)
 CROSS_LINKS = [("Website relaunch", 12, "Spring campaign", 7, "FS", 2)]
@@ -527,6 +541,8 @@ def _projects(b: _Builder, rng: random.Random, today: date, week0: date, plans: 
     hours_by_task: dict[int, float] = {}
     for name, (pid, plan, start) in project_rows.items():
         tids = [refs[(name, t[0])] for t in plan.tasks]
+        if not tids:  # a candidate without a plan yet: no dates, no budget
+            continue
         base_finish = max(baseline[t]["finish_date"] for t in tids)
         row = proj[pid]
         row["target_end"] = base_finish

@@ -69,7 +69,7 @@ def test_portfolio_on_demo_data(app: AppTest, workspace) -> None:
                                                "Budget used (active)"]
     assert [mt.value for mt in app.metric][:2] == ["4", "2"]
     table = app.dataframe[0].value
-    assert len(table) == 8 and table.iloc[0]["health_key"] == "off track"
+    assert len(table) == 10 and table.iloc[0]["health_key"] == "off track"
     assert _by_label(app.selectbox, "Project").value is None
 
 
@@ -124,7 +124,7 @@ def test_a_duplicate_project_name_is_refused_with_a_message(app: AppTest, worksp
     app.text_input(key="projects_new_name").input("Website relaunch")
     _submit(app, "Create project")
     assert app.error and "already exists" in app.error[0].value
-    assert _count(m.Project) == 8
+    assert _count(m.Project) == 10
 
 
 def test_create_from_a_template_offers_lessons(app: AppTest, workspace) -> None:

@@ -183,7 +183,8 @@ def test_approve_candidate(seeded, today):
     write(seeded, cmd.approve_candidate, project_id=portal.id, expected_version=portal.version)
     assert row(seeded, m.Project, portal.id).status == "active"
     assert log_count(seeded, "approve") == 1
-    assert read(seeded, initiatives.ranking, today=today).candidates["name"].tolist() == ["Data warehouse"]
+    assert read(seeded, initiatives.ranking, today=today).candidates["name"].tolist() == [
+        "Data warehouse", "Rolling forecast", "Loyalty programme"]
     with pytest.raises(ValidationError, match="not a candidate") as err:
         write(seeded, cmd.approve_candidate, project_id=portal.id, expected_version=portal.version + 1)
     assert err.value.field == "status"

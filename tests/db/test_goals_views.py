@@ -14,7 +14,7 @@ from worksmith.commands.core import Actor, create
 from worksmith.errors import ValidationError
 from worksmith.store import models as m
 from worksmith.store.db import read_session, write_session
-from worksmith.views import goals, initiatives
+from worksmith.views import goals, initiatives, overview
 
 ALICE = Actor(None, "Alice")
 JAN, FEB, MAR = date(2027, 1, 1), date(2027, 2, 1), date(2027, 3, 1)
@@ -100,17 +100,34 @@ def test_ranking_on_the_demo(seeded, today):
     rank = read(seeded, initiatives.ranking, today=today)
     assert rank.quarter == (JAN, date(2027, 3, 31)) and rank.quarter_label == "Q1 2027"
     c = rank.candidates.set_index("name")
-    assert rank.candidates["name"].tolist() == ["Data warehouse", "Customer portal"]
-    # equal weights, two candidates: each criterion is 1 for the better one, 0 for the other.
-    # Warehouse: cheaper, less effort, less risky (2 < 4) → 3 of 5; alignment ties (both goals at risk) → 1 each.
-    assert c["score"].tolist() == [80.0, 40.0]
-    assert c.loc["Customer portal", "value"] == pytest.approx(1 + np.log2(380_000 / c.loc["Customer portal", "cost"]))
-    assert c["fits"].tolist() == [True, True]
-    assert rank.capacity_title.startswith("Both candidates fit Q1 2027; tightest: Engineering in Jan 2027")
+    assert rank.candidates["name"].tolist() == ["Data warehouse", "Customer portal", "Rolling forecast",
+                                                "Loyalty programme"]
+    # absolute scales: value (v − 1)/4, alignment as is, risk (5 − r)/4, cost and effort ref / (ref + x) with the
+    # medians of the six committed projects as references
+    assert rank.references.startswith("Scores are absolute; half marks at cost €57,335 (median budget of 6 "
+                                      "committed projects) and effort 395 h")
+    portal = c.loc["Customer portal"]
+    assert portal["value"] == pytest.approx(1 + np.log2(380_000 / portal["cost"]))
+    assert portal["n_value"] == pytest.approx((portal["value"] - 1) / 4)
+    assert portal["n_risk"] == 0.25  # risk 4
+    assert [round(x) for x in c["score"].iloc[:3]] == [67, 58, 50]
+    assert rank.table["Score"].tolist()[:3] == [67, 58, 50]
+    # the loyalty programme came in without tasks or a budget: not scored, not ranked, not checked
+    assert c.loc["Loyalty programme", "rank"] is None and c.loc["Loyalty programme", "score"] is None
+    assert rank.table["Rank"].tolist() == ["1", "2", "3", "—"]
+    assert rank.table["Fits capacity"].tolist() == [
+        "● fits Jan–Mar 2027", "● fits Jan–Feb 2027", "■ no: Finance 144 h short in Jan 2027", "○ needs an estimate"]
+    assert "1 candidate needs an estimate and is not ranked: Loyalty programme (no hours and no cost)" in rank.notes
+    assert rank.options[int(c.loc["Loyalty programme", "id"])] == "Loyalty programme (needs an estimate)"
+    # the cut line shows at the default reserve (0 %): Finance has 296 h free in January, the forecast needs 440 h
+    assert c["fits"].tolist() == [True, True, False, None]
+    assert rank.capacity_title == ("2 of 3 ranked candidates fit the months their work falls in; Rolling forecast "
+                                   "does not: Finance is 144 h short in Jan 2027")
     demand = rank.demand.groupby(["team_id", "month"])["hours"].sum()
     assert demand[("Engineering", JAN)] == pytest.approx(309, abs=1)
     free = rank.free.set_index(["team_id", "month"])["free_hours"]
     assert free[("Engineering", FEB)] == 960  # 8 people × 40 h × 80 % (60 % for Ethan, 24 h for Isla) × 4 weeks
+    assert free[("Finance", JAN)] == 296
 
 
 def test_reserve_puts_a_candidate_below_the_cut_line(seeded, today):
@@ -127,7 +144,21 @@ def test_reserve_puts_a_candidate_below_the_cut_line(seeded, today):
 def test_weights_change_the_ranking(seeded, today):
     weights = (("value", 5.0), ("alignment", 0.0), ("cost", 0.0), ("effort_hours", 0.0), ("risk", 0.0))
     rank = read(seeded, initiatives.ranking, today=today, weights=weights)
-    assert rank.candidates["name"].tolist() == ["Customer portal", "Data warehouse"]  # the higher ROI wins
+    assert rank.candidates["name"].tolist() == ["Customer portal", "Data warehouse", "Rolling forecast",
+                                                "Loyalty programme"]  # the higher ROI wins
+
+
+def test_an_empty_candidate_changes_no_other_score(seeded, today):
+    before = read(seeded, initiatives.ranking, today=today).candidates.set_index("name")["score"]
+    with write_session(seeded) as s:  # a request converted to a project: €0 and 0 h
+        create(s, m.Project, {"name": "Converted request", "status": "proposed"}, actor=ALICE)
+    rank = read(seeded, initiatives.ranking, today=today)
+    after = rank.candidates.set_index("name")
+    for name in ("Data warehouse", "Customer portal", "Rolling forecast"):
+        assert after.loc[name, "score"] == pytest.approx(before[name])  # was 80 → 59 with min-max scaling
+    assert after.loc["Converted request", "rank"] is None  # not #2 for costing nothing
+    assert rank.candidates["name"].tolist()[:3] == ["Data warehouse", "Customer portal", "Rolling forecast"]
+    assert "2 candidates need an estimate and are not ranked" in " ".join(rank.notes)
 
 
 def test_reserve_out_of_range_refused(seeded, today):
@@ -163,3 +194,67 @@ def test_free_capacity_by_hand(engine, today):
     assert free.loc[JAN, "free_hours"] == pytest.approx(44)
     assert free.loc[FEB, "free_hours"] == pytest.approx(20 * 4)  # 20 weekdays, no load
     assert free.loc[MAR, "free_hours"] == pytest.approx(23 * 4)
+
+
+# --- the months the work falls in ----------------------------------------------------------------------------------
+
+
+def _core(s):
+    """Team Core with Ann (40 h × 50 %: 4 h a working day)."""
+    team = create(s, m.Team, {"name": "Core"}, actor=ALICE)
+    ann = create(s, m.Person, {"name": "Ann", "team_id": team.id, "weekly_hours": 40, "availability": 50}, actor=ALICE)
+    return team, ann
+
+
+def _work(s, team, ann, name, status, start, finish, hours, days, budget=10_000.0, target_end=None,
+          project_start=None):
+    project = create(s, m.Project, {"name": name, "status": status, "team_id": team.id, "budget": budget,
+                                    "start": project_start or start, "target_end": target_end}, actor=ALICE)
+    create(s, m.Task, {"project_id": project.id, "name": f"{name} work", "assignee_id": ann.id,
+                       "duration_days": days, "estimate_hours": hours, "start_date": start, "finish_date": finish},
+           actor=ALICE)
+
+
+def test_work_outside_the_quarter_is_judged_in_its_own_months(engine, today):
+    with write_session(engine) as s:
+        team, ann = _core(s)
+        # all its work in May 2027 (3–14 May, 10 working days), none in Q1: it used to "fit" needing no hours
+        _work(s, team, ann, "Later", "proposed", date(2027, 5, 3), date(2027, 5, 14), 200, 10)
+        _work(s, team, ann, "Small", "proposed", date(2027, 5, 17), date(2027, 5, 21), 20, 5)
+    rank = read(engine, initiatives.ranking, today=today)
+    c = rank.candidates.set_index("name")
+    may = date(2027, 5, 1)
+    # May 2027: 21 weekdays × 4 h = 84 h free; Small (less effort, ranked first) takes 20 h; Later needs 200 h
+    # of the 64 h left → 136 h short in May (not in Q1)
+    assert rank.candidates["name"].tolist() == ["Small", "Later"]
+    assert not c.loc["Later", "fits"]
+    assert (c.loc["Later", "shortfall_month"], c.loc["Later", "shortfall_hours"]) == (may, pytest.approx(136))
+    assert c.loc["Small", "fits"] and c.loc["Small", "work_months"] == "May 2027"
+    assert set(rank.detail["month"]) == {may}
+    assert may in set(rank.free["month"]) and JAN in set(rank.free["month"])
+    assert dict(zip(rank.table["Candidate"], rank.table["Fits capacity"], strict=True)) == {
+        "Small": "● fits May 2027", "Later": "■ no: Core 136 h short in May 2027"}
+
+
+def test_a_delayed_candidate_is_judged_on_the_months_it_falls_in(engine, today):
+    with write_session(engine) as s:
+        team, ann = _core(s)
+        # committed work fills Ann's February (20 weekdays × 4 h = 80 h)
+        _work(s, team, ann, "Busy", "active", date(2027, 2, 1), date(2027, 2, 26), 80, 20)
+        # the candidate's target end is Fri 29 Jan, but its work runs 1 Feb – 3 Mar: 23 working days late.
+        # 92 h over 23 days = 4 h a day: 80 h in February (no room), 12 h in March
+        _work(s, team, ann, "Slipped", "proposed", date(2027, 2, 1), date(2027, 3, 3), 92, 23,
+              target_end=date(2027, 1, 29), project_start=date(2027, 1, 4))
+    rank = read(engine, initiatives.ranking, today=today)
+    row = rank.candidates.set_index("name").loc["Slipped"]
+    assert row["late_days"] == 23
+    assert not row["fits"] and row["shortfall_month"] == FEB and row["shortfall_hours"] == pytest.approx(80)
+    assert rank.table["Fits capacity"].tolist() == ["■ no: Core 80 h short in Feb 2027 (23 working days late)"]
+    assert "23 working days after its target end" in rank.why["Capacity"].iloc[0]
+
+
+def test_overview_goal_reasons_lead_with_plain_words(seeded, today):
+    view = read(seeded, overview.overview, today=today)
+    reasons = dict(zip(view.attention["item"], view.attention["why"], strict=True))
+    assert reasons["Goal · Delight our customers"] == "0.28 done vs 0.52 expected by now: 2 of 3 key results behind"
+    assert all("×" not in why for item, why in reasons.items() if item.startswith("Goal · "))

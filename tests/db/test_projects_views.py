@@ -25,12 +25,12 @@ def test_demo_portfolio_filters_and_program(demo_engine, today):
     with read_session(demo_engine) as s:
         view = vp.portfolio_view(s, today=today)
         prog = vp.program(s, today=today)
-    assert not view.empty and len(view.table) == 8
+    assert not view.empty and len(view.table) == 10
     assert view.table.iloc[0]["health_key"] == "off track"  # worst first
     active = vp.filter_portfolio(view.table, statuses=["active"])
     assert set(active["project"]) == {"Website relaunch", "Spring campaign", "Mobile app v2", "ERP migration"}
     assert vp.filter_portfolio(view.table, statuses=["active"], text="mobile")["project"].tolist() == ["Mobile app v2"]
-    assert vp.filter_portfolio(view.table, team="Finance")["project"].tolist() == ["ERP migration"]
+    assert vp.filter_portfolio(view.table, team="Finance")["project"].tolist() == ["ERP migration", "Rolling forecast"]
     link = prog.links.iloc[0]
     assert (link["from_project"], link["from_task"], link["to_project"], link["to_task"]) == (
         "Website relaunch", "Site live", "Spring campaign", "Campaign launch")

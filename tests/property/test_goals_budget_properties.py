@@ -108,10 +108,18 @@ def test_initiative_scores_between_0_and_100(cands, w):
     frame = pd.DataFrame([{"id": i, "name": f"C{i}", **c} for i, c in enumerate(cands)],
                          columns=["id", "name", "value", "alignment", "cost", "effort_hours", "risk"])
     out = rank_initiatives(frame, w)
-    assert out["rank"].tolist() == list(range(1, len(cands) + 1))
-    assert all(0.0 <= s <= 100.0 for s in out["score"])
-    scores = out["score"].tolist()
+    scored = out[out["estimated"]]  # a candidate without hours or cost is not scored
+    assert scored["rank"].tolist() == list(range(1, len(scored) + 1))
+    assert out[~out["estimated"]]["rank"].tolist() == [None] * (len(out) - len(scored))
+    assert all(0.0 <= s <= 100.0 for s in scored["score"])
+    scores = scored["score"].tolist()
     assert all(a >= b - 1e-9 for a, b in zip(scores, scores[1:], strict=False))  # ranked best first
+    # absolute scores: dropping the last candidate changes no other candidate's score
+    if len(frame):
+        fewer = rank_initiatives(frame.iloc[:-1], w).set_index("id")["score"]
+        mine = out.set_index("id")["score"]
+        for cid, score in fewer.items():
+            assert (score is None and mine[cid] is None) or math.isclose(score, mine[cid], abs_tol=1e-9)
 
 
 @FAST

@@ -209,6 +209,25 @@ class TestRollUp:
         assert child["status"] == "at risk"  # 0.3 / 0.549 = 0.546
         assert_clean(out)
 
+    def test_summary_leads_with_plain_words(self):
+        # the same tree: plain words first, the formula stays in the explanation. Churn 0.5 / 0.549 = 0.91 is not
+        # behind; child X 0.3 / 0.549 = 0.55 would be at risk → behind
+        goals, krs = frames([goal(1, "Retain"), goal(2, "X", parent_id=1)],
+                            [kr(1, 1, "Churn", 8, 5, 6.5, "down"), kr(2, 2, "Revenue", 0, 100, 30)])
+        out = roll_up(goals, krs, DAY_50)
+        assert out["summary"].tolist() == [
+            "0.40 done vs 0.55 expected by now: 0 of 1 key result behind, 1 of 1 child goal behind",
+            "0.30 done vs 0.55 expected by now: 1 of 1 key result behind"]
+        assert all("×" not in s and "=" not in s for s in out["summary"])
+
+    def test_summary_counts_key_results_behind_and_no_data(self):
+        # three KRs 0.1, 0.2, 0.9 on day 50 of 91 (expected 0.549): 0.1 and 0.2 are behind, 0.9 is not
+        goals, krs = frames([goal(1, "G"), goal(2, "Empty")],
+                            [kr(1, 1, "A", 0, 10, 1), kr(2, 1, "B", 0, 10, 2), kr(3, 1, "C", 0, 10, 9)])
+        out = roll_up(goals, krs, DAY_50).set_index("title")
+        assert out.loc["G", "summary"] == "0.40 done vs 0.55 expected by now: 2 of 3 key results behind"
+        assert out.loc["Empty", "summary"] == "no key results or child goals with data yet"
+
     def test_kr_weights(self):
         # KR A 0.2 weight 3, KR B 1.0 weight 1: (0.6 + 1.0) / 4 = 0.4
         goals, krs = frames([goal(1, "G")], [kr(1, 1, "A", 0, 10, 2, weight=3), kr(2, 1, "B", 0, 10, 10, weight=1)])

@@ -31,6 +31,7 @@ def test_chip_and_fit_css():
     assert chip("no data") == f"{STATUS_ICONS['not started']} no data"
     assert charts.fit_css("● fits") == f"color: {STATUS_COLOURS['on track']}; font-weight: 600"
     assert charts.fit_css("■ no: Eng 10 h short in Jan 2027").startswith(f"color: {STATUS_COLOURS['off track']}")
+    assert charts.fit_css("○ needs an estimate").startswith(f"color: {STATUS_COLOURS['not started']}")
 
 
 def test_goal_tree_keeps_tree_order_and_status_colours():
@@ -99,6 +100,15 @@ def test_value_effort_bubbles():
     assert [r["capacity"] for r in rows] == ["fits", "does not fit"]
     assert rows[1]["roi"] is None
     assert labels["encoding"]["text"]["field"] == "label"
+
+
+def test_value_effort_leaves_out_a_candidate_that_needs_an_estimate():
+    waiting = pd.DataFrame({"name": ["Loyalty"], "rank": [None], "score": [None], "value": [4.0],
+                            "effort_hours": [0.0], "cost": [0.0], "risk": [3.0], "fits": [None], "roi": [None],
+                            "estimated": [False]})
+    both = pd.concat([CANDIDATES.assign(estimated=True), waiting], ignore_index=True).astype({"rank": object})
+    rows = spec_rows(charts.value_effort(both, "t", "€").to_dict())
+    assert [r["label"] for r in rows] == ["#1 Warehouse", "#2 Portal"]
 
 
 DETAIL = pd.DataFrame({"rank": [1, 1, 2], "name": ["W", "W", "P"], "team_id": ["Eng", "Mkt", "Eng"],

@@ -41,52 +41,86 @@ def candidates(*rows):
 class TestRankInitiatives:
     # A: best on everything; B: middle (cost worst); C: worst except cost (middle)
     ABC = candidates((1, "A", 5, 1.0, 100, 50, 1), (2, "B", 3, 0.5, 300, 100, 3), (3, "C", 1, 0.0, 200, 150, 5))
+    REFS = {"cost": 100, "effort_hours": 100}  # half marks at 100 and 100 h: easy numbers
 
-    def test_equal_weights(self):
-        # normalised (1 = best): value A1 B.5 C0 · alignment A1 B.5 C0 · cost↓ (100..300) A1 B0 C.5
-        # effort↓ (50..150) A1 B.5 C0 · risk↓ (1..5) A1 B.5 C0
-        # scores: A 100; B 100 × 2/5 = 40; C 100 × 0.5/5 = 10
-        out = rank_initiatives(self.ABC, {})
+    def test_equal_weights_on_absolute_scales(self):
+        # value (v − 1)/4 · alignment as is · risk (5 − r)/4 · cost 100/(100 + c) · effort 100/(100 + h)
+        # A: 1 + 1 + 0.5 + 2/3 + 1 = 4.1667 → 83.3; B: .5 + .5 + .25 + .5 + .5 = 2.25 → 45;
+        # C: 0 + 0 + 1/3 + 0.4 + 0 = 0.7333 → 14.7
+        out = rank_initiatives(self.ABC, {}, self.REFS)
         assert out["name"].tolist() == ["A", "B", "C"]
         assert out["rank"].tolist() == [1, 2, 3]
-        assert out["score"].tolist() == pytest.approx([100, 40, 10])
-        assert out.loc[2, "n_cost"] == 0.5
-        assert out.loc[1, "explanation"] == ("score = 100 × (1×0.50 value + 1×0.50 alignment + 1×0.00 cost↓ + "
-                                             "1×0.50 effort_hours↓ + 1×0.50 risk↓) / 5 = 40")
+        assert out["score"].tolist() == pytest.approx([250 / 3, 45, 220 / 15])
+        assert out.loc[2, "n_cost"] == pytest.approx(1 / 3)
+        assert out.loc[1, "explanation"] == ("score = 100 × (1×0.50 value + 1×0.50 alignment + 1×0.25 cost↓ + "
+                                             "1×0.50 effort_hours↓ + 1×0.50 risk↓) / 5 = 45")
+        assert out["estimated"].all() and out["needs"].isna().all()
+
+    def test_default_references(self):
+        # half marks at 50,000 and 500 h: a candidate at exactly both, value 3, alignment 0.5, risk 3 scores 50
+        out = rank_initiatives(candidates((1, "Mid", 3, 0.5, 50_000, 500, 3)))
+        assert out["score"].tolist() == [50.0]
+
+    def test_adding_candidates_changes_no_other_score(self):
+        before = rank_initiatives(self.ABC, {}, self.REFS).set_index("name")["score"]
+        # an empty candidate (a converted request: €0 and 0 h) and an extreme one
+        more = pd.concat([self.ABC, candidates((4, "Empty", 3, 0.5, 0, 0, 3), (5, "Huge", 1, 0, 1e9, 1e5, 5))],
+                         ignore_index=True)
+        after = rank_initiatives(more, {}, self.REFS).set_index("name")["score"]
+        assert after[["A", "B", "C"]].tolist() == pytest.approx(before[["A", "B", "C"]].tolist())
+
+    def test_a_candidate_without_an_estimate_is_not_scored(self):
+        more = pd.concat([candidates((4, "Empty", 3, 0.5, 0, 0, 3), (6, "No hours", 5, 1, 1000, None, 1)),
+                          self.ABC], ignore_index=True)
+        out = rank_initiatives(more, {}, self.REFS)
+        # ranked ones first, then the two that need an estimate in input order, without rank or score
+        assert out["name"].tolist() == ["A", "B", "C", "Empty", "No hours"]
+        assert out["rank"].tolist() == [1, 2, 3, None, None]
+        assert out["score"].tolist()[3:] == [None, None]
+        assert out["estimated"].tolist() == [True, True, True, False, False]
+        assert out["needs"].tolist()[3:] == ["no hours and no cost", "no hours"]
+        assert out.loc[3, "explanation"].startswith("needs an estimate (no hours and no cost)")
+        assert out.loc[3, "n_value"] is None
 
     def test_weights_change_the_order(self):
-        # cost weight 3, the others 1 (missing keys count 1), total 7:
-        # B = 100 × (0.5 + 0.5 + 0 + 0.5 + 0.5) / 7 = 28.57; C = 100 × (3 × 0.5) / 7 = 21.43
-        out = rank_initiatives(self.ABC, {"cost": 3})
-        assert out["score"].tolist() == pytest.approx([100, 200 / 7, 150 / 7])
-        # only cost counts: C (0.5) overtakes B (0)
-        out = rank_initiatives(self.ABC, {"value": 0, "alignment": 0, "cost": 1, "effort_hours": 0, "risk": 0})
+        # cost weight 3, the others 1, total 7: A = 100 × (1 + 1 + 3 × .5 + 2/3 + 1) / 7 = 73.8;
+        # B = 100 × (.5 + .5 + 3 × .25 + .5 + .5) / 7 = 39.3; C = 100 × (3 × 1/3 + 0.4) / 7 = 20
+        out = rank_initiatives(self.ABC, {"cost": 3}, self.REFS)
+        assert out["score"].tolist() == pytest.approx([100 * (4.5 + 2 / 3) / 7, 100 * 2.75 / 7, 20])
+        # only cost counts: C (1/3) overtakes B (1/4)
+        out = rank_initiatives(self.ABC, {"value": 0, "alignment": 0, "cost": 1, "effort_hours": 0, "risk": 0},
+                               self.REFS)
         assert out["name"].tolist() == ["A", "C", "B"]
-        assert out["score"].tolist() == pytest.approx([100, 50, 0])
+        assert out["score"].tolist() == pytest.approx([50, 100 / 3, 25])
 
     def test_all_weights_zero_count_equal(self):
         zero = {"value": 0, "alignment": 0, "cost": 0, "effort_hours": 0, "risk": 0}
-        out = rank_initiatives(self.ABC, zero)
-        assert out["score"].tolist() == pytest.approx([100, 40, 10])
+        out = rank_initiatives(self.ABC, zero, self.REFS)
+        assert out["score"].tolist() == pytest.approx([250 / 3, 45, 220 / 15])
         assert out["explanation"].iloc[0].startswith("all weights 0")
 
     def test_tie_broken_by_value_then_input_order(self):
-        # only value and cost count: P (value 5, cost 200) and Q (value 1, cost 100) both score 50
-        weights = {"value": 1, "alignment": 0, "cost": 1, "effort_hours": 0, "risk": 0}
-        out = rank_initiatives(candidates((1, "Q", 1, 0.5, 100, 10, 2), (2, "P", 5, 0.5, 200, 10, 2)), weights)
+        # only value and risk count: P (value 5, risk 5) and Q (value 1, risk 1) both score 50
+        weights = {"value": 1, "alignment": 0, "cost": 0, "effort_hours": 0, "risk": 1}
+        out = rank_initiatives(candidates((1, "Q", 1, 0.5, 100, 10, 1), (2, "P", 5, 0.5, 200, 10, 5)), weights)
         assert out["score"].tolist() == [50, 50]
         assert out["name"].tolist() == ["P", "Q"]
         # identical candidates keep input order
         out = rank_initiatives(candidates((9, "X", 3, 0.5, 1, 1, 1), (4, "Y", 3, 0.5, 1, 1, 1)))
         assert out["name"].tolist() == ["X", "Y"]
 
-    def test_single_candidate_scores_100(self):
-        out = rank_initiatives(candidates((1, "Only", 2, 0.1, 999, 10, 4)))
-        assert out["score"].tolist() == [100.0]
+    def test_a_single_candidate_is_scored_on_its_own_numbers(self):
+        # no longer 100 just for being alone: value 2 → .25, alignment .1, cost 100/1099, effort 100/110, risk 4 → .25
+        out = rank_initiatives(candidates((1, "Only", 2, 0.1, 999, 10, 4)), {}, self.REFS)
+        assert out["score"].tolist() == pytest.approx([100 * (0.25 + 0.1 + 100 / 1099 + 100 / 110 + 0.25) / 5])
 
     def test_empty(self):
         out = rank_initiatives(candidates())
-        assert out.empty and {"rank", "score", "explanation"} <= set(out.columns)
+        assert out.empty and {"rank", "score", "explanation", "estimated"} <= set(out.columns)
+
+    def test_bad_reference_refused(self):
+        with pytest.raises(ValidationError, match="reference for cost"):
+            rank_initiatives(self.ABC, {}, {"cost": 0})
 
     @pytest.mark.parametrize(("column", "bad"), [("value", 6), ("alignment", 1.5), ("risk", 0), ("cost", -1)])
     def test_out_of_range_refused(self, column, bad):
@@ -187,11 +221,25 @@ class TestCutLineEdgeCases:
         assert out["fits"].tolist() == [True, False]
         assert out.iloc[1]["shortfall_hours"] == pytest.approx(0.5)
 
-    def test_first_shortfall_is_the_earliest_month(self):
-        # C is short in Feb (60 > 50) and in Jan for Ops (45 > 40): January comes first
-        demand = pd.DataFrame([(3, "C", "Eng", FEB, 60.0), (3, "C", "Ops", JAN, 45.0)], columns=DEMAND)
+    def test_the_worst_shortfall_is_named_first(self):
+        # C is short 5 h for Ops in Jan (45 > 40) and 160 h for Eng in Feb (210 > 50): Feb is named first, then Jan
+        demand = pd.DataFrame([(3, "C", "Ops", JAN, 45.0), (3, "C", "Eng", FEB, 210.0)], columns=DEMAND)
+        row = capacity_cut_line(demand, self.FREE).iloc[0]
+        assert (row["shortfall_team"], row["shortfall_month"], row["shortfall_hours"]) == ("Eng", FEB, 160.0)
+        assert row["explanation"] == ("does not fit: team Eng in Feb 2027 has 50 h free, 0 h already committed by "
+                                      "earlier candidates, this needs 210 h → short 160 h; also short: team Ops in "
+                                      "Jan 2027 5 h; skipped, commits no hours")
+
+    def test_equal_shortfalls_name_the_earlier_month(self):
+        demand = pd.DataFrame([(3, "C", "Eng", FEB, 55.0), (3, "C", "Ops", JAN, 45.0)], columns=DEMAND)
         row = capacity_cut_line(demand, self.FREE).iloc[0]
         assert (row["shortfall_team"], row["shortfall_month"], row["shortfall_hours"]) == ("Ops", JAN, 5.0)
+
+    def test_work_in_a_month_without_capacity_listed_does_not_fit(self):
+        # the candidate's work falls in April, outside the months with free hours listed: judged there, 0 free
+        demand = pd.DataFrame([(1, "Later", "Eng", date(2027, 4, 1), 10.0)], columns=DEMAND)
+        row = capacity_cut_line(demand, self.FREE).iloc[0]
+        assert not row["fits"] and row["shortfall_month"] == date(2027, 4, 1)
 
     def test_cumulative_over_several_candidates(self):
         # 30 + 30 + 30 = 90 ≤ 100 in Jan; the fourth (20) would make 110: short 10

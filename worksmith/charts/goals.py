@@ -22,7 +22,9 @@ AXIS = {"labelFontSize": 13, "titleFontSize": 13}
 
 
 def fit_css(text: object) -> str:
-    """Table cell style for '● fits' / '■ no: …' (the chips of the ranking table)."""
+    """Table cell style for '● fits' / '■ no: …' / '○ needs an estimate' (the chips of the ranking table)."""
+    if str(text).startswith(STATUS_ICONS["not started"]):
+        return f"color: {STATUS_COLOURS['not started']}; font-weight: 600"
     colour = FIT_COLOURS[FITS if str(text).startswith(STATUS_ICONS["on track"]) else MISFITS]
     return f"color: {colour}; font-weight: 600"
 
@@ -110,10 +112,15 @@ def kr_history(check_ins: pd.DataFrame, *, start_value: float, target_value: flo
 
 
 def value_effort(candidates: pd.DataFrame, title: str, currency: str) -> alt.LayerChart:
-    """Candidates: effort (hours) across, value (1–5) up, bubble area = cost, colour = fits next quarter or not.
+    """Ranked candidates: effort (hours) across, value (1–5) up, bubble area = cost, colour = fits capacity or not.
 
-    ``candidates``: ``name, rank, score, value, effort_hours, cost, risk, fits`` and optional ``roi``.
+    ``candidates``: ``name, rank, score, value, effort_hours, cost, risk, fits`` and optional ``roi`` and
+    ``estimated``; a candidate that needs an estimate (``estimated`` False or no rank) is not drawn.
     """
+    keep = candidates["rank"].notna()
+    if "estimated" in candidates.columns:
+        keep &= candidates["estimated"].astype(bool)
+    candidates = candidates[keep]
     data = pd.DataFrame({
         "name": candidates["name"], "rank": candidates["rank"].astype(int),
         "score": candidates["score"].astype(float).round(0), "value": candidates["value"].astype(float).round(2),
@@ -131,17 +138,17 @@ def value_effort(candidates: pd.DataFrame, title: str, currency: str) -> alt.Lay
                 axis=alt.Axis(values=[1, 2, 3, 4, 5], **AXIS)))
     bubbles = base.mark_circle(opacity=0.75, stroke="#263238", strokeWidth=1).encode(
         size=alt.Size("cost:Q", title=f"Cost ({currency})", scale=alt.Scale(range=[400, 3000]), legend=None),
-        color=alt.Color("capacity:N", title="Next quarter",
+        color=alt.Color("capacity:N", title="Capacity",
                         scale=alt.Scale(domain=[FITS, MISFITS], range=[FIT_COLOURS[FITS], FIT_COLOURS[MISFITS]]),
                         legend=alt.Legend(orient="top", labelFontSize=13)),
         tooltip=[alt.Tooltip("label:N", title="Candidate"), alt.Tooltip("score:Q", title="Score (0–100)"),
                  alt.Tooltip("value:Q", title="Value (1–5)"), alt.Tooltip("roi:Q", title="ROI", format=".0%"),
                  alt.Tooltip("effort:Q", title="Effort (h)", format=",.0f"),
                  alt.Tooltip("cost:Q", title=f"Cost ({currency})", format=",.0f"),
-                 alt.Tooltip("risk:Q", title="Risk (1–5)"), alt.Tooltip("capacity:N", title="Next quarter")])
+                 alt.Tooltip("risk:Q", title="Risk (1–5)"), alt.Tooltip("capacity:N", title="Capacity")])
     labels = base.mark_text(dy=-36, fontSize=13, fontWeight="bold").encode(text="label:N")
     return (bubbles + labels).properties(
-        title=alt.Title(title, subtitle="Bubble area: cost · colour: fits next quarter's free hours or not",
+        title=alt.Title(title, subtitle="Bubble area: cost · colour: fits free hours in the months of its work or not",
                         fontSize=15), height=440)
 
 
@@ -167,7 +174,7 @@ def capacity(detail: pd.DataFrame, free: pd.DataFrame, title: str) -> alt.FacetC
     bars = alt.Chart().transform_filter(alt.datum.layer == "need").mark_bar(
         stroke="white", strokeWidth=1, size=46).encode(
         x=x, y=alt.Y("sum(hours):Q", title="Hours", axis=alt.Axis(format=",.0f", **AXIS)),
-        color=alt.Color("capacity:N", title="Next quarter",
+        color=alt.Color("capacity:N", title="Capacity",
                         scale=alt.Scale(domain=[FITS, MISFITS], range=[FIT_COLOURS[FITS], FIT_COLOURS[MISFITS]]),
                         legend=alt.Legend(orient="top", labelFontSize=13)),
         order=alt.Order("rank:Q", sort="ascending"),

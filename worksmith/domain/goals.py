@@ -54,7 +54,7 @@ STATUSES = ("done", "on track", "at risk", "off track", "no data")
 EPS = 1e-9
 
 ROLL_UP_COLUMNS = ["id", "title", "parent_id", "depth", "progress", "expected", "ratio", "status", "n_krs",
-                   "n_children", "explanation"]
+                   "n_children", "summary", "explanation"]
 
 
 class GoalStatus(NamedTuple):
@@ -366,6 +366,23 @@ def _mean_text(items: list[tuple[float, float, str]], value: float, zero_weights
     return f"({terms}) / {num_text(total)} = {_p(value)}"
 
 
+def _summary(progress: float | None, expected: float, status: str, krs: list[tuple[float, float, str]],
+             children: list[float]) -> str:
+    """Plain words first: '0.28 done vs 0.52 expected by now: 2 of 3 key results behind'."""
+    if progress is None:
+        return "no key results or child goals with data yet"
+    head = f"{_p(progress)} done vs {_p(expected)} expected by now"
+    if status == "done":
+        return f"{head}: done"
+    parts = []
+    for items, one, many in ((krs, "key result", "key results"), (children, "child goal", "child goals")):
+        values = [x[0] if isinstance(x, tuple) else x for x in items]
+        if values:
+            behind = sum(1 for v in values if goal_status(v, expected).status in ("at risk", "off track"))
+            parts.append(f"{behind} of {len(values)} {many if len(values) != 1 else one} behind")
+    return f"{head}: {', '.join(parts)}" if parts else head
+
+
 def roll_up(goals: pd.DataFrame, krs: pd.DataFrame, today: date) -> pd.DataFrame:
     """Progress, expected progress and status of every goal, rolled up the goal tree.
 
@@ -388,8 +405,10 @@ def roll_up(goals: pd.DataFrame, krs: pd.DataFrame, today: date) -> pd.DataFrame
         ``id, title, parent_id, depth, progress, expected, ratio, status, n_krs, n_children, explanation``.
         ``parent_id`` is the parent shown in the tree (None for top goals, including goals whose parent is archived
         or unknown); ``depth`` 0 for top goals; ``progress`` and ``ratio`` are floats or ``None`` (object columns);
-        ``n_krs``/``n_children`` count the goal's KRs and non-archived child goals; ``explanation`` spells out the
-        weighted mean, the expected progress and the status rule with the numbers.
+        ``n_krs``/``n_children`` count the goal's KRs and non-archived child goals; ``summary`` says it in plain
+        words first ("0.28 done vs 0.52 expected by now: 2 of 3 key results behind"; a key result or child goal is
+        behind when its own progress against the goal's expected progress would make it at risk or off track);
+        ``explanation`` spells out the weighted mean, the expected progress and the status rule with the numbers.
 
     Raises
     ------
@@ -490,12 +509,14 @@ def roll_up(goals: pd.DataFrame, krs: pd.DataFrame, today: date) -> pd.DataFrame
             when = f"period ended {day_text(rec['period_end'])}"
         else:
             when = f"day {rec['elapsed']} of {rec['total']}"
+        summary = _summary(progress[gid], expected, result.status, kr_items[gid],
+                           [progress[c] for c in children[gid] if progress[c] is not None])
         explanation = (f"{mean_text[gid]}; expected {_p(expected)} ({when}); "
                        f"{_status_text(progress[gid], expected, result)}")
         rows.append({"id": gid, "title": rec["title"], "parent_id": parent[gid], "depth": depth,
                      "progress": progress[gid], "expected": expected, "ratio": result.ratio,
                      "status": result.status, "n_krs": len(kr_items[gid]), "n_children": len(children[gid]),
-                     "explanation": explanation})
+                     "summary": summary, "explanation": explanation})
     return typed_frame(rows, ROLL_UP_COLUMNS, objects=("id", "parent_id", "progress", "ratio"),
                        ints=("depth", "n_krs", "n_children"), floats=("expected",))
 

@@ -5,10 +5,14 @@ or inf. Goal progress and status (which feed the alignment criterion) are in ``w
 
 Formulas
 --------
-**Initiative score** (0–100). For each criterion x the candidates are min-max normalised,
-``n = (x − min) / (max − min)``; criteria where more is better (value, alignment) keep ``n``, criteria where less is
-better (cost, effort_hours, risk) use ``1 − n``. When every candidate has the same x (or there is one candidate)
-the criterion does not tell them apart and counts ``n = 1`` for all. ``score = 100 × Σ w·n / Σ w``.
+**Initiative score** (0–100), absolute: each candidate is scored on its own numbers, never against the other
+candidates, so adding or removing a candidate changes no other score. Each criterion is mapped to 0..1 (1 = best) on
+a fixed scale: ``value`` (1–5) → ``(value − 1) / 4``; ``alignment`` (0–1) as it is; ``risk`` (1–5) →
+``(5 − risk) / 4``; ``cost`` and ``effort_hours`` (≥ 0, less is better) → ``ref / (ref + x)`` with a stated reference
+``ref`` (1 at 0, ½ at the reference, towards 0 beyond; the caller says what the reference is, e.g. the median of the
+workspace's committed projects). ``score = 100 × Σ w·n / Σ w``.
+A candidate without an estimate (no effort hours or no cost) is not scored: it "needs an estimate", has no score and
+no rank, and is listed after the ranked ones.
 Ties (scores equal to 1e-9) are broken by higher value, then higher alignment, then lower cost, then input order;
 ``rank`` is the position 1..n after that ordering.
 
@@ -81,30 +85,72 @@ def _month(value: Any, field: str = "month") -> date:
 
 _RANGES = {"value": (1.0, 5.0), "alignment": (0.0, 1.0), "risk": (1.0, 5.0), "cost": (0.0, math.inf),
            "effort_hours": (0.0, math.inf)}
+DEFAULT_REFERENCES: dict[str, float] = {"cost": 50_000.0, "effort_hours": 500.0}  # half marks at these
+RANK_COLUMNS = ["rank", "score", "estimated", "needs"]
 
 
-def rank_initiatives(candidates: pd.DataFrame, weights: Mapping[str, float] | None = None) -> pd.DataFrame:
-    """Score candidate initiatives 0–100 and rank them.
+def scaled(criterion: str, x: float, reference: float | None = None) -> float:
+    """One criterion on its fixed 0..1 scale, 1 = best (module docstring).
+
+    >>> scaled("value", 3.0), scaled("risk", 2.0), scaled("cost", 50_000, 50_000)
+    (0.5, 0.75, 0.5)
+    """
+    if criterion == "value":
+        return clamp01((x - 1.0) / 4.0)
+    if criterion == "alignment":
+        return clamp01(x)
+    if criterion == "risk":
+        return clamp01((5.0 - x) / 4.0)
+    ref = DEFAULT_REFERENCES[criterion] if reference is None else reference
+    return clamp01(ref / (ref + x))
+
+
+def missing_estimate(effort_hours: Any, cost: Any) -> str | None:
+    """What a candidate lacks to be scored: ``None`` when it has effort hours > 0 and a cost > 0, else e.g.
+    "no hours and no cost"."""
+    lacks = [what for what, x in (("no hours", effort_hours), ("no cost", cost))
+             if _is_missing(x) or _number(x, what) <= 0]
+    return " and ".join(lacks) or None
+
+
+def _references(references: Mapping[str, float] | None) -> dict[str, float]:
+    out = dict(DEFAULT_REFERENCES)
+    for name, value in (references or {}).items():
+        if name not in out:
+            raise ValidationError(f"No reference for '{name}'; only {', '.join(out)} have one", field=name)
+        ref = _number(value, f"reference for {name}")
+        if not ref > 0 or not math.isfinite(ref):
+            raise ValidationError(f"The reference for {name} must be more than 0, not {num_text(ref)}", field=name)
+        out[name] = ref
+    return out
+
+
+def rank_initiatives(candidates: pd.DataFrame, weights: Mapping[str, float] | None = None,
+                     references: Mapping[str, float] | None = None) -> pd.DataFrame:
+    """Score candidate initiatives 0–100 on absolute scales and rank them.
 
     Parameters
     ----------
     candidates : DataFrame
         Columns ``id``, ``name``, ``value`` (1–5), ``alignment`` (0–1), ``cost`` (≥ 0), ``effort_hours`` (≥ 0),
-        ``risk`` (1–5); other columns are kept.
+        ``risk`` (1–5); other columns are kept. ``cost``/``effort_hours`` may be missing (no estimate).
     weights : mapping, optional
         Weight per criterion (keys of ``CRITERIA``); missing keys count 1 (``DEFAULT_WEIGHTS``), all 0 → equal.
+    references : mapping, optional
+        ``cost`` and ``effort_hours`` at which those criteria score ½ (``DEFAULT_REFERENCES`` where missing).
 
     Returns
     -------
     DataFrame
-        The candidates sorted by rank, with added columns ``n_value, n_alignment, n_cost, n_effort_hours, n_risk``
-        (normalised 0..1, 1 = best), ``score`` (0..100), ``rank`` (1..n) and ``explanation``. The formula and the
-        tie rule are in the module docstring.
+        Ranked candidates first (by rank), then those that need an estimate (input order), with added columns
+        ``n_value, n_alignment, n_cost, n_effort_hours, n_risk`` (0..1, 1 = best; None when not scored),
+        ``score`` (0..100 or None), ``rank`` (1..k or None), ``estimated`` (bool), ``needs`` (what is missing,
+        or None) and ``explanation``. The formula and the tie rule are in the module docstring.
 
     Raises
     ------
     ValidationError
-        A missing column, a value outside its range, an unknown criterion or a negative weight.
+        A missing column, a value outside its range, an unknown criterion, a negative weight or a reference ≤ 0.
     """
     require_columns(candidates, ["id", "name", *CRITERIA], "Candidates")
     w = dict(DEFAULT_WEIGHTS)
@@ -116,48 +162,59 @@ def rank_initiatives(candidates: pd.DataFrame, weights: Mapping[str, float] | No
     if equal:
         w = dict(DEFAULT_WEIGHTS)
     total_w = sum(w.values())
+    refs = _references(references)
 
     recs = candidates.to_dict("records")
-    values: dict[str, list[float]] = {c: [] for c in CRITERIA}
+    values: list[dict[str, float]] = []
+    needs: list[str | None] = []
     for row, rec in enumerate(recs):
+        needs.append(missing_estimate(rec["effort_hours"], rec["cost"]))
+        xs = {}
         for criterion, (low, high) in _RANGES.items():
+            if criterion in refs and _is_missing(rec[criterion]):
+                xs[criterion] = 0.0
+                continue
             x = _number(rec[criterion], criterion)
             if not low <= x <= high:
                 bound = (f"between {num_text(low)} and {num_text(high)}" if math.isfinite(high)
                          else f"at least {num_text(low)}")
                 raise ValidationError(f"Candidate '{label_of(rec['name'])}': {criterion} must be {bound}, "
                                       f"not {num_text(x)}", field=criterion, row=row)
-            values[criterion].append(x)
+            xs[criterion] = x
+        values.append(xs)
 
-    normal: dict[str, list[float]] = {}
-    for criterion, way in CRITERIA.items():
-        xs = values[criterion]
-        low, high = (min(xs), max(xs)) if xs else (0.0, 0.0)
-        if high - low <= 0:
-            normal[criterion] = [1.0] * len(xs)
-        else:
-            n = [clamp01((x - low) / (high - low)) for x in xs]
-            normal[criterion] = n if way == "up" else [1.0 - v for v in n]
-
-    scores, texts = [], []
+    normal: list[dict[str, float] | None] = []
+    scores: list[float | None] = []
+    texts: list[str] = []
     for i in range(len(recs)):
-        score = 100.0 * sum(w[c] * normal[c][i] for c in CRITERIA) / total_w
-        scores.append(min(100.0, max(0.0, score)))
-        terms = " + ".join(f"{num_text(w[c])}×{normal[c][i]:.2f} {c}{'↓' if CRITERIA[c] == 'down' else ''}"
+        if needs[i] is not None:
+            normal.append(None)
+            scores.append(None)
+            texts.append(f"needs an estimate ({needs[i]}): not scored until it has task hours and a cost")
+            continue
+        n = {c: scaled(c, values[i][c], refs.get(c)) for c in CRITERIA}
+        normal.append(n)
+        score = min(100.0, max(0.0, 100.0 * sum(w[c] * n[c] for c in CRITERIA) / total_w))
+        scores.append(score)
+        terms = " + ".join(f"{num_text(w[c])}×{n[c]:.2f} {c}{'↓' if CRITERIA[c] == 'down' else ''}"
                            for c in CRITERIA)
         prefix = "all weights 0, so equal weights; " if equal else ""
-        texts.append(f"{prefix}score = 100 × ({terms}) / {num_text(total_w)} = {scores[-1]:.0f}")
+        texts.append(f"{prefix}score = 100 × ({terms}) / {num_text(total_w)} = {score:.0f}")
 
+    scored = sorted((i for i in range(len(recs)) if scores[i] is not None),
+                    key=lambda i: (-round(scores[i], 9), -values[i]["value"], -values[i]["alignment"],
+                                   values[i]["cost"], i))
+    order = scored + [i for i in range(len(recs)) if scores[i] is None]
+    rank = {i: r for r, i in enumerate(scored, start=1)}
     out = candidates.copy().reset_index(drop=True)
     for c in CRITERIA:
-        out[f"n_{c}"] = pd.Series(normal[c], dtype="float64")
-    out["score"] = pd.Series(scores, dtype="float64")
+        out[f"n_{c}"] = pd.Series([None if n is None else n[c] for n in normal], dtype=object)
+    out["score"] = pd.Series(scores, dtype=object)
+    out["estimated"] = pd.Series([x is None for x in needs], dtype=bool)
+    out["needs"] = pd.Series(needs, dtype=object)
     out["explanation"] = pd.Series(texts, dtype=object)
-    order = sorted(range(len(recs)), key=lambda i: (-round(scores[i], 9), -values["value"][i],
-                                                    -values["alignment"][i], values["cost"][i], i))
-    out = out.iloc[order].reset_index(drop=True)
-    out.insert(0, "rank", pd.Series(range(1, len(out) + 1), dtype="int64"))
-    return out
+    out.insert(0, "rank", pd.Series([rank.get(i) for i in range(len(recs))], dtype=object))
+    return out.iloc[order].reset_index(drop=True)
 
 
 def _hours(h: float) -> str:
@@ -194,13 +251,15 @@ def _cut_line(ranked: pd.DataFrame, free: pd.DataFrame) -> tuple[list[dict[str, 
     above = True
     for rank, (cid, cand) in enumerate(candidates.items(), start=1):
         keys = sorted(cand["demand"], key=lambda k: (k[1], str(k[0])))
-        shortfall = None
+        shorts = []  # (key, short hours, committed before, free) per team-month it would overrun
         for key in keys:
             before = committed.get(key, 0.0)
             need = before + cand["demand"][key]
             limit = capacity.get(key, 0.0)
-            if need > limit + EPS * max(1.0, abs(limit)) and shortfall is None:
-                shortfall = (key, need - limit, before, limit)
+            if need > limit + EPS * max(1.0, abs(limit)):
+                shorts.append((key, need - limit, before, limit))
+        shorts.sort(key=lambda t: (-round(t[1], 9), t[0][1], str(t[0][0])))  # worst first
+        shortfall = shorts[0] if shorts else None
         fits = shortfall is None
         above = above and fits
         for key in keys:
@@ -225,7 +284,11 @@ def _cut_line(ranked: pd.DataFrame, free: pd.DataFrame) -> tuple[list[dict[str, 
             (team, month), short, before, limit = shortfall
             text = (f"does not fit: team {team} in {month:%b %Y} has {_hours(limit)} free, "
                     f"{_hours(before)} already committed by earlier candidates, this needs "
-                    f"{_hours(cand['demand'][(team, month)])} → short {_hours(short)}; skipped, commits no hours")
+                    f"{_hours(cand['demand'][(team, month)])} → short {_hours(short)}")
+            if len(shorts) > 1:
+                text += "; also short: " + ", ".join(f"team {k[0]} in {k[1]:%b %Y} {_hours(h)}"
+                                                     for k, h, _, _ in shorts[1:])
+            text += "; skipped, commits no hours"
         summary.append({"rank": rank, "id": cid, "name": cand["name"], "hours": total, "fits": fits,
                         "above_line": above, "committed_hours": sum(committed.values()),
                         "shortfall_team": None if fits else shortfall[0][0],
@@ -252,8 +315,9 @@ def capacity_cut_line(ranked: pd.DataFrame, free: pd.DataFrame) -> pd.DataFrame:
         One row per candidate in rank order with ``rank, id, name, hours`` (total demand), ``fits`` (bool),
         ``above_line`` (bool: it and every candidate before it fit — the classic cut line), ``committed_hours``
         (hours committed by fitting candidates up to and including this one, all teams and months),
-        ``shortfall_team``, ``shortfall_month`` (first day of the month), ``shortfall_hours`` (the first team-month,
-        by month then team, where it would overrun, and by how much; None when it fits) and ``explanation``.
+        ``shortfall_team``, ``shortfall_month`` (first day of the month), ``shortfall_hours`` (the worst team-month
+        it would overrun — most hours short, ties by month then team — and by how much; None when it fits) and
+        ``explanation`` (the worst shortfall first, then the others).
 
     Raises
     ------

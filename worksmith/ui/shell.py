@@ -31,6 +31,9 @@ STATE_DEFAULTS: dict[str, Any] = {
     "actor_id": 0,  # the "acting as" person (DESIGN §6); 0 = nobody chosen yet
 }
 NOBODY = 0
+# every st.date_input shows dates one way (st.date_input supports only YYYY/MM/DD, DD/MM/YYYY, MM/DD/YYYY with
+# "/", "-" or "." between; ISO order cannot be misread as day-first or month-first)
+DATE_INPUT_FORMAT = "YYYY-MM-DD"
 
 
 def engine() -> Engine:

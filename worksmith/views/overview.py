@@ -88,7 +88,7 @@ def overview(session: Session, *, today: date) -> Overview:
             if h in ("off track", "at risk")]
     rows += [(st, f"Goal · {title}", why, "goals", {"goal": str(gid)})
              for gid, title, st, why in zip(goals_behind["id"], goals_behind["title"], goals_behind["status"],
-                                            goals_behind["explanation"], strict=True)]
+                                            goals_behind["summary"], strict=True)]
     rows += [("off track" if severity == "critical" else "at risk", f"Budget · {name}", message, "budgets",
               {"owner": owner})
              for owner, name, severity, message in zip(money_alerts["owner"], money_alerts["name"],

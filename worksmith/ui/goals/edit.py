@@ -34,8 +34,10 @@ def goal_form(view: GoalsView, key: str, goal: dict, parents: dict) -> dict | No
         team = pick(c2, "Team", {None: "— no team —", **view.teams}, goal.get("team_id"), f"{key}_team")
         parent = pick(c3, "Parent goal", parents, goal.get("raw_parent_id"), f"{key}_parent")
         c1, c2, c3 = st.columns(3)
-        start = c1.date_input("Period start", goal.get("period_start", view.window[0]), key=f"{key}_start")
-        end = c2.date_input("Period end", goal.get("period_end", view.window[1]), key=f"{key}_end")
+        start = c1.date_input("Period start", goal.get("period_start", view.window[0]), key=f"{key}_start",
+                              format=ui.DATE_INPUT_FORMAT)
+        end = c2.date_input("Period end", goal.get("period_end", view.window[1]), key=f"{key}_end",
+                            format=ui.DATE_INPUT_FORMAT)
         weight = c3.number_input("Weight in the parent's progress", 0.0, 100.0, float(goal.get("weight", 1.0)), 0.5,
                                  key=f"{key}_weight")
         description = st.text_area("Description", goal.get("description") or "", key=f"{key}_description")
@@ -81,7 +83,7 @@ def _check_in(krs: pd.DataFrame, today: date) -> None:
         c1, c2, c3 = st.columns(3)
         value = c1.number_input("Value", value=None, step=0.1, placeholder="the measured value",
                                 key="goals_checkin_value")
-        day = c2.date_input("Date", today, max_value=today, key="goals_checkin_day")
+        day = c2.date_input("Date", today, max_value=today, key="goals_checkin_day", format=ui.DATE_INPUT_FORMAT)
         confidence = c3.slider("Confidence (0 = no chance, 10 = certain)", 0, 10, 7, key="goals_checkin_conf")
         note = st.text_input("Note", key="goals_checkin_note")
         if st.form_submit_button("Record check-in", type="primary"):

@@ -24,9 +24,9 @@ def project_form(prefix: str, pick: dict, today: date, p: dict | None = None) ->
             "status": c2.selectbox("Status", statuses, statuses.index(p.get("status", "proposed")),
                                    key=f"{prefix}_status"),
             "priority": c3.number_input("Priority (1 highest)", 1, 5, int(p.get("priority", 3)), key=f"{prefix}_prio"),
-            "start": c1.date_input("Start", p.get("start", today), format="DD/MM/YYYY", key=f"{prefix}_start"),
+            "start": c1.date_input("Start", p.get("start", today), format=ui.DATE_INPUT_FORMAT, key=f"{prefix}_start"),
             "target_end": c2.date_input("Target end (empty = the computed finish)", p.get("target_end"),
-                                        format="DD/MM/YYYY", key=f"{prefix}_target"),
+                                        format=ui.DATE_INPUT_FORMAT, key=f"{prefix}_target"),
             "budget": c3.number_input(f"Budget ({ui.currency()})", 0.0, value=float(p.get("budget", 0.0)), step=1000.0,
                                       key=f"{prefix}_budget")}
     for col, field, label, options in ((c1, "manager_id", "Manager", pick["people"]),
