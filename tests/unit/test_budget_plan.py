@@ -91,17 +91,32 @@ class TestBudgetAlerts:
         assert alerts(ev=50_000, ac=50_000, spent_this_month=12_500)["severity"].tolist() == ["critical"]
 
     def test_spending_without_a_plan(self):
-        out = alerts(ev=50_000, ac=50_000, spent_this_month=800, planned_this_month=0)
-        assert out["message"].tolist() == ["Spent 800 this month with nothing planned for it"]
+        out = alerts(ev=50_000, ac=50_000, spent_this_month=1_800, planned_this_month=0)
+        assert out["message"].tolist() == ["Spent 1,800 this month with nothing planned for it"]
+
+    def test_monthly_noise_is_no_alert(self):
+        # 800 with nothing planned, or 900 over a plan of 2,000 (45 %): below the 1,000 noise threshold
+        assert alerts(ev=50_000, ac=50_000, spent_this_month=800, planned_this_month=0).empty
+        assert alerts(ev=50_000, ac=50_000, spent_this_month=2_900, planned_this_month=2_000).empty
 
     def test_nothing_spent_no_alerts(self):
         assert alerts(ev=0, ac=0, spent_this_month=0).empty
 
     def test_no_progress_with_spend(self):
-        # EV 0, AC 5,000: CPI 0 → critical; EAC undefined → no forecast alert
+        # EV 0, AC 5,000 (≥ 1,000 and ≥ 2 % of BAC 100,000): CPI is not meaningful before work starts → one warning
         out = alerts(ev=0, ac=5_000)
-        assert out["rule"].tolist() == ["cpi"]
-        assert out["message"].iloc[0] == "CPI 0.00 = EV 0 / AC 5,000 < 0.9"
+        assert out["rule"].tolist() == ["not_started"]
+        assert out["severity"].tolist() == ["warning"]
+        assert out["message"].iloc[0] == "not started (nothing earned), 5,000 spent"
+
+    def test_not_started_small_spend_is_no_alert(self):
+        # the Employer branding: on hold, 0 % done, €289.97 spent → no critical "CPI 0.00" alert, nothing
+        assert alerts(bac=12_900, pv=0, ev=0, ac=289.97, status="on hold").empty
+        assert alerts(bac=12_900, pv=0, ev=0, ac=289.97).empty  # active but not started: below the noise threshold
+
+    def test_on_hold_has_no_cost_performance_alerts(self):
+        assert alerts(status="on hold").empty  # CPI 0.82 and EAC 22 % over would alert on an active project
+        assert alerts(status="active")["rule"].tolist() == ["forecast", "cpi"]
 
     def test_empty_and_bad_rows(self):
         out = budget_alerts(pd.DataFrame(columns=list(ALERT_ROW)))
