@@ -12,6 +12,8 @@ from worksmith.domain.budget_plan import (
     ALERT_COLUMNS,
     PLAN_VS_ACTUAL_COLUMNS,
     budget_alerts,
+    forecast_vs_budget,
+    is_material,
     overrun_reasons,
     plan_vs_actual,
     planned_to_date,
@@ -166,3 +168,22 @@ class TestPlannedToDate:
         # March in full + April 15/30 → 3,000 + 1,500; May not yet
         assert planned_to_date(lines, date(2026, 4, 15), by=None).sum() == pytest.approx(4_500)
         assert planned_to_date(lines.iloc[:0], date(2026, 4, 15), by=None).sum() == 0
+
+
+class TestNoiseAndForecastWording:
+    def test_is_material(self):
+        # the "↑ €1,675 vs plan (0 %)": under 2 % of 408,517 → neutral
+        assert not is_material(1_675, 408_517)
+        assert not is_material(-900, 2_000)  # 45 % but under 1,000
+        assert not is_material(None, 1_000)
+        assert is_material(5_000, 100_000) and is_material(-5_000, 100_000)
+        assert is_material(1_000, 0)  # nothing planned: only the absolute threshold applies
+
+    def test_forecast_vs_budget_is_one_wording(self):
+        # the ERP: EAC 136,764 vs BAC ~132,800 (+3 %) → "on budget" and neutral, never red
+        over, words, material = forecast_vs_budget(136_764, 132_800, "€")
+        assert (round(over, 2), material) == (0.03, False)
+        assert words == "on the €132,800 budget (+3 %, within 5 %)"
+        assert forecast_vs_budget(128_189, 114_240, "€")[1:] == ("12 % over the €114,240 budget", True)
+        assert forecast_vs_budget(45_431, 59_580, "€")[1:] == ("24 % under the €59,580 budget", True)
+        assert forecast_vs_budget(None, 1_000) == (None, "no forecast against a budget", False)
