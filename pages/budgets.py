@@ -83,10 +83,13 @@ if selected == ORG:
     st.subheader(org.over_budget_title)
     st.dataframe(org.over_budget, hide_index=True, width="stretch", key="budgets_over_budget",
                  column_order=["project", "health", "status", "bac", "ac", "ev", "cpi_text", "eac_text", "vac_text",
-                               "over_pct", "link"],
+                               "over_pct", "bottom_up_text", "link"],
                  column_config={"project": "Project", "health": "Forecast", "status": "Status",
                                 **money_columns(("bac", "Budget (BAC)"), ("ac", "Spent (AC)"), ("ev", "Earned (EV)")),
-                                "cpi_text": "CPI", "eac_text": "Forecast (EAC)", "vac_text": "VAC",
+                                "cpi_text": "CPI", "eac_text": "Forecast (EAC, CPI-based)", "vac_text": "VAC",
+                                "bottom_up_text": st.column_config.TextColumn(
+                                    "Forecast (bottom-up)", help="AC + remaining estimate hours × cost rates + "
+                                    "remaining non-labour budget: moves when the plan changes"),
                                 "over_pct": st.column_config.NumberColumn("EAC vs budget", format="%+.0f %%"),
                                 "link": st.column_config.LinkColumn("Open", display_text="details")})
     roi_tab, import_tab = st.tabs(["Value and ROI", "Import expenses"])
@@ -128,7 +131,8 @@ chart_col.altair_chart(charts.burn_chart(view.series, today=today, title=view.ch
 for alert in view.alerts.to_dict("records"):
     alert_col.warning(f"**{alert['rule']}** ({alert['severity']}): {alert['message']}", icon=":material/warning:")
 if view.method:
-    st.caption(view.method + ". EV before today is interpolated from today's value; AC is recorded.")
+    st.caption(view.method + ". EV before today is interpolated from today's value; AC is recorded. The forecast "
+               "line ends at the schedule's forecast finish.")
 
 tabs = st.tabs((["Earned value"] if view.kind == "project" else []) + ["By category", "Budget lines", "Expenses"])
 if view.kind == "project":

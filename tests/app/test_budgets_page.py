@@ -45,8 +45,9 @@ def test_organisation_view_on_demo(app, workspace):
     workspace(demo=True)
     open_budgets(app)
     assert not app.error, [e.value for e in app.error]
-    assert [x.label for x in app.metric][:5] == ["Planned 2026 to date", "Spent 2026 to date", "Variance to date",
-                                                 "Forecast at completion", "Budget alerts"]
+    assert [x.label for x in app.metric][:5] == ["Planned 2026 to date · all budgets",
+                                                 "Spent 2026 to date · all budgets", "Variance 2026 to date",
+                                                 "Forecast at completion · open projects", "Budget alerts"]
     assert app.selectbox(key="budgets_owner").value == "all"
     alerts = [w.value for w in app.warning]
     assert any("ERP migration — Forecast over budget" in a and "Why: services" in a for a in alerts), alerts
@@ -65,8 +66,12 @@ def test_erp_view_from_the_url_shows_the_overrun_and_why(app, workspace):
     assert app.selectbox(key="budgets_owner").value == "project:4"
     metrics = {x.label: x for x in app.metric}
     assert metrics["Budget (BAC)"].value == "€114,240"
-    assert metrics["Forecast (EAC)"].value == "€128,189"
-    assert metrics["Forecast (EAC)"].delta == "+12 % vs budget"
+    assert metrics["Budget (BAC)"].delta == "€83,110 planned to date"  # the portfolio's figure, same words
+    assert metrics["Actual cost (AC)"].delta == "+15 % vs planned to date"
+    assert metrics["Forecast (EAC, CPI-based)"].value == "€128,189"
+    assert metrics["Forecast (EAC, CPI-based)"].delta == "+12 % vs budget"
+    assert metrics["Forecast (bottom-up)"].value == "€106,815"
+    assert metrics["Forecast finish"].value == "29 Dec 2026"  # the schedule's, as on Projects
     warnings = [w.value for w in app.warning]
     assert warnings[0].startswith("**Forecast over budget** (■ critical): Forecast EAC €128,189 is 12% over BAC")
     assert "Why: services €46,566 spent vs €34,000 planned to date (+37 %)" in warnings[0]

@@ -32,13 +32,22 @@ def hand(engine) -> dict:
 
 
 def test_earned_value_from_stored_data(engine, hand):
+    with write_session(engine) as s:
+        commands.save_budget_lines(s, owner=hand["owner"], original=[], edited=[
+            {"month": date(2026, 1, 1), "category": "labour", "planned": 9_300.0},
+            {"month": date(2026, 2, 1), "category": "software", "planned": 700.0}], actor=ALICE)
     with read_session(engine) as s:
         evm = views.project_evm(s, project_id=hand["project"], today=HAND_TODAY)
-    # PV = 7,500 + 2,500 × 3/5 = 9,000; EV = 7,500 + 20 % × 2,500 = 8,000; AC = 1,600 + 100 h × 80 = 9,600
-    assert (evm.bac, evm.pv, evm.ev, evm.ac) == (10_000, pytest.approx(9_000), pytest.approx(8_000), 9_600)
+    # PV = planned to date = 9,300 × 14 / 31 = 4,200 (the budget lines, as the portfolio); EV = 7,500 + 20 % × 2,500
+    # = 8,000 (baseline task budgets); AC = 1,600 + 100 h × 80 = 9,600
+    assert (evm.bac, evm.pv, evm.ev, evm.ac) == (10_000, pytest.approx(4_200), pytest.approx(8_000), 9_600)
     assert evm.metrics["EAC"] == pytest.approx(12_000)  # 9,600 + 2,000 / (8,000 / 9,600)
     assert evm.metrics["VAC"] == pytest.approx(-2_000)
-    assert "baseline 'Plan'" in evm.method
+    assert "baseline 'Plan'" in evm.method and evm.method.startswith("Planned to date (PV) = the budget lines")
+    # bottom-up: task 2 has 10 h × 80 % = 8 h left at 80/h = 640; software 700 planned − 1,600 spent → 0 left
+    assert evm.bottom_up["etc"] == pytest.approx(640) and evm.bottom_up["eac"] == pytest.approx(10_240)
+    # the forecast finish is the schedule's (no task dates stored here: the baseline's planned finish)
+    assert evm.forecast_finish == date(2026, 1, 16)
 
 
 def test_without_baseline_the_budget_lines_give_pv(engine, hand):
@@ -49,11 +58,11 @@ def test_without_baseline_the_budget_lines_give_pv(engine, hand):
             {"month": date(2026, 2, 1), "category": "labour", "planned": 1_200.0}], actor=ALICE)
     with read_session(engine) as s:
         evm = views.project_evm(s, project_id=hand["project"], today=HAND_TODAY)
-    # January 2026 has 22 working days, 10 of them by Wed 14 Jan (Thu 1, Fri 2, 5–9, 12–14): 8,800 × 10 / 22 = 4,000
+    # planned to date: January pro rata by calendar days, 8,800 × 14 / 31 = 3,974.19 (the portfolio's figure too)
     # overall % complete by estimate hours = (30 × 100 + 10 × 20) / 40 = 80 % → EV = 8,000
-    assert evm.pv == pytest.approx(4_000)
+    assert evm.pv == pytest.approx(8_800 * 14 / 31)
     assert evm.ev == pytest.approx(8_000)
-    assert "No baseline" in evm.method
+    assert "no baseline" in evm.method
 
 
 def test_alerts_explain_the_overrun(engine, hand):
@@ -75,8 +84,8 @@ def test_owner_view_and_organisation(engine, hand):
     with read_session(engine) as s:
         view = budget_owner.owner_view(s, owner=hand["owner"], today=HAND_TODAY)
         org = views.organisation(s, today=HAND_TODAY)
-    assert [x.label for x in view.metrics][:4] == ["Budget (BAC)", "Actual cost (AC)", "Earned value (EV)",
-                                                   "Forecast (EAC)"]
+    assert [x.label for x in view.metrics] == ["Budget (BAC)", "Actual cost (AC)", "Earned value (EV)",
+                                               "Forecast (EAC, CPI-based)", "Forecast (bottom-up)", "Forecast finish"]
     assert view.metrics[3].value == "€12,000" and view.metrics[3].delta == "+20 % vs budget"
     assert view.chart_title == "Hand: forecast €12,000 at completion, 20 % over the €10,000 budget (CPI 0.83)"
     table = view.evm_table.set_index("metric")
@@ -87,9 +96,11 @@ def test_owner_view_and_organisation(engine, hand):
     assert set(view.alerts["rule"]) == {"Forecast over budget", "Cost performance", "Spend this month"}
     assert org.over_budget["project"].tolist() == ["Hand"]
     assert org.over_budget_title == "1 project forecast more than 5 % over budget"
-    assert [x.label for x in org.metrics] == ["Planned 2026 to date", "Spent 2026 to date", "Variance to date",
-                                              "Forecast at completion", "Budget alerts"]
+    assert [x.label for x in org.metrics] == ["Planned 2026 to date · all budgets", "Spent 2026 to date · all budgets",
+                                              "Variance 2026 to date", "Forecast at completion · open projects",
+                                              "Budget alerts"]
     assert org.metrics[1].value == "€9,600"
+    assert org.metrics[3].value == "€12,000" and "€9,600 spent so far" in org.metrics[3].delta
 
 
 def test_unknown_owner(engine, hand):
@@ -176,10 +187,11 @@ def test_baseline_task_without_dates_does_not_break_the_view(engine, hand):
     with read_session(engine) as s:
         evm = views.project_evm(s, project_id=hand["project"], today=HAND_TODAY)
         view = budget_owner.owner_view(s, owner=hand["owner"], today=HAND_TODAY)
-    # budgets by estimate: 30 / 80, 10 / 80, 40 / 80 of 10,000; the undated half is left out of PV and earns nothing
-    assert evm.pv == pytest.approx(3_750 + 1_250 * 3 / 5)
+    # budgets by estimate: 30 / 80, 10 / 80, 40 / 80 of 10,000; the undated one earns nothing; PV comes from the budget
+    # lines (none here), so the undated task cannot break it
+    assert evm.pv == 0
     assert evm.ev == pytest.approx(3_750 + 0.2 * 1_250)
-    assert "1 baseline task(s) without valid dates are left out of PV" in evm.method
+    assert evm.planned_finish == date(2026, 1, 16)  # from the dated baseline tasks
     assert len(view.series)
 
 

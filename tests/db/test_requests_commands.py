@@ -16,6 +16,7 @@ from worksmith.store import models as m
 from worksmith.store.db import read_session, write_session
 from worksmith.views.portfolio import portfolio
 from worksmith.views.tables import frame
+from worksmith.views.workload_data import load_workload
 
 world = fx.world  # the fixture
 
@@ -203,3 +204,30 @@ def test_convert_into_a_work_item(engine, world):
         moves = frame(s, m.WorkItemMove, m.WorkItemMove.item_id == item.id)
     assert (item.stage, item.request_id, item.estimate_hours) == ("New", rid, 120)
     assert moves["to_stage"].tolist() == ["New"]
+
+
+def test_a_converted_project_keeps_the_demand_and_is_not_planned(engine, world, today):
+    # the request: 120 h, needed by Mon 15 Feb 2027; converted as active from Tue 1 Dec 2026 with no manager or budget
+    rid = submit(engine, world)
+    with write_session(engine) as s:
+        project = commands.convert_to_project(s, request_id=rid, status="active", start=date(2026, 12, 1),
+                                              expected_version=1, actor=world.bob, now=NOW)
+    with read_session(engine) as s:
+        p = s.get(m.Project, project.id)
+        tasks = frame(s, m.Task, m.Task.project_id == project.id)
+        health = portfolio(s, today=today).set_index("id").loc[project.id]
+        work = load_workload(s, start=date(2026, 11, 30), weeks=4, today=today)
+    assert p.target_end == date(2027, 2, 15)  # needed-by → target
+    assert len(tasks) == 1
+    task = tasks.iloc[0]
+    assert (task["estimate_hours"], task["duration_days"], task["assignee_id"]) == (120.0, 15, None)  # ceil(120 / 8)
+    assert (task["start_date"], task["finish_date"]) == (date(2026, 12, 1), date(2026, 12, 21))  # 15 working days
+    assert health["health"] == "not planned"  # not "on track" with nothing in it
+    assert health["reasons"] == ["next: set a budget and plan it under Budgets", "next: name a manager"]
+    demand = work.unassigned[work.unassigned["project_id"] == project.id]  # workload sees the demand, unassigned
+    assert demand["hours"].sum() == pytest.approx(120)  # 1–21 Dec lies inside the four weeks from 30 Nov
+    assert set(demand["reason"]) == {"no assignee"}
+
+
+def test_placeholder_days_round_up():
+    assert [commands.placeholder_days(h) for h in (0, 1, 8, 9, 120)] == [1, 1, 1, 2, 15]

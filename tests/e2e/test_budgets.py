@@ -44,7 +44,7 @@ def test_erp_link_shows_the_overrun_and_why(app_server, new_page, settle, assert
     assert urlsplit(page.url).path == "/budgets" and owner_in_url(page) == ERP  # the link survives the cold start
     values = dict(zip(page.get_by_test_id("stMetricLabel").all_inner_texts(),
                       page.get_by_test_id("stMetricValue").all_inner_texts(), strict=True))
-    assert values["Budget (BAC)"] == "€114,240" and values["Forecast (EAC)"] == "€128,189"
+    assert values["Budget (BAC)"] == "€114,240" and values["Forecast (EAC, CPI-based)"] == "€128,189"
     alert = page.get_by_test_id("stAlertContentWarning").first
     expect(alert).to_contain_text("Forecast over budget", timeout=WAIT_MS)
     expect(alert).to_contain_text("12% over BAC €114,240", timeout=WAIT_MS)
@@ -59,7 +59,8 @@ def test_organisation_view_and_report(app_server, new_page, settle, assert_no_ex
     open_budgets(page, app_server, settle)
     assert_no_exception(page, "organisation")
     assert_no_error_box(page, "organisation")
-    expect(page.get_by_test_id("stMetricLabel").nth(3)).to_have_text("Forecast at completion", timeout=WAIT_MS)
+    expect(page.get_by_test_id("stMetricLabel").nth(3)).to_have_text("Forecast at completion · open projects",
+                                                                      timeout=WAIT_MS)
     expect(page.get_by_test_id("stAlertContentWarning").first).to_contain_text(
         "ERP migration — Forecast over budget", timeout=WAIT_MS)
     screenshot(page, "organisation")

@@ -9,7 +9,14 @@ import pandas as pd
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from worksmith.domain.evm import METRICS, actual_cost_curve, earned_value, evm_series, planned_value_curve
+from worksmith.domain.evm import (
+    METRICS,
+    actual_cost_curve,
+    bottom_up_etc,
+    earned_value,
+    evm_series,
+    planned_value_curve,
+)
 from worksmith.domain.goals import STATUSES, expected_progress, goal_status, kr_progress, roll_up
 from worksmith.domain.initiatives import capacity_cut_line_detail, rank_initiatives
 from worksmith.domain.money import safe_div
@@ -201,3 +208,26 @@ def test_evm_series_is_clean(tasks, bac, ev, today, expenses):
     assert (out["point"] == "today").sum() == 1
     pv = out["pv"].tolist()
     assert all(a <= b for a, b in zip(pv, pv[1:], strict=False))
+
+
+@FAST
+@given(money, money, money, money)
+def test_forecast_at_completion_is_never_below_actuals(bac, pv, ev, ac):
+    """A forecast covering the same scope as the actuals (one project, its whole life) is never below them: EAC ≥ AC
+    whenever it is defined, for any EV (even past BAC), and ETC ≥ 0."""
+    m = earned_value(bac, pv, ev, ac)
+    if m["EAC"] is not None:
+        assert m["EAC"] >= ac * (1 - 1e-12)
+        assert m["ETC"] >= -1e-9 * max(1.0, ac)
+
+
+@FAST
+@given(st.lists(st.tuples(st.floats(min_value=0, max_value=1e5), st.floats(min_value=0, max_value=100),
+                          st.one_of(st.none(), st.floats(min_value=0, max_value=500))), max_size=8),
+       st.lists(st.tuples(money, money), max_size=4), st.floats(min_value=0, max_value=500))
+def test_bottom_up_etc_is_never_negative(tasks, lines, rate):
+    t = pd.DataFrame(tasks, columns=["estimate_hours", "percent_complete", "cost_rate"])
+    nl = pd.DataFrame([("c", p, a) for p, a in lines], columns=["category", "planned", "actual"])
+    out = bottom_up_etc(t, nl, default_rate=rate)
+    assert out["etc"] >= 0 and math.isfinite(out["etc"])
+    assert out["etc"] == out["labour"] + out["non_labour"]

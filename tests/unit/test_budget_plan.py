@@ -12,6 +12,8 @@ from worksmith.domain.budget_plan import (
     ALERT_COLUMNS,
     PLAN_VS_ACTUAL_COLUMNS,
     budget_alerts,
+    forecast_vs_budget,
+    is_material,
     overrun_reasons,
     plan_vs_actual,
     planned_to_date,
@@ -91,17 +93,32 @@ class TestBudgetAlerts:
         assert alerts(ev=50_000, ac=50_000, spent_this_month=12_500)["severity"].tolist() == ["critical"]
 
     def test_spending_without_a_plan(self):
-        out = alerts(ev=50_000, ac=50_000, spent_this_month=800, planned_this_month=0)
-        assert out["message"].tolist() == ["Spent 800 this month with nothing planned for it"]
+        out = alerts(ev=50_000, ac=50_000, spent_this_month=1_800, planned_this_month=0)
+        assert out["message"].tolist() == ["Spent 1,800 this month with nothing planned for it"]
+
+    def test_monthly_noise_is_no_alert(self):
+        # 800 with nothing planned, or 900 over a plan of 2,000 (45 %): below the 1,000 noise threshold
+        assert alerts(ev=50_000, ac=50_000, spent_this_month=800, planned_this_month=0).empty
+        assert alerts(ev=50_000, ac=50_000, spent_this_month=2_900, planned_this_month=2_000).empty
 
     def test_nothing_spent_no_alerts(self):
         assert alerts(ev=0, ac=0, spent_this_month=0).empty
 
     def test_no_progress_with_spend(self):
-        # EV 0, AC 5,000: CPI 0 → critical; EAC undefined → no forecast alert
+        # EV 0, AC 5,000 (≥ 1,000 and ≥ 2 % of BAC 100,000): CPI is not meaningful before work starts → one warning
         out = alerts(ev=0, ac=5_000)
-        assert out["rule"].tolist() == ["cpi"]
-        assert out["message"].iloc[0] == "CPI 0.00 = EV 0 / AC 5,000 < 0.9"
+        assert out["rule"].tolist() == ["not_started"]
+        assert out["severity"].tolist() == ["warning"]
+        assert out["message"].iloc[0] == "not started (nothing earned), 5,000 spent"
+
+    def test_not_started_small_spend_is_no_alert(self):
+        # the Employer branding: on hold, 0 % done, €289.97 spent → no critical "CPI 0.00" alert, nothing
+        assert alerts(bac=12_900, pv=0, ev=0, ac=289.97, status="on hold").empty
+        assert alerts(bac=12_900, pv=0, ev=0, ac=289.97).empty  # active but not started: below the noise threshold
+
+    def test_on_hold_has_no_cost_performance_alerts(self):
+        assert alerts(status="on hold").empty  # CPI 0.82 and EAC 22 % over would alert on an active project
+        assert alerts(status="active")["rule"].tolist() == ["forecast", "cpi"]
 
     def test_empty_and_bad_rows(self):
         out = budget_alerts(pd.DataFrame(columns=list(ALERT_ROW)))
@@ -151,3 +168,22 @@ class TestPlannedToDate:
         # March in full + April 15/30 → 3,000 + 1,500; May not yet
         assert planned_to_date(lines, date(2026, 4, 15), by=None).sum() == pytest.approx(4_500)
         assert planned_to_date(lines.iloc[:0], date(2026, 4, 15), by=None).sum() == 0
+
+
+class TestNoiseAndForecastWording:
+    def test_is_material(self):
+        # the "↑ €1,675 vs plan (0 %)": under 2 % of 408,517 → neutral
+        assert not is_material(1_675, 408_517)
+        assert not is_material(-900, 2_000)  # 45 % but under 1,000
+        assert not is_material(None, 1_000)
+        assert is_material(5_000, 100_000) and is_material(-5_000, 100_000)
+        assert is_material(1_000, 0)  # nothing planned: only the absolute threshold applies
+
+    def test_forecast_vs_budget_is_one_wording(self):
+        # the ERP: EAC 136,764 vs BAC ~132,800 (+3 %) → "on budget" and neutral, never red
+        over, words, material = forecast_vs_budget(136_764, 132_800, "€")
+        assert (round(over, 2), material) == (0.03, False)
+        assert words == "on the €132,800 budget (+3 %, within 5 %)"
+        assert forecast_vs_budget(128_189, 114_240, "€")[1:] == ("12 % over the €114,240 budget", True)
+        assert forecast_vs_budget(45_431, 59_580, "€")[1:] == ("24 % under the €59,580 budget", True)
+        assert forecast_vs_budget(None, 1_000) == (None, "no forecast against a budget", False)

@@ -15,6 +15,7 @@ from worksmith.domain.budget_plan import (
 from worksmith.domain.evm import (
     EVM_COLUMNS,
     actual_cost_curve,
+    bottom_up_etc,
     earned_value,
     ev_to_date,
     evm_series,
@@ -351,3 +352,55 @@ class TestBudgetLinesFallback:
         assert base["budget"].tolist() == [2_100, 500]
         # January 2026 has 22 working days; by Fri 9 Jan 7 have passed: 2,100 × 7 / 22
         assert planned_value_curve(base, [date(2026, 1, 9)])["pv"].iloc[0] == pytest.approx(2_100 * 7 / 22)
+
+
+class TestBottomUpEtc:
+    def test_remaining_hours_at_rates_plus_non_labour_left(self):
+        # 100 h at 50 % by an 80/h person = 50 h × 80 = 4,000; 40 h unassigned at 60/h = 2,400;
+        # software 5,000 planned − 3,000 spent = 2,000 left; travel 1,000 planned − 1,500 spent → 0 (never negative)
+        t = pd.DataFrame({"estimate_hours": [100, 40, 0], "percent_complete": [50, 0, 0],
+                          "cost_rate": [80, None, 120]})
+        nl = pd.DataFrame({"category": ["software", "travel"], "planned": [5_000, 1_000], "actual": [3_000, 1_500]})
+        out = bottom_up_etc(t, nl, default_rate=60)
+        assert (out["hours"], out["labour"], out["non_labour"], out["etc"]) == (90, 6_400, 2_000, 8_400)
+        assert out["formula"] == ("ETC = 90 h left × cost rates + non-labour budget left = 6,400 + 2,000 = 8,400")
+
+    def test_it_moves_with_the_plan(self):
+        # a re-estimate changes the bottom-up ETC; the CPI-based EAC (from EV and AC) would not move
+        nl = pd.DataFrame({"category": [], "planned": [], "actual": []})
+        before = bottom_up_etc(pd.DataFrame({"estimate_hours": [100], "percent_complete": [50], "cost_rate": [80]}), nl)
+        after = bottom_up_etc(pd.DataFrame({"estimate_hours": [160], "percent_complete": [50], "cost_rate": [80]}), nl)
+        assert (before["etc"], after["etc"]) == (4_000, 6_400)
+
+    def test_bad_inputs(self):
+        nl = pd.DataFrame({"category": [], "planned": [], "actual": []})
+        with pytest.raises(ValidationError, match="between 0 and 100"):
+            bottom_up_etc(pd.DataFrame({"estimate_hours": [1], "percent_complete": [120], "cost_rate": [1]}), nl)
+        with pytest.raises(ValidationError, match="missing column"):
+            bottom_up_etc(pd.DataFrame({"estimate_hours": [1]}), nl)
+
+
+def test_eac_never_below_what_is_spent():
+    # EV beyond BAC (work earned past the budget): nothing left to do, EAC = AC — not AC − (EV − BAC) / CPI
+    m = earned_value(100, 100, 150, 120)
+    assert m["EAC"] == 120 and m["ETC"] == 0
+    assert "nothing left to do" in m["formulas"]["EAC"]
+
+
+class TestEvmSeriesFromLines:
+    LINES = pd.DataFrame({"month": [date(2026, 1, 1), date(2026, 2, 1)], "planned": [3_100.0, 2_800.0]})
+
+    def test_pv_is_planned_to_date_and_the_forecast_ends_at_the_schedule(self):
+        out = evm_series(bac=5_900, ev=1_000, today=date(2026, 1, 15), start=date(2026, 1, 5),
+                         planned_finish=date(2026, 2, 27), planned_lines=self.LINES, expenses=EXPENSES, time=TIME,
+                         schedule_finish=date(2026, 3, 4))
+        row = out.set_index("date")
+        # planned to date: January pro rata by calendar days (3,100 × 15 / 31 = 1,500), February in full at its end
+        assert row.loc[date(2026, 1, 15), "pv"] == pytest.approx(1_500)
+        assert row.loc[date(2026, 2, 28), "pv"] == pytest.approx(5_900)
+        assert row.loc[date(2026, 3, 4), "point"] == "forecast finish"  # the schedule's date, not start + D / SPI
+
+    def test_needs_lines_or_a_baseline(self):
+        with pytest.raises(ValidationError, match="budget lines or a baseline"):
+            evm_series(bac=1, ev=0, today=date(2026, 1, 15), start=date(2026, 1, 5), planned_finish=date(2026, 1, 9),
+                       expenses=EXPENSES, time=TIME)

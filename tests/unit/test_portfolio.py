@@ -81,3 +81,32 @@ def test_working_days_late_both_ways():
     assert working_days_late(date(2026, 12, 4), date(2026, 12, 7)) == 1
     assert working_days_late(date(2026, 12, 7), date(2026, 12, 4)) == -1
     assert working_days_late(None, date(2026, 12, 4)) is None
+
+
+def test_cost_reason_names_the_currency_and_the_one_figure():
+    # ERP migration on the demo: 95,843 spent against 83,110 planned to date (the budget lines, as on Budgets)
+    t = tasks((1, 5, 10.0, 10.0, date(2026, 12, 4)))
+    out = project_health(projects(), t, pd.Series({1: 95_843.38}), pd.Series({1: 83_110.0}), TODAY, "€")
+    assert out.loc[0, "reasons"] == ["spent €95,843 is 15 % over the €83,110 planned to date"]
+
+
+def test_an_empty_project_is_not_planned_with_next_steps():
+    # a project converted from a request: no tasks, no budget, no target, no manager — never "on track"
+    bare = projects(budget=0.0, target_end=None, manager_id=None)
+    out = project_health(bare, tasks(), pd.Series(dtype=float), pd.Series(dtype=float), TODAY)
+    assert out.loc[0, "health"] == "not planned"
+    assert out.loc[0, "reasons"] == ["next: add tasks (import a plan or add them on Projects)",
+                                     "next: set a budget and plan it under Budgets", "next: set a target end",
+                                     "next: name a manager"]
+    # tasks but no budget: still not planned; with both it is judged as usual
+    t = tasks((1, 5, 10.0, 0.0, date(2026, 12, 4)))
+    out = project_health(projects(budget=0.0, manager_id=3), t, pd.Series(dtype=float), pd.Series(dtype=float),
+                         TODAY)
+    assert (out.loc[0, "health"], out.loc[0, "reasons"]) == ("not planned",
+                                                             ["next: set a budget and plan it under Budgets"])
+    out = project_health(projects(manager_id=3), t, pd.Series(dtype=float), pd.Series(dtype=float), TODAY)
+    assert out.loc[0, "health"] == "on track"
+    for status, health in [("done", "done"), ("cancelled", "not started"), ("proposed", "not planned")]:
+        out = project_health(bare.assign(status=status), tasks(), pd.Series(dtype=float), pd.Series(dtype=float),
+                             TODAY)
+        assert out.loc[0, "health"] == health

@@ -9,6 +9,7 @@ The reads are in ``worksmith.views.requests``.
 
 from __future__ import annotations
 
+import math
 from datetime import date, datetime
 from typing import Any
 
@@ -22,7 +23,10 @@ from worksmith.domain import operations as ops
 from worksmith.errors import ValidationError
 from worksmith.store import models as m
 from worksmith.values import is_blank
+from worksmith.views.plans import project_calendar
 from worksmith.views.requests import PROJECT_STATUSES_ON_CONVERT
+
+HOURS_PER_DAY = 8  # a placeholder task's duration: its estimate over one person's working day
 
 # --- intake ---------------------------------------------------------------------------------------------------
 
@@ -106,19 +110,32 @@ def _record_conversion(session: Session, request: m.Request, link: dict[str, int
             f"{actor.name} converted request '{request.title}' into {into}" + (f" — {why}" if why else ""), "convert")
 
 
+def placeholder_days(estimate_hours: float) -> int:
+    """Working days of the placeholder task: ``ceil(estimate / 8)``, at least 1."""
+    return max(1, math.ceil(float(estimate_hours or 0) / HOURS_PER_DAY))
+
+
 def convert_to_project(session: Session, *, actor: Actor, request_id: int, expected_version: int | None,
                        name: str | None = None, status: str = "proposed", start: date | None = None,
                        manager_id: int | None = None, reason: str = "", now: datetime | None = None) -> m.Project:
-    """Turn a submitted or approved request into a proposed or active project linked to the request's goal."""
+    """Turn a submitted or approved request into a proposed or active project linked to the request's goal.
+
+    The request's demand is not lost: its needed-by date becomes the project's target end (when it is not before
+    the start), and its estimate a placeholder task — the estimate's hours, assigned to nobody, ``ceil(hours / 8)``
+    working days from the start (today when there is none) — so that workload sees the demand. The project is
+    "not planned" (no budget yet) until someone plans it; its health lists the next steps.
+    """
     request = _decide(session, request_id, "convert", reason, actor)
     if status not in PROJECT_STATUSES_ON_CONVERT:
         raise ValidationError("A request becomes a proposed or an active project.", field="status")
     if status == "active" and start is None:
         raise ValidationError("An active project needs a start date.", field="start")
     manager = session.get(m.Person, manager_id) if manager_id is not None else None
+    needed_by = request.needed_by
+    target = needed_by if needed_by is not None and (start is None or needed_by >= start) else None
     project = core.create(session, m.Project, {
         "name": (name or request.title).strip(), "goal_id": request.goal_id, "status": status, "start": start,
-        "manager_id": manager_id, "team_id": manager.team_id if manager else None,
+        "target_end": target, "manager_id": manager_id, "team_id": manager.team_id if manager else None,
         "description": f"{request.description}\n\nFrom request #{request.id} '{request.title}' "
                        f"({request.estimate_hours:,.0f} h estimated).".strip()}, actor=actor)
     members = {manager_id: "manager"} if manager_id is not None else {}
@@ -127,6 +144,15 @@ def convert_to_project(session: Session, *, actor: Actor, request_id: int, expec
     for person_id, role in members.items():
         core.create(session, m.ProjectMember, {"project_id": project.id, "person_id": person_id, "role": role,
                                                "allocation": 100.0 if role == "manager" else 0.0}, actor=actor)
+    hours = float(request.estimate_hours or 0)
+    if hours > 0:
+        days = placeholder_days(hours)
+        cal = project_calendar(session, project.id)
+        first = cal.next_working(start or (now or m.utcnow()).date())
+        core.create(session, m.Task, {
+            "project_id": project.id, "ref": 1, "name": f"Placeholder: {request.title.strip()}"[:200],
+            "assignee_id": None, "duration_days": days, "estimate_hours": hours, "start_date": first,
+            "finish_date": cal.add_working_days(first, days - 1), "position": 0}, actor=actor)
     _record_conversion(session, request, {"project_id": project.id}, f"the {status} project '{project.name}'",
                        actor=actor, reason=reason, expected_version=expected_version, now=now)
     return project

@@ -10,9 +10,18 @@ Formulas
 * Actual = expenses + booked hours × the person's cost rate (labour, category "labour").
 * ``variance = actual − planned`` (positive = spent more than planned), ``variance_pct = variance / planned`` as a
   fraction (0.2 = 20 %, as ``worksmith.fmt.percent`` expects; ``None`` when nothing was planned).
-* Alerts (:func:`budget_alerts`; "critical" beyond the second threshold): ``CPI = EV / AC`` < 0.9 (< 0.8), skipped
-  while nothing is spent; ``EAC`` more than 5 % over BAC (10 %); spent this month more than 10 % over the month's
-  plan (20 %), any spending with no plan for the month a warning.
+* **Noise threshold** (:func:`is_material`): a variance is shown neutral, never red or green, when
+  ``|variance| < 2 %`` of its base **or** ``|variance| < 1,000`` (money units). A forecast against the budget is
+  neutral within the 5 % tolerance of the forecast alert (:func:`forecast_vs_budget`, one wording for tile and
+  headline: "on the €136,000 budget (+3 %, within 5 %)").
+* Alerts (:func:`budget_alerts`; "critical" beyond the second threshold): ``CPI = EV / AC`` < 0.9 (< 0.8);
+  ``EAC`` more than 5 % over BAC (10 %); spent this month more than 10 % over the month's plan (20 %), any spending
+  with no plan for the month a warning — a monthly overspend below the noise threshold raises nothing.
+* CPI and EAC are **not meaningful before work has started** (EV = 0: nothing earned) **or while a project is on
+  hold** (its work is stopped; the cost-performance extrapolation describes nothing). Such a project gets no CPI or
+  forecast alert; an active project with nothing earned but material spending (≥ 1,000 and ≥ 2 % of BAC) gets one
+  warning "not started (nothing earned), €X spent"; smaller amounts (€290 on a project that has not started) raise
+  nothing. Nothing spent → no cost alert at all.
 * An overrun is explained by the categories whose spend to date exceeds their plan to date, biggest first.
 """
 
@@ -26,14 +35,22 @@ import pandas as pd
 
 from worksmith import fmt
 from worksmith.domain.evm import earned_value
-from worksmith.domain.money import checked_number, exceeds, month_end, month_start, require_columns
+from worksmith.domain.money import (  # noqa: F401 - planned_to_date re-exported: the one rule lives in money
+    checked_number,
+    exceeds,
+    month_end,
+    month_start,
+    planned_to_date,
+    require_columns,
+)
 from worksmith.errors import ValidationError
-from worksmith.values import finite_or_none, to_date
+from worksmith.values import finite_or_none
 
 CATEGORIES = ("labour", "software", "travel", "services", "other")  # as models.BUDGET_CATEGORIES
 CPI_WARNING, CPI_CRITICAL = 0.9, 0.8
 EAC_OVER_WARNING, EAC_OVER_CRITICAL = 0.05, 0.10
 MONTH_OVER_WARNING, MONTH_OVER_CRITICAL = 0.10, 0.20
+NOISE_PCT, NOISE_ABS = 0.02, 1_000.0  # |variance| below either is noise: shown neutral, never alerted
 PLAN_VS_ACTUAL_COLUMNS = ["owner", "category", "month", "planned", "actual", "variance", "variance_pct"]
 ALERT_COLUMNS = ["owner", "name", "rule", "severity", "message"]
 
@@ -99,49 +116,54 @@ def plan_vs_actual(lines: pd.DataFrame, expenses: pd.DataFrame, labour: pd.DataF
     }, columns=PLAN_VS_ACTUAL_COLUMNS)
 
 
-def planned_to_date(lines: pd.DataFrame, today: date, by: str | None = "owner") -> pd.Series:
-    """Money planned by the end of ``today`` in budget lines [month, planned, <by>]: past months in full, the current
-    month pro rata by calendar days (``planned × day / days in month``), later months not at all.
+def is_material(variance: float | None, base: float | None) -> bool:
+    """Whether a variance deserves colour: ``|variance| ≥ NOISE_ABS`` and ``|variance| ≥ NOISE_PCT × |base|``.
 
-    Returns
-    -------
-    Series
-        Summed per value of column ``by`` (indexed by it; per owner by default), or one amount per line when ``by``
-        is None (``.sum()`` gives the total). Empty for no lines.
-
-    Raises
-    ------
-    ValidationError
-        A missing column, a month that is not a date, or a negative or non-finite amount.
+    >>> is_material(1_675, 408_517), is_material(900, 2_000), is_material(5_000, 100_000)
+    (False, False, True)
     """
-    if lines.empty:
-        return pd.Series(dtype="float64")
-    require_columns(lines, ["month", "planned"] + ([by] if by else []), "Budget lines")
-    day = to_date(today, "today")
-    this_month = day.replace(day=1)
-    share_now = day.day / month_end(day).day
-    months = [month_start(v) for v in lines["month"]]
-    planned = [checked_number(v, "planned", minimum=0) for v in lines["planned"]]
-    amounts = [p if mo < this_month else p * share_now if mo == this_month else 0.0
-               for mo, p in zip(months, planned, strict=True)]
-    out = pd.Series(amounts, index=lines.index, dtype="float64")
-    return out if by is None else out.groupby(lines[by]).sum()
+    if variance is None or abs(variance) < NOISE_ABS:
+        return False
+    return base is None or base == 0 or abs(variance) >= NOISE_PCT * abs(base)
+
+
+def forecast_vs_budget(eac: float | None, bac: float, currency: str = "") -> tuple[float | None, str, bool]:
+    """``(over, words, material)``: EAC against BAC as a fraction, the one wording for tile and headline, and
+    whether it is beyond the 5 % tolerance of the forecast alert.
+
+    >>> forecast_vs_budget(103_000, 100_000)
+    (0.03, 'on the 100,000 budget (+3 %, within 5 %)', False)
+    >>> forecast_vs_budget(112_000, 100_000, "€")[1]
+    '12 % over the €100,000 budget'
+    """
+    if eac is None or not bac:
+        return None, "no forecast against a budget", False
+    over = round((eac - bac) / bac, 12)
+    if abs(over) <= EAC_OVER_WARNING:
+        sign = "+" if over > 0.005 else "−" if over < -0.005 else "±"
+        words = f"on the {fmt.money(bac, currency)} budget ({sign}{abs(over) * 100:.0f} %, "
+        return over, words + f"within {EAC_OVER_WARNING * 100:.0f} %)", False
+    word = "over" if over > 0 else "under"
+    return over, f"{abs(over) * 100:.0f} % {word} the {fmt.money(bac, currency)} budget", True
 
 
 def budget_alerts(rows: pd.DataFrame, *, currency: str = "") -> pd.DataFrame:
     """Budget warnings per project/operation, each explained with its numbers.
 
-    Rules (severity "critical" beyond the second threshold, else "warning"):
+    Rules (severity "critical" beyond the second threshold, else "warning"; see the module docstring):
 
-    * ``cpi`` — CPI = EV / AC < 0.9 (critical < 0.8); skipped while nothing is spent.
+    * ``cpi`` — CPI = EV / AC < 0.9 (critical < 0.8).
     * ``forecast`` — EAC more than 5 % over BAC (critical > 10 %); skipped when BAC is 0 or EAC undefined.
+    * ``not_started`` — instead of both when nothing is earned yet (EV = 0): a warning when the spending is
+      material (≥ 1,000 and ≥ 2 % of BAC), else nothing. A project on hold gets neither (its work is stopped).
     * ``monthly_spend`` — spent this month more than 10 % over the month's plan (critical > 20 %); with no plan
-      for the month any spending is a warning.
+      for the month any spending is a warning; an overspend below the noise threshold (:func:`is_material`) is not.
 
     Parameters
     ----------
     rows : DataFrame
-        ``owner``, ``name``, ``bac``, ``ev``, ``ac``, ``pv``, ``spent_this_month``, ``planned_this_month``.
+        ``owner``, ``name``, ``bac``, ``ev``, ``ac``, ``pv``, ``spent_this_month``, ``planned_this_month`` and
+        optionally ``status`` ("on hold" switches the cost-performance rules off; active when missing).
     currency : str, optional
         Prefix for amounts in the messages ("€" gives "€41,000"); none by default.
 
@@ -173,21 +195,29 @@ def budget_alerts(rows: pd.DataFrame, *, currency: str = "") -> pd.DataFrame:
             alerts.append({"owner": _rec["owner"], "name": _rec["name"], "rule": rule,
                            "severity": "critical" if critical else "warning", "message": message})
 
-        cpi = m["CPI"]
-        if cpi is not None and cpi < CPI_WARNING:
-            alert("cpi", cpi < CPI_CRITICAL,
-                  f"CPI {fmt.ratio(cpi)} = EV {money(m['EV'])} / AC {money(m['AC'])} < {CPI_WARNING}")
-        eac, bac = m["EAC"], m["BAC"]
-        if eac is not None and bac > 0 and exceeds(eac, bac * (1 + EAC_OVER_WARNING)):
-            over = (eac - bac) / bac
-            alert("forecast", exceeds(eac, bac * (1 + EAC_OVER_CRITICAL)),
-                  f"Forecast EAC {money(eac)} is {over:.0%} over BAC {money(bac)} (> {EAC_OVER_WARNING:.0%}): "
-                  f"EAC = AC {money(m['AC'])} + (BAC {money(bac)} − EV {money(m['EV'])}) / CPI "
-                  f"{fmt.ratio(m['CPI'], 3)}")
+        cpi, eac, bac = m["CPI"], m["EAC"], m["BAC"]
+        on_hold = rec.get("status") == "on hold"
+        if on_hold or m["AC"] == 0:
+            pass  # stopped work or nothing spent: no cost-performance verdict
+        elif m["EV"] == 0:
+            if is_material(m["AC"], bac):
+                alert("not_started", False, f"not started (nothing earned), {money(m['AC'])} spent")
+        else:
+            if cpi is not None and cpi < CPI_WARNING:
+                alert("cpi", cpi < CPI_CRITICAL,
+                      f"CPI {fmt.ratio(cpi)} = EV {money(m['EV'])} / AC {money(m['AC'])} < {CPI_WARNING}")
+            if eac is not None and bac > 0 and exceeds(eac, bac * (1 + EAC_OVER_WARNING)):
+                over = (eac - bac) / bac
+                alert("forecast", exceeds(eac, bac * (1 + EAC_OVER_CRITICAL)),
+                      f"Forecast EAC {money(eac)} is {over:.0%} over BAC {money(bac)} (> {EAC_OVER_WARNING:.0%}): "
+                      f"EAC = AC {money(m['AC'])} + (BAC {money(bac)} − EV {money(m['EV'])}) / CPI "
+                      f"{fmt.ratio(m['CPI'], 3)}")
         spent, plan = nums["spent_this_month"], nums["planned_this_month"]
-        if plan == 0 and spent > 0:
+        if not is_material(spent - plan, plan):
+            continue
+        if plan == 0:
             alert("monthly_spend", False, f"Spent {money(spent)} this month with nothing planned for it")
-        elif plan > 0 and exceeds(spent, plan * (1 + MONTH_OVER_WARNING)):
+        elif exceeds(spent, plan * (1 + MONTH_OVER_WARNING)):
             alert("monthly_spend", exceeds(spent, plan * (1 + MONTH_OVER_CRITICAL)),
                   f"Spent {money(spent)} this month, {(spent - plan) / plan:.0%} over the plan of {money(plan)} "
                   f"(> {MONTH_OVER_WARNING:.0%})")

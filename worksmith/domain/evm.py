@@ -8,20 +8,30 @@ Formulas
 ``BAC`` budget at completion (the project budget) · ``PV`` planned value to date (baseline) · ``EV`` earned value
 · ``AC`` actual cost to date.
 
-* ``PV(t)`` spreads each baseline task's budget evenly over its working days (Mon–Fri, minus optional holidays)
-  from its start to its finish, both included, and sums what is planned up to and including day ``t``.
-  A task with no working day in its range (a milestone on a weekend) books its whole budget on its finish date.
+* ``PV(t)`` = **planned to date** (:func:`worksmith.domain.money.planned_to_date`, the one rule for every view):
+  the project's budget lines of past months in full, the current month pro rata by calendar days. ``evm_series``
+  takes the lines (``planned_lines``). :func:`planned_value_curve` (each baseline task's budget spread evenly over
+  its working days) remains for baselines without budget lines; a task with no working day in its range (a
+  milestone on a weekend) books its whole budget on its finish date.
 * Task budget = ``BAC × baseline estimate hours / Σ baseline estimate hours`` (by baseline duration when no task
   has an estimate), :func:`task_budgets`. Without a usable baseline, PV spreads the budget lines over their months'
   working days (:func:`lines_baseline`).
 * ``EV = Σ task % complete / 100 × task budget``; when no task has a budget, ``EV = overall % complete / 100 × BAC``.
 * ``AC(t) = Σ expenses up to t + Σ hours × cost rate up to t`` (labour cost).
 * ``CV = EV − AC``, ``SV = EV − PV``, ``CPI = EV / AC``, ``SPI = EV / PV``.
-* ``EAC = AC + (BAC − EV) / CPI``; with nothing spent (AC = 0) CPI is undefined and the forecast assumes the plan:
+* ``EAC = AC + max(BAC − EV, 0) / CPI``, so a forecast never falls below what is already spent (work earned
+  beyond BAC leaves nothing to do); with nothing spent (AC = 0) CPI is undefined and the forecast assumes the plan:
   ``EAC = BAC``. With money spent but nothing earned (EV = 0 < AC) CPI is 0 and EAC is undefined (``None``).
 * ``ETC = EAC − AC``, ``VAC = BAC − EAC``, ``TCPI = (BAC − EV) / (BAC − AC)`` (``None`` when BAC = AC).
-* Forecast finish = project start + planned duration / SPI (calendar days), never before today; the planned finish
-  when SPI is undefined or 0.
+* **Bottom-up estimate to complete** (:func:`bottom_up_etc`), the forecast that responds to plan changes:
+  ``ETC_bottom-up = Σ remaining hours × cost rate + Σ remaining non-labour budget``, remaining hours = estimate ×
+  (1 − % complete), the rate the assignee's (unassigned: a default rate); remaining non-labour budget = per
+  category, planned (all months) − spent, never below 0. ``EAC_bottom-up = AC + ETC_bottom-up``. The CPI-based EAC
+  extrapolates past cost performance; the bottom-up one re-prices the work still in the plan.
+* The **forecast finish** shown everywhere is the schedule's: the latest task finish date from the CPM. The
+  **earned-value projection** (:func:`forecast_finish`) = project start + planned duration / SPI (calendar days),
+  never before today; the planned finish when SPI is undefined or 0. It differs from the schedule because it
+  assumes the remaining work goes at today's SPI, while the schedule uses the tasks' own dates and links.
 """
 
 from __future__ import annotations
@@ -40,6 +50,7 @@ from worksmith.domain.money import (
     checked_number,
     month_end,
     month_start,
+    planned_to_date,
     require_columns,
     safe_div,
 )
@@ -103,7 +114,7 @@ def earned_value(bac: float, pv: float, ev: float, ac: float) -> dict[str, Any]:
         f["EAC"] = (f"EAC = BAC = {money(bac)} (nothing spent yet, so CPI is undefined and the forecast "
                     "assumes the plan)")
     else:
-        remaining = safe_div(bac - ev, m["CPI"])
+        remaining = safe_div(max(bac - ev, 0.0), m["CPI"])
         m["EAC"] = None if remaining is None else finite_or_none(ac + remaining)
         if m["CPI"] == 0 or m["CPI"] is None:
             f["EAC"] = (f"EAC = AC + (BAC − EV) / CPI = {fmt.DASH}: CPI is {ratio(m['CPI'])} ({money(ac)} spent, "
@@ -111,6 +122,8 @@ def earned_value(bac: float, pv: float, ev: float, ac: float) -> dict[str, Any]:
         else:
             f["EAC"] = (f"EAC = AC + (BAC − EV) / CPI = {money(ac)} + ({money(bac)} − {money(ev)}) / "
                         f"{ratio(m['CPI'], 3)} = {money(m['EAC'])}")
+            if ev > bac:
+                f["EAC"] += " (EV beyond BAC: nothing left to do, so EAC = AC)"
     eac = m["EAC"]
     m["ETC"] = None if eac is None else finite_or_none(eac - ac)
     f["ETC"] = f"ETC = EAC − AC = {money(eac)} − {money(ac)} = {money(m['ETC'])}"
@@ -294,7 +307,10 @@ def actual_cost_curve(expenses: pd.DataFrame, time: pd.DataFrame, dates: Iterabl
 
 
 def forecast_finish(start: date, planned_finish: date, spi: float | None, today: date) -> date:
-    """When the project is forecast to finish at the current schedule performance.
+    """The earned-value projection of the finish: when the project would finish at today's SPI.
+
+    Not the forecast finish the pages show (that is the schedule's, the latest task finish); shown next to it, named
+    "earned-value projection", with the reason it differs (see the module docstring).
 
     Parameters
     ----------
@@ -328,7 +344,8 @@ def forecast_finish(start: date, planned_finish: date, spi: float | None, today:
 
 
 def evm_series(*, bac: float, ev: float, today: date, start: date, planned_finish: date,
-               baseline_tasks: pd.DataFrame, expenses: pd.DataFrame, time: pd.DataFrame,
+               expenses: pd.DataFrame, time: pd.DataFrame, baseline_tasks: pd.DataFrame | None = None,
+               planned_lines: pd.DataFrame | None = None, schedule_finish: date | None = None,
                holidays: Iterable[date] = (), max_months: int = 60) -> pd.DataFrame:
     """Month-by-month PV, EV, AC and the EAC forecast line, for the cumulative EVM chart.
 
@@ -340,10 +357,16 @@ def evm_series(*, bac: float, ev: float, today: date, start: date, planned_finis
         Earned value **today** (``ev_to_date``).
     today, start, planned_finish : date
         Reference day, project start and planned finish.
-    baseline_tasks : DataFrame
-        As for ``planned_value_curve``.
     expenses, time : DataFrame
         As for ``actual_cost_curve``.
+    baseline_tasks : DataFrame, optional
+        As for ``planned_value_curve``; PV(t) from the baseline when no ``planned_lines`` are given.
+    planned_lines : DataFrame, optional
+        Budget lines [month, planned]: PV(t) = planned to date (:func:`~worksmith.domain.money.planned_to_date`),
+        the figure every view shows. One of ``planned_lines`` and ``baseline_tasks`` is needed.
+    schedule_finish : date, optional
+        The forecast finish (the schedule's, at least today); the EAC line reaches EAC there. Without it, the
+        earned-value projection (:func:`forecast_finish`).
     holidays : iterable of date, optional
         Non-working days for the PV spread.
     max_months : int
@@ -358,7 +381,7 @@ def evm_series(*, bac: float, ev: float, today: date, start: date, planned_finis
         finish"; when two fall on one day, today wins over start, start over the others); ``pv`` (float);
         ``ev``, ``ac``, ``forecast`` (float or ``None``, object columns).
 
-        * ``pv`` — ``planned_value_curve`` at that date.
+        * ``pv`` — planned to date from ``planned_lines`` (or ``planned_value_curve``) at that date.
         * ``ac`` — ``actual_cost_curve`` up to today; ``None`` after today.
         * ``ev`` — EV is only known today (tasks keep their current % complete, not its history). Before today it
           is **interpolated**, linearly in calendar days from 0 at the project start to today's EV; it is an
@@ -377,12 +400,22 @@ def evm_series(*, bac: float, ev: float, today: date, start: date, planned_finis
         raise ValidationError(f"planned finish {finish} is before start {begin}", field="planned_finish")
     if max_months < 1:
         raise ValidationError("max_months must be at least 1", field="max_months")
-    pv_today = float(planned_value_curve(baseline_tasks, [day], holidays)["pv"].iloc[0])
+    if planned_lines is None and baseline_tasks is None:
+        raise ValidationError("evm_series needs the budget lines or a baseline for PV", field="planned_lines")
+
+    def planned(days: list[date]) -> list[float]:
+        if planned_lines is not None:
+            return [float(planned_to_date(planned_lines, d, None).sum()) for d in days]
+        return planned_value_curve(baseline_tasks, days, holidays)["pv"].tolist()
+
+    pv_today = planned([day])[0]
     ac_today = float(actual_cost_curve(expenses, time, [day])["ac"].iloc[0])
     metrics = earned_value(bac, pv_today, ev, ac_today)
     eac = metrics["EAC"]
     ev = metrics["EV"]
-    if metrics["BAC"] > 0 and ev >= metrics["BAC"]:
+    if schedule_finish is not None:
+        ff = max(to_date(schedule_finish, "schedule_finish"), day)
+    elif metrics["BAC"] > 0 and ev >= metrics["BAC"]:
         ff = day  # complete: finishing now
     else:
         ff = forecast_finish(begin, finish, metrics["SPI"], day)
@@ -401,7 +434,7 @@ def evm_series(*, bac: float, ev: float, today: date, start: date, planned_finis
     points[day] = "today"
     dates = sorted(points)
 
-    pv = planned_value_curve(baseline_tasks, dates, holidays)["pv"].tolist()
+    pv = planned(dates)
     ac = actual_cost_curve(expenses, time, dates)["ac"].tolist()
     span = (day - begin).days
     rows_ev, rows_ac, rows_fc = [], [], []
@@ -522,3 +555,44 @@ def lines_baseline(lines: pd.DataFrame) -> pd.DataFrame:
         "finish": pd.Series([month_end(k) for k in keys], dtype=object),
         "budget": pd.Series([months[k] for k in keys], dtype="float64"),
     }, columns=["task_id", "start", "finish", "budget"])
+
+
+def bottom_up_etc(tasks: pd.DataFrame, non_labour: pd.DataFrame, *, default_rate: float = 0.0) -> dict[str, Any]:
+    """Bottom-up estimate to complete: the work still in the plan, priced (see the module docstring).
+
+    ``ETC = Σ estimate_hours × (1 − % complete / 100) × cost_rate + Σ max(planned − actual, 0)`` over the non-labour
+    categories. It moves when the plan moves (an added task, a changed estimate), unlike the CPI-based EAC.
+
+    ``tasks``: ``estimate_hours``, ``percent_complete`` (0–100), ``cost_rate`` (the assignee's hourly cost; missing
+    for unassigned work, priced at ``default_rate``). ``non_labour``: ``category``, ``planned`` (all months),
+    ``actual`` (to date) of the categories other than labour. Returns ``hours`` (remaining), ``labour``,
+    ``non_labour``, ``etc`` (= labour + non_labour) and ``formula`` with the numbers. A missing column, a negative
+    or non-finite number or a percentage outside 0–100 raises ValidationError.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"estimate_hours": [100, 40], "percent_complete": [50, 0], "cost_rate": [80, None]})
+    >>> nl = pd.DataFrame({"category": ["software"], "planned": [5_000], "actual": [3_000]})
+    >>> bottom_up_etc(t, nl, default_rate=60)["etc"]
+    8400.0
+    """
+    require_columns(tasks, ["estimate_hours", "percent_complete", "cost_rate"], "Tasks")
+    require_columns(non_labour, ["category", "planned", "actual"], "Non-labour budget")
+    default = checked_number(default_rate, "default_rate", default=0.0, minimum=0)
+    hours = labour = 0.0
+    for rec in tasks.to_dict("records"):
+        estimate = checked_number(rec["estimate_hours"], "estimate_hours", default=0.0, minimum=0)
+        pct = checked_number(rec["percent_complete"], "percent_complete", default=0.0, minimum=0)
+        if pct > 100:
+            raise ValidationError(f"% complete must be between 0 and 100, not {pct:g}", field="percent_complete")
+        rate = checked_number(rec["cost_rate"], "cost_rate", default=default, minimum=0)
+        left = estimate * (1 - pct / 100)
+        hours += left
+        labour += left * rate
+    rest = sum(max(checked_number(r["planned"], "planned", default=0.0, minimum=0)
+                   - checked_number(r["actual"], "actual", default=0.0, minimum=0), 0.0)
+               for r in non_labour.to_dict("records"))
+    money, etc = partial(fmt.money, currency=""), labour + rest
+    return {"hours": hours, "labour": labour, "non_labour": rest, "etc": etc,
+            "formula": f"ETC = {fmt.hours(hours)} left × cost rates + non-labour budget left = {money(labour)} + "
+                       f"{money(rest)} = {money(etc)}"}

@@ -9,6 +9,10 @@ Formulas
 * A budget month is the first day of its month; ``month_end`` its last day; ``add_months(d, n)`` the first day of
   the month ``n`` months after ``d``'s.
 * Amounts are finite numbers (``checked_number``), never below a given minimum (money is ≥ 0).
+* **Planned to date** (:func:`planned_to_date`, the one rule, re-exported by ``budget_plan``) = budget lines of past
+  months in full, the current month pro rata by calendar days (``planned × day / days in month``), later months not
+  at all. For a project it *is* its planned value PV: the portfolio's health, the Budgets tiles, SPI and the alerts
+  all use this one figure, named "planned to date" everywhere.
 """
 
 from __future__ import annotations
@@ -96,3 +100,32 @@ def add_months(d: date, n: int) -> date:
 def month_range(first: date, last: date) -> list[date]:
     """First days of the months from ``first``'s month to ``last``'s month, both included (empty if reversed)."""
     return month_starts(month_start(first), to_date(last, "last"))
+
+
+def planned_to_date(lines: pd.DataFrame, today: date, by: str | None = "owner") -> pd.Series:
+    """Money planned by the end of ``today`` in budget lines [month, planned, <by>]: past months in full, the current
+    month pro rata by calendar days (``planned × day / days in month``), later months not at all.
+
+    Returns
+    -------
+    Series
+        Summed per value of column ``by`` (indexed by it; per owner by default), or one amount per line when ``by``
+        is None (``.sum()`` gives the total). Empty for no lines.
+
+    Raises
+    ------
+    ValidationError
+        A missing column, a month that is not a date, or a negative or non-finite amount.
+    """
+    if lines.empty:
+        return pd.Series(dtype="float64")
+    require_columns(lines, ["month", "planned"] + ([by] if by else []), "Budget lines")
+    day = to_date(today, "today")
+    this_month = day.replace(day=1)
+    share_now = day.day / month_end(day).day
+    months = [month_start(v) for v in lines["month"]]
+    planned = [checked_number(v, "planned", minimum=0) for v in lines["planned"]]
+    amounts = [p if mo < this_month else p * share_now if mo == this_month else 0.0
+               for mo, p in zip(months, planned, strict=True)]
+    out = pd.Series(amounts, index=lines.index, dtype="float64")
+    return out if by is None else out.groupby(lines[by]).sum()

@@ -5,11 +5,15 @@ Rules (each reason is shown to the user next to the status):
 * % complete = Σ estimate × % complete / Σ estimate (by duration when no task has an estimate).
 * Forecast finish = the latest scheduled task finish; slip = working days from the target end to it.
   slip > 5 working days → off track; slip > 0 → at risk.
-* Cost: spent to date (expenses + booked hours × cost rate) against planned to date per project
-  (:func:`worksmith.domain.budget_plan.planned_to_date`, the one rule the Budgets page uses too: budget lines of
-  past months in full, the current month pro rata). More than 15 % over → off track; more than 5 % over → at risk.
+* Cost: spent to date (expenses + booked hours × cost rate) against **planned to date** per project
+  (:func:`worksmith.domain.money.planned_to_date`, the one rule — it is the project's PV on Budgets too: budget lines
+  of past months in full, the current month pro rata). More than 15 % over → off track; more than 5 % over → at
+  risk. The reason reads "spent €95,843 is 15 % over the €83,110 planned to date" (amounts in the workspace
+  currency).
 * Overdue: an unfinished task whose finish date has passed → at risk.
-* Status done → "done"; proposed / approved / on hold / cancelled → "not started".
+* Status done → "done". A project that is not done or cancelled and has no tasks or no budget is **"not planned"**:
+  there is nothing to measure yet, so no RAG — its reasons are the next steps (add tasks, set a budget, set a
+  target end, name a manager: the ones missing). Otherwise proposed / approved / on hold / cancelled → "not started".
 The worst rule wins; a project with no reason against it is on track.
 """
 
@@ -20,11 +24,13 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from worksmith.domain.budget_plan import planned_to_date  # noqa: F401 - re-exported: lines [owner, month, planned]
+from worksmith import fmt
+from worksmith.domain.money import planned_to_date  # noqa: F401 - re-exported: lines [owner, month, planned]
 
 SLIP_RED_DAYS = 5
 COST_RED, COST_AMBER = 1.15, 1.05
 RANK = {"on track": 0, "at risk": 1, "off track": 2}
+HEALTHS = ("on track", "at risk", "off track", "not started", "not planned", "done")
 
 
 def working_days_late(target: date | None, forecast: date | None) -> int | None:
@@ -37,11 +43,12 @@ def working_days_late(target: date | None, forecast: date | None) -> int | None:
 
 
 def project_health(projects: pd.DataFrame, tasks: pd.DataFrame, spent: pd.Series, planned: pd.Series,
-                   today: date) -> pd.DataFrame:
+                   today: date, currency: str = "") -> pd.DataFrame:
     """One row per project with the computed columns and ``health`` + ``reasons`` (see the module docstring).
 
-    ``projects``: [id, name, status, target_end, budget]; ``tasks``: [project_id, duration_days, estimate_hours,
-    percent_complete, finish_date]; ``spent`` / ``planned``: Series indexed by project id.
+    ``projects``: [id, name, status, target_end, budget] (and ``manager_id`` for the next steps); ``tasks``:
+    [project_id, duration_days, estimate_hours, percent_complete, finish_date]; ``spent`` / ``planned``: Series
+    indexed by project id; ``currency``: prefix of the amounts in the reasons ("€").
     """
     out = projects.copy()
     if tasks.empty:
@@ -69,7 +76,7 @@ def project_health(projects: pd.DataFrame, tasks: pd.DataFrame, spent: pd.Series
     out["budget_used"] = (out["spent"] / budget.replace(0, np.nan)).astype(float)
     healths, reasons = [], []
     for row in out.itertuples():
-        health, why = _rag(row)
+        health, why = _rag(row, currency)
         healths.append(health)
         reasons.append(why)
     out["health"] = healths
@@ -77,9 +84,28 @@ def project_health(projects: pd.DataFrame, tasks: pd.DataFrame, spent: pd.Series
     return out
 
 
-def _rag(row) -> tuple[str, list[str]]:
+def next_steps(row) -> list[str]:
+    """What an empty project still needs, in the order to do it (empty when it has tasks and a budget)."""
+    steps = []
+    if not row.tasks:
+        steps.append("add tasks (import a plan or add them on Projects)")
+    if not (row.budget or 0) > 0:
+        steps.append("set a budget and plan it under Budgets")
+    if not steps:
+        return []
+    if row.target_end is None or pd.isna(row.target_end):
+        steps.append("set a target end")
+    if getattr(row, "manager_id", None) is None or pd.isna(row.manager_id):
+        steps.append("name a manager")
+    return ["next: " + s for s in steps]
+
+
+def _rag(row, currency: str = "") -> tuple[str, list[str]]:
     if row.status == "done":
         return "done", ["closed"]
+    steps = next_steps(row) if row.status != "cancelled" else []
+    if steps:
+        return "not planned", steps
     if row.status != "active":
         return "not started", [f"status {row.status}"]
     found: list[tuple[str, str]] = []
@@ -91,8 +117,8 @@ def _rag(row) -> tuple[str, list[str]]:
         ratio = row.spent / row.planned_to_date
         if ratio > COST_AMBER:
             level = "off track" if ratio > COST_RED else "at risk"
-            found.append((level, f"spent {row.spent:,.0f} is {ratio - 1:.0%} over the {row.planned_to_date:,.0f} "
-                                 "planned to date"))
+            found.append((level, f"spent {fmt.money(row.spent, currency)} is {fmt.percent(ratio - 1)} over the "
+                                 f"{fmt.money(row.planned_to_date, currency)} planned to date"))
     if row.overdue_tasks:
         plural = row.overdue_tasks > 1
         found.append(("at risk", f"{row.overdue_tasks} unfinished task{'s' if plural else ''} past "

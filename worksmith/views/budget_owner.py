@@ -14,7 +14,7 @@ import pandas as pd
 from sqlmodel import Session
 
 from worksmith import fmt
-from worksmith.domain.budget_plan import EAC_OVER_WARNING, planned_to_date
+from worksmith.domain.budget_plan import EAC_OVER_WARNING, forecast_vs_budget, planned_to_date
 from worksmith.domain.evm import (
     EVM_COLUMNS,
     METRICS,
@@ -24,6 +24,7 @@ from worksmith.domain.evm import (
     planned_value_curve,
 )
 from worksmith.domain.money import month_end, month_range, safe_div
+from worksmith.domain.portfolio import working_days_late
 from worksmith.errors import NotFoundError
 from worksmith.views.budgets import (
     BudgetData,
@@ -40,6 +41,7 @@ from worksmith.views.budgets import (
     present_alerts,
     project_rows,
     signed,
+    variance_colour,
 )
 from worksmith.views.metric import Metric
 
@@ -47,14 +49,14 @@ LINE_COLUMNS = ["id", "version", "month", "category", "planned"]
 EXPENSE_COLUMNS = ["id", "version", "day", "category", "amount", "note"]
 MEANINGS = {
     "BAC": "Budget at completion: the approved budget",
-    "PV": "Planned value: budget of the work the baseline planned by today",
+    "PV": "Planned to date (planned value): budget lines of past months in full, this month pro rata",
     "EV": "Earned value: budget of the work actually done",
     "AC": "Actual cost: expenses plus booked hours × cost rate",
     "CV": "Cost variance: negative = the work done cost more than budgeted",
     "SV": "Schedule variance: negative = less work done than planned",
     "CPI": "Cost performance: value earned per unit spent (< 1 = overspending)",
     "SPI": "Schedule performance: work done per unit planned (< 1 = behind)",
-    "EAC": "Estimate at completion: forecast total cost at today's CPI",
+    "EAC": "Estimate at completion: forecast total cost at today's CPI (the bottom-up one is on the tiles)",
     "ETC": "Estimate to complete: forecast cost still to come",
     "VAC": "Variance at completion: negative = forecast over budget",
     "TCPI": "CPI needed on the remaining work to finish within BAC",
@@ -86,8 +88,7 @@ def _evm_table(evm: Evm, currency: str) -> pd.DataFrame:
     spent_on = actual_cost_curve(evm.expenses, evm.time, [evm.today]).iloc[0]
     inputs = {
         "BAC": f"BAC = project budget = {money(evm.bac)}",
-        "PV": f"PV = Σ task budget × share of its planned working days elapsed by today = {money(evm.pv)}"
-        if "baseline" in evm.method else f"PV = budget lines to date, spread over working days = {money(evm.pv)}",
+        "PV": f"PV = planned to date = budget lines of past months + this month pro rata = {money(evm.pv)}",
         "EV": f"EV = Σ task % complete × task budget = {money(evm.ev)}" if "baseline" in evm.method
         else f"EV = overall % complete × BAC = {money(evm.ev)}",
         "AC": f"AC = expenses + hours × cost rate = {money(spent_on['expenses'])} + "
@@ -142,42 +143,61 @@ def owner_view(session: Session, *, owner: str, today: date) -> OwnerView:
                      long_bars(by_cat), cat_title, lines, expenses.reset_index(drop=True), alert_frame)
 
 
+def _finish_tile(evm: Evm, project: Mapping[str, Any]) -> Metric:
+    """The schedule's forecast finish (as on Projects), against the target; the earned-value projection in the help."""
+    finish, target = evm.forecast_finish, project["target_end"] if pd.notna(project["target_end"]) else None
+    late = working_days_late(target, finish)
+    projection = evm.ev_projection
+    why = ("the same date" if projection == finish else
+           f"{'later' if projection > finish else 'earlier'}, because it assumes the remaining work goes at today's "
+           f"SPI {fmt.ratio(evm.metrics['SPI'])}, while the schedule uses the tasks' own dates and links")
+    return Metric("Forecast finish", f"{finish.day} {finish:%b %Y}",
+                  "no target" if late is None else f"{fmt.days(late)} vs target".replace("−", "-"),
+                  "inverse" if late else "off",
+                  help=f"The schedule's finish: the latest task finish from the plan, as on Projects (working days "
+                       f"vs the target end). Earned-value projection (start + planned duration / SPI): "
+                       f"{fmt.day(projection)} — {why}.")
+
+
 def _project_figures(evm: Evm, project: Mapping[str, Any], data: BudgetData):
-    cur, mtr = data.currency, evm.metrics
-    eac, vac, cpi = mtr["EAC"], mtr["VAC"], mtr["CPI"]
-    over = safe_div(eac - evm.bac, evm.bac) if eac is not None else None
-    slip = (evm.forecast_finish - evm.planned_finish).days
+    cur, mtr, bu = data.currency, evm.metrics, evm.bottom_up
+    eac, cpi = mtr["EAC"], mtr["CPI"]
+    over, words, material = forecast_vs_budget(eac, evm.bac, cur)
+    spent_gap = evm.ac - evm.pv
     metrics = [
-        Metric("Budget (BAC)", fmt.money(evm.bac, cur), f"{fmt.money(evm.pv, cur)} planned by today", "off",
+        Metric("Budget (BAC)", fmt.money(evm.bac, cur), f"{fmt.money(evm.pv, cur)} planned to date", "off",
                help=evm.method),
         Metric("Actual cost (AC)", fmt.money(evm.ac, cur),
-               f"{pct(safe_div(evm.ac - evm.pv, evm.pv))} vs planned value" if evm.pv else None, "inverse",
-               help="Expenses plus booked hours × each person's cost rate, up to today."),
+               f"{pct(safe_div(spent_gap, evm.pv))} vs planned to date" if evm.pv else None,
+               variance_colour(spent_gap, evm.pv),
+               help="Expenses plus booked hours × each person's cost rate, up to today; against planned to date "
+                    "(the figure the portfolio's health uses). Grey below 2 % or 1,000: noise."),
         Metric("Earned value (EV)", fmt.money(evm.ev, cur), f"CPI {fmt.ratio(cpi)} · SPI {fmt.ratio(mtr['SPI'])}",
                "off", help=mtr["formulas"]["CPI"] + " · " + mtr["formulas"]["SPI"]),
-        Metric("Forecast (EAC)", fmt.money(eac, cur), None if vac is None else f"{pct(over)} vs budget",
-               "inverse", help=mtr["formulas"]["EAC"] + " · " + mtr["formulas"]["VAC"]),
-        Metric("Forecast finish", f"{evm.forecast_finish.day} {evm.forecast_finish:%b %Y}",
-               f"{slip:+d} days vs plan" if slip else "on the planned date", "inverse",
-               help="Start + planned duration / SPI (calendar days), never before today."),
+        Metric("Forecast (EAC, CPI-based)", fmt.money(eac, cur), None if over is None else f"{pct(over)} vs budget",
+               "inverse" if material else "off",
+               help=f"{mtr['formulas']['EAC']} · {mtr['formulas']['VAC']}. Extrapolates the cost performance so "
+                    f"far: {words}."),
+        Metric("Forecast (bottom-up)", fmt.money(bu.get("eac"), cur),
+               f"{pct(safe_div(bu['eac'] - evm.bac, evm.bac))} vs budget" if evm.bac and bu else None,
+               "inverse" if forecast_vs_budget(bu.get("eac"), evm.bac)[2] else "off",
+               help=f"EAC = AC + bottom-up ETC = {fmt.money(evm.ac, '')} + {fmt.money(bu.get('etc'), '')}; "
+                    f"{bu.get('formula', '')} (unassigned work at {fmt.money(bu.get('default_rate'), cur)}/h). "
+                    "Re-prices the work still in the plan, so it moves when the plan changes."),
+        _finish_tile(evm, project),
     ]
     series = evm_series(bac=evm.bac, ev=evm.ev, today=data.today, start=evm.start,
-                          planned_finish=evm.planned_finish, baseline_tasks=evm.baseline_tasks,
-                          expenses=evm.expenses, time=evm.time,
-                          holidays=data.holidays_for(int(project["id"])))
+                          planned_finish=evm.planned_finish, planned_lines=evm.lines,
+                          schedule_finish=evm.forecast_finish, expenses=evm.expenses, time=evm.time)
     name = project["name"]
     if evm.bac == 0:
         title = f"{name}: no budget yet — plan it under Budget lines ({fmt.money(evm.ac, cur)} spent so far)"
     elif eac is None:
         title = f"{name}: {fmt.money(evm.ac, cur)} spent and nothing earned yet — no cost forecast"
-    elif over is not None and over > EAC_OVER_WARNING:
-        title = (f"{name}: forecast {fmt.money(eac, cur)} at completion, {over * 100:.0f} % over the "
-                 f"{fmt.money(evm.bac, cur)} budget (CPI {fmt.ratio(cpi)})")
-    elif over is not None and over < -EAC_OVER_WARNING:
-        title = (f"{name}: forecast {fmt.money(eac, cur)}, {-over * 100:.0f} % under the "
-                 f"{fmt.money(evm.bac, cur)} budget")
+    elif material:
+        title = f"{name}: forecast {fmt.money(eac, cur)} at completion, {words} (CPI {fmt.ratio(cpi)})"
     else:
-        title = f"{name}: forecast {fmt.money(eac, cur)}, on budget ({fmt.money(evm.bac, cur)})"
+        title = f"{name}: forecast {fmt.money(eac, cur)} at completion, {words}"
     return metrics, series, title, _evm_table(evm, cur)
 
 
@@ -199,12 +219,15 @@ def _operation_figures(data: BudgetData, owner: str, name: str):
     metrics = [
         Metric(f"Plan {today.year}", fmt.money(plan_year, cur), f"{fmt.money(plan_ytd, cur)} to date", "off",
                help="Budget lines of this year; to date = past months in full, this month pro rata."),
-        Metric("Spent to date", fmt.money(ac, cur), f"{pct(safe_div(ac - plan_ytd, plan_ytd))} vs plan",
-               "inverse", help="Expenses plus booked hours × cost rate since 1 January."),
+        Metric("Spent to date", fmt.money(ac, cur), f"{pct(safe_div(ac - plan_ytd, plan_ytd))} vs planned to date",
+               variance_colour(ac - plan_ytd, plan_ytd),
+               help="Expenses plus booked hours × cost rate since 1 January."),
         Metric(f"Forecast {today.year}", fmt.money(forecast, cur), f"{signed(forecast - plan_year, cur)} vs plan",
-               "inverse", help="Spent to date + rest of the year's plan × (spent / planned to date)."),
+               variance_colour(forecast - plan_year, plan_year),
+               help="Spent to date + rest of the year's plan × (spent / planned to date)."),
         Metric("This month", fmt.money(spent_month, cur),
-               f"{pct(safe_div(spent_month - planned_month, planned_month))} vs plan to date", "inverse",
+               f"{pct(safe_div(spent_month - planned_month, planned_month))} vs plan to date",
+               variance_colour(spent_month - planned_month, planned_month),
                help="Spent since the 1st against this month's plan pro rata by days."),
     ]
     starts = [*lines["month"], *exp["day"], *time["day"]]

@@ -9,18 +9,25 @@ Where the numbers come from
 ---------------------------
 * **Owner** — money belongs to a project or an operation, keyed ``"project:4"`` / ``"operation:2"``.
 * **Planned** — ``BudgetLine`` rows (owner, category, month, amount). *Planned to date* counts past months in full
-  and the current month pro rata by calendar days (:func:`worksmith.domain.budget_plan.planned_to_date`).
+  and the current month pro rata by calendar days (:func:`worksmith.domain.money.planned_to_date`). It is *the*
+  planned to date of a project — its PV for SPI, the Budgets tiles, the alerts and the portfolio's health.
 * **Actual cost (AC)** — expenses plus labour: hours booked on the owner's tasks (or on the operation) × the
   person's cost rate, up to today.
 * **BAC** — the project's budget; when it is 0, the sum of its budget lines.
-* **PV and EV** (projects). With a baseline (the latest ``Baseline`` of the project), each baseline task's budget is
-  its share of BAC by baseline estimate hours (:func:`worksmith.domain.evm.task_budgets`); PV(t) spreads those
-  budgets over each task's baseline working days, EV = Σ current % complete × task budget. A task added after the
-  baseline has no budget (it earns nothing until the project is re-baselined); a deleted one keeps its PV and earns
-  nothing. Without a usable baseline, PV(t) spreads the budget lines over their months' working days and
+* **PV** (projects) = planned to date from the project's budget lines (above). **EV**: with a baseline (the latest
+  ``Baseline`` of the project), each baseline task's budget is its share of BAC by baseline estimate hours
+  (:func:`worksmith.domain.evm.task_budgets`), EV = Σ current % complete × task budget. A task added after the
+  baseline has no budget (it earns nothing until the project is re-baselined). Without a usable baseline,
   EV = overall % complete (by estimate hours) × BAC. The method in use is named next to the figures.
-* **Forecast** — EAC = AC + (BAC − EV) / CPI (DESIGN §3); for an operation, the year's forecast is
+* **Forecast** — EAC = AC + (BAC − EV) / CPI (DESIGN §3), next to the bottom-up EAC = AC + remaining estimate hours
+  × cost rates + remaining non-labour budget (:func:`worksmith.domain.evm.bottom_up_etc`; unassigned work at the
+  mean cost rate of the people on the project's tasks, or of everyone). For an operation, the year's forecast is
   spent to date + the rest of the year's plan × (spent / planned to date), the current run rate.
+* **Forecast finish** — the schedule's: the latest task finish (as on Projects); the earned-value projection
+  (start + planned duration / SPI) is shown beside it, named so.
+* **Scope** — organisation figures say theirs: "2026 to date · all budgets" (projects and operations, this year)
+  or "open projects · lifetime" (active and on-hold projects, every year); a forecast is only set against actuals
+  of the same scope, and is never below them.
 * **Alerts** — :func:`worksmith.domain.budget_plan.budget_alerts` on active and on-hold projects and active
   operations (operations have no EV, so only the monthly rule applies to them). "This month" compares spending
   since the 1st with the month's plan pro rata. A CPI or forecast alert names the categories that overspend.
@@ -43,18 +50,21 @@ from worksmith.domain.budget_plan import (
     CATEGORIES,
     EAC_OVER_CRITICAL,
     EAC_OVER_WARNING,
+    NOISE_ABS,
+    NOISE_PCT,
     budget_alerts,
+    forecast_vs_budget,
+    is_material,
     overrun_reasons,
     planned_to_date,
 )
 from worksmith.domain.evm import (
     TASK_BUDGET_COLUMNS,
     actual_cost_curve,
+    bottom_up_etc,
     earned_value,
     ev_to_date,
     forecast_finish,
-    lines_baseline,
-    planned_value_curve,
     task_budgets,
 )
 from worksmith.domain.expenses import parse_expense_csv
@@ -89,11 +99,14 @@ class Evm:
     method: str
     start: date
     planned_finish: date
-    forecast_finish: date
+    forecast_finish: date  # the schedule's (latest task finish), as on Projects
+    ev_projection: date  # start + planned duration / SPI: named "earned-value projection" wherever shown
     today: date
     baseline_tasks: pd.DataFrame
     expenses: pd.DataFrame
     time: pd.DataFrame
+    lines: pd.DataFrame  # the project's budget lines [month, planned]: PV(t) = planned to date
+    bottom_up: dict[str, Any] = field(default_factory=dict)  # evm.bottom_up_etc + "eac"
 
 
 @dataclass
@@ -145,6 +158,7 @@ class BudgetData:
     tasks: pd.DataFrame
     baselines: dict[int, dict]
     holidays: pd.DataFrame
+    rates: pd.Series  # person id → hourly cost rate
 
     _groups: dict[int, dict[str, pd.DataFrame]] = field(default_factory=dict)
 
@@ -208,13 +222,16 @@ def load(session: Session, today: date) -> BudgetData:
     labour = labour_cost(session, until=today)
     labour["owner"] = _owner_column(labour) if len(labour) else pd.Series(dtype=object)
     labour = labour[labour["owner"] != ""]
-    tasks = frame(session, m.Task)[["id", "project_id", "estimate_hours", "duration_days", "percent_complete"]]
+    tasks = frame(session, m.Task)[["id", "project_id", "estimate_hours", "duration_days", "percent_complete",
+                                    "assignee_id", "finish_date"]]
     baselines: dict[int, dict] = {}
     base = frame(session, m.Baseline, order_by=[m.Baseline.taken_at, m.Baseline.id])
     for rec in base.to_dict("records"):
         baselines[int(rec["project_id"])] = rec  # the latest wins
+    people = frame(session, m.Person)
     return BudgetData(today, settings(session)["currency"], projects, operations, owners, lines, expenses, labour,
-                      tasks, baselines, frame(session, m.Holiday))
+                      tasks, baselines, frame(session, m.Holiday),
+                      people.set_index("id")["cost_rate"].astype(float))
 
 
 def owners(session: Session) -> pd.DataFrame:
@@ -239,6 +256,26 @@ def _percent_complete(tasks: pd.DataFrame) -> float:
     return float((weight * tasks["percent_complete"].astype(float)).sum() / weight.sum())
 
 
+def _bottom_up(data: BudgetData, owner: str, tasks: pd.DataFrame, ac: float, closed: bool) -> dict[str, Any]:
+    """Bottom-up ETC and EAC of a project (``evm.bottom_up_etc``) from its tasks, rates, lines and costs; nothing
+    left to do on a closed (done or cancelled) project."""
+    rates = tasks["assignee_id"].map(data.rates) if len(tasks) else pd.Series(dtype="float64")
+    known = rates.dropna()
+    default = float(known.mean()) if len(known) else float(data.rates.mean()) if len(data.rates) else 0.0
+    lines, costs = data.of(data.lines, owner), data.costs(owner)
+    planned = lines[lines["category"] != "labour"].groupby("category")["planned"].sum()
+    actual = costs[costs["category"] != "labour"].groupby("category")["amount"].sum() if len(costs) else planned[:0]
+    cats = [] if closed else sorted(set(planned.index) | set(actual.index))
+    non_labour = pd.DataFrame({"category": cats, "planned": [float(planned.get(c, 0.0)) for c in cats],
+                               "actual": [float(actual.get(c, 0.0)) for c in cats]})
+    out = bottom_up_etc(pd.DataFrame({"estimate_hours": tasks["estimate_hours"],
+                                      "percent_complete": tasks["percent_complete"], "cost_rate": rates}),
+                        non_labour, default_rate=default)
+    out["eac"] = ac + out["etc"]
+    out["default_rate"] = default
+    return out
+
+
 def evm_of(data: BudgetData, project: Mapping[str, Any]) -> Evm:
     pid, today = int(project["id"]), data.today
     owner = owner_key("project", pid)
@@ -247,38 +284,39 @@ def evm_of(data: BudgetData, project: Mapping[str, Any]) -> Evm:
     tasks = data.tasks_by_project.get(pid, data.tasks.iloc[:0])
     baseline = data.baselines.get(pid)
     tb = task_budgets(baseline["snapshot"] or {}, bac) if baseline else pd.DataFrame(columns=TASK_BUDGET_COLUMNS)
+    pv_method = "Planned to date (PV) = the budget lines of past months in full, this month pro rata"
     if tb["budget"].sum() > 0:
         pct = dict(zip(tasks["id"].astype(int), tasks["percent_complete"].astype(float), strict=True))
         ev = ev_to_date(pd.DataFrame({"task_id": tb["task_id"], "budget": tb["budget"],
                                         "percent_complete": [pct.get(t, 0.0) for t in tb["task_id"]]}))
-        dated = pd.Series([st is not None and f is not None and f >= st for st, f in zip(tb["start"], tb["finish"],
-                                                                                         strict=True)], index=tb.index)
-        bt = tb.loc[dated, ["task_id", "start", "finish", "budget"]]
-        method = (f"PV and EV from the baseline '{baseline['name']}' of {fmt.day(baseline['taken_at'])}: each "
-                  "task's budget is its share of BAC by baseline estimate hours")
-        if not dated.all():
-            method += f" ({int((~dated).sum())} baseline task(s) without valid dates are left out of PV)"
+        dated = tb[[st is not None and f is not None and f >= st for st, f in zip(tb["start"], tb["finish"],
+                                                                                 strict=True)]]
+        method = (f"{pv_method}; EV from the baseline '{baseline['name']}' of {fmt.day(baseline['taken_at'])}: "
+                  "each task's budget is its share of BAC by baseline estimate hours")
+        planned_finish = max(dated["finish"]) if len(dated) else None
     else:
-        bt = lines_baseline(lines[["month", "planned"]])
         ev = ev_to_date(pd.DataFrame({"task_id": [], "budget": [], "percent_complete": []}), bac=bac,
                           percent_complete=_percent_complete(tasks))
-        method = ("No baseline with estimates: PV spreads the budget lines over their months; "
-                  "EV = overall % complete × BAC")
-    dated = bt[bt["budget"] > 0]
-    start = project["start"] if pd.notna(project["start"]) else (min(dated["start"]) if len(dated) else today)
-    finish = max(dated["finish"]) if len(dated) else (project["target_end"] if pd.notna(project["target_end"])
-                                                      else start)
-    finish = max(finish, start)
-    pv = float(planned_value_curve(bt, [today], data.holidays_for(pid))["pv"].iloc[0])
+        method = f"{pv_method}; no baseline with estimates: EV = overall % complete × BAC"
+        planned_finish = None
+    start = project["start"] if pd.notna(project["start"]) else (min(lines["month"]) if len(lines) else today)
+    if planned_finish is None:
+        planned_finish = project["target_end"] if pd.notna(project["target_end"]) else start
+    planned_finish = max(planned_finish, start)
+    pv = float(planned_to_date(lines, today, None).sum())
     exp = data.of(data.expenses, owner)[["day", "amount"]]
     time = data.of(data.labour, owner)[["day", "hours", "cost_rate"]]
     ac = float(actual_cost_curve(exp, time, [today])["ac"].iloc[0])
     metrics = earned_value(bac, pv, ev, ac)
     done = bac > 0 and metrics["EV"] >= bac
-    ff = today if done else forecast_finish(start, finish, metrics["SPI"], today)
-    if project["status"] == "done":
-        ff = project["closed_on"] if pd.notna(project["closed_on"]) else finish
-    return Evm(bac, pv, metrics["EV"], ac, metrics, method, start, finish, ff, today, bt.assign(), exp, time)
+    finishes = tasks["finish_date"].dropna()
+    schedule = max(finishes) if len(finishes) else planned_finish
+    closed = project["status"] in ("done", "cancelled")
+    projection = schedule if closed else today if done else forecast_finish(start, planned_finish, metrics["SPI"],
+                                                                            today)
+    bottom_up = _bottom_up(data, owner, tasks.iloc[:0] if closed else tasks, ac, closed)
+    return Evm(bac, pv, metrics["EV"], ac, metrics, method, start, planned_finish, schedule, projection, today,
+               tb, exp, time, lines[["month", "planned"]], bottom_up)
 
 
 def project_evm(session: Session, *, project_id: int, today: date) -> Evm:
@@ -340,15 +378,16 @@ def alerts_of(data: BudgetData, evms: list[tuple[Mapping[str, Any], Evm]]) -> pd
         spent, planned = month_figures(data, owner_key("project", project["id"]))
         rows.append({"owner": owner_key("project", project["id"]), "name": project["name"], "bac": evm.bac,
                      "ev": evm.ev, "ac": evm.ac, "pv": evm.pv, "spent_this_month": spent,
-                     "planned_this_month": planned})
+                     "planned_this_month": planned, "status": project["status"]})
     for op in data.operations.to_dict("records"):
         if not op["active"]:
             continue
         spent, planned = month_figures(data, owner_key("operation", op["id"]))
         rows.append({"owner": owner_key("operation", op["id"]), "name": op["name"], "bac": 0.0, "ev": 0.0,
-                     "ac": 0.0, "pv": 0.0, "spent_this_month": spent, "planned_this_month": planned})
+                     "ac": 0.0, "pv": 0.0, "spent_this_month": spent, "planned_this_month": planned,
+                     "status": "active"})
     alerts = budget_alerts(pd.DataFrame(rows, columns=["owner", "name", "bac", "ev", "ac", "pv",
-                                                         "spent_this_month", "planned_this_month"]),
+                                                         "spent_this_month", "planned_this_month", "status"]),
                              currency=data.currency)
     messages = []
     for rec in alerts.to_dict("records"):
@@ -382,7 +421,11 @@ def signed(x: float, currency: str) -> str:
 
 
 def pct(x: float | None) -> str:
-    return fmt.DASH if x is None else f"{'+' if x > 0 else '-' if x < 0 else ''}{abs(x) * 100:.0f} %"
+    """'+12 %' / '-3 %' (ASCII minus, for st.metric); '0 %' when it rounds to zero, never '-0 %'."""
+    if x is None:
+        return fmt.DASH
+    whole = round(abs(x) * 100)
+    return f"{'+' if x > 0 and whole else '-' if x < 0 and whole else ''}{whole:.0f} %"
 
 
 def compare_title(frame_: pd.DataFrame, what: str) -> str:
@@ -411,6 +454,30 @@ def organisation(session: Session, *, today: date) -> Organisation:
     return organisation_of(data, project_rows(data))
 
 
+def year_to_date(data: BudgetData) -> dict[str, float]:
+    """This year's figures over every budget (projects and operations): ``plan_year``, ``plan_ytd`` (planned to
+    date), ``actual_ytd`` (spent since 1 January), ``variance`` (= actual − planned) — for Budgets and Overview."""
+    first = date(data.today.year, 1, 1)
+    lines = data.lines[pd.to_datetime(data.lines["month"]).dt.year == first.year] if len(data.lines) else data.lines
+    costs = data.costs()
+    plan_ytd = float(planned_to_date(lines, data.today, None).sum())
+    actual_ytd = float(costs.loc[costs["day"] >= first, "amount"].sum())
+    return {"plan_year": float(lines["planned"].sum()), "plan_ytd": plan_ytd, "actual_ytd": actual_ytd,
+            "variance": actual_ytd - plan_ytd}
+
+
+def forecast_of(evm: Evm) -> float:
+    """A project's forecast at completion for totals: the CPI-based EAC, the bottom-up one where CPI is undefined
+    (money spent, nothing earned); never below what is spent."""
+    eac = evm.metrics["EAC"]
+    return max(evm.ac, eac if eac is not None else evm.bottom_up.get("eac", evm.ac))
+
+
+def variance_colour(variance: float | None, base: float | None) -> str:
+    """st.metric delta colour: red/green only beyond the noise threshold (``budget_plan.is_material``)."""
+    return "inverse" if is_material(variance, base) else "off"
+
+
 def organisation_of(data: BudgetData, evms: list[tuple[Mapping[str, Any], Evm]]) -> Organisation:
     today = data.today
     cur, year = data.currency, today.year
@@ -418,28 +485,36 @@ def organisation_of(data: BudgetData, evms: list[tuple[Mapping[str, Any], Evm]])
     lines = data.lines[pd.to_datetime(data.lines["month"]).dt.year == year] if len(data.lines) else data.lines
     costs = data.costs()
     costs = costs[costs["day"] >= first]
-    plan_year = float(lines["planned"].sum())
-    plan_ytd = float(planned_to_date(lines, today, None).sum())
-    actual_ytd = float(costs["amount"].sum())
-    variance = actual_ytd - plan_ytd
+    ytd = year_to_date(data)
+    plan_year, plan_ytd, actual_ytd, variance = ytd["plan_year"], ytd["plan_ytd"], ytd["actual_ytd"], ytd["variance"]
     live = [(p, e) for p, e in evms if p["status"] in ALERT_STATUSES]
-    bac, eac = sum(e.bac for _, e in live), sum((e.metrics["EAC"] or e.ac) for _, e in live)
+    bac, eac = sum(e.bac for _, e in live), sum(forecast_of(e) for _, e in live)
+    spent_live = sum(e.ac for _, e in live)
+    _over, _words, material = forecast_vs_budget(eac, bac)
     alert_frame = alerts_of(data, evms)
     n_crit = int((alert_frame["severity"] == "critical").sum())
+    scope = f"all budgets (projects and operations), {year} only"
     metrics = [
-        Metric(f"Planned {year} to date", fmt.money(plan_ytd, cur), f"of {fmt.money(plan_year, cur)} for the year",
-               "off", help="Budget lines of past months in full, this month pro rata by days."),
-        Metric(f"Spent {year} to date", fmt.money(actual_ytd, cur),
-               f"{pct(safe_div(variance, plan_ytd))} vs plan", "inverse",
-               help="Expenses plus booked hours × each person's cost rate, since 1 January."),
-        Metric("Variance to date", signed(variance, cur), "over plan" if variance > 0 else "within plan",
-               "off", help="Variance = spent to date − planned to date (positive = over plan)."),
-        Metric("Forecast at completion", fmt.money(eac, cur),
-               f"{signed(eac - bac, cur)} vs budget", "inverse",
-               help=f"Σ EAC of active and on-hold projects, EAC = AC + (BAC − EV) / CPI, against their Σ BAC "
-                    f"{fmt.money(bac, cur)}."),
+        Metric(f"Planned {year} to date · all budgets", fmt.money(plan_ytd, cur),
+               f"of {fmt.money(plan_year, cur)} for {year}", "off",
+               help=f"Scope: {scope}. Budget lines of past months in full, this month pro rata by days."),
+        Metric(f"Spent {year} to date · all budgets", fmt.money(actual_ytd, cur),
+               f"{pct(safe_div(variance, plan_ytd))} vs planned to date", variance_colour(variance, plan_ytd),
+               help=f"Scope: {scope}. Expenses plus booked hours × each person's cost rate, since 1 January."),
+        Metric(f"Variance {year} to date", signed(variance, cur),
+               "over plan" if variance > 0 and is_material(variance, plan_ytd) else
+               "under plan" if is_material(variance, plan_ytd) else "on plan (within the noise threshold)",
+               "off", help=f"Scope: {scope}. Variance = spent to date − planned to date (positive = over plan); "
+                           f"below {NOISE_PCT:.0%} or {fmt.money(NOISE_ABS, cur)} it is noise."),
+        Metric("Forecast at completion · open projects", fmt.money(eac, cur),
+               f"{signed(eac - bac, cur)} vs budget · {fmt.money(spent_live, cur)} spent so far",
+               "inverse" if material else "off",
+               help=f"Scope: the {len(live)} active and on-hold projects over their whole life (every year). "
+                    f"Σ EAC, EAC = AC + (BAC − EV) / CPI (bottom-up where CPI is undefined), against their Σ BAC "
+                    f"{fmt.money(bac, cur)}; never below the {fmt.money(spent_live, cur)} they have spent so far."),
         Metric("Budget alerts", str(len(alert_frame)), f"{n_crit} critical", "off",
-               help="CPI < 0.9 · forecast > 5 % over budget · spend this month > 10 % over plan."),
+               help="CPI < 0.9 · forecast > 5 % over budget · spend this month > 10 % over plan; none before work "
+                    "has started or while on hold."),
     ]
     owner_team = data.owners.set_index("owner")["team"]
     by_team = _plan_actual(lines.assign(team=lines["owner"].map(owner_team)), costs.assign(
@@ -476,9 +551,10 @@ def _over_budget_table(data: BudgetData, evms: list[tuple[Mapping[str, Any], Evm
             "over_pct": None if over is None else round(over * 100) + 0.0,  # whole percent, never "-0 %"
             "cpi_text": fmt.ratio(e.metrics["CPI"]), "eac_text": fmt.money(eac, data.currency),
             "vac_text": fmt.money(e.metrics["VAC"], data.currency),
+            "bottom_up_text": fmt.money(e.bottom_up.get("eac"), data.currency),
         })
     out = pd.DataFrame(rows, columns=["project", "link", "health", "status", "bac", "ac", "ev", "cpi", "eac", "vac",
-                                      "over_pct", "cpi_text", "eac_text", "vac_text"])
+                                      "over_pct", "cpi_text", "eac_text", "vac_text", "bottom_up_text"])
     order = out["vac"].astype(float).fillna(float("-inf")) if len(out) else out["vac"]
     return out.iloc[order.argsort(kind="stable")].reset_index(drop=True) if len(out) else out
 

@@ -13,15 +13,15 @@ from worksmith import fmt
 from worksmith.domain.goals import roll_up
 from worksmith.status import chip
 from worksmith.store import models as m
+from worksmith.views import budgets
 from worksmith.views import portfolio as portfolio_service
-from worksmith.views.budgets import alerts as budget_alerts
 from worksmith.views.metric import Metric
 from worksmith.views.operations import UNALIGNED, overdue_flags
 from worksmith.views.tables import activity, frame
 from worksmith.views.workload_data import load_workload
 from worksmith.views.workspace import is_empty, settings
 
-RANK = {"off track": 0, "at risk": 1}
+RANK = {"off track": 0, "at risk": 1, "not planned": 2}  # real problems first, then what still needs planning
 
 
 @dataclass
@@ -50,18 +50,16 @@ def overview(session: Session, *, today: date) -> Overview:
     off = active[active["health"] == "off track"]
     risky = active[active["health"] == "at risk"]
     spend = portfolio_service.spend_by_month(session, year=today.year, today=today)
-    actual_ytd = spend.loc[spend["kind"] == "actual", "amount"].sum()
-    planned = spend[spend["kind"] == "planned"]
     month_start = today.replace(day=1)
-    planned_ytd = planned.loc[planned["month"] < month_start, "amount"].sum() + planned.loc[
-        planned["month"] == month_start, "amount"].sum() * today.day / pd.Timestamp(today).days_in_month
-    variance = actual_ytd - planned_ytd
+    money = budgets.load(session, today)
+    ytd = budgets.year_to_date(money)  # the figures Budgets shows for the whole organisation
+    actual_ytd, planned_ytd, variance = ytd["actual_ytd"], ytd["plan_ytd"], ytd["variance"]
     goals = goal_status(session, today=today)
     goals_behind = goals[goals["status"].isin(["at risk", "off track"])]
     week = load_workload(session, start=today, weeks=1, today=today)
     over = week.cells[week.cells["over"]]
     names = frame(session, m.Person).set_index("id")["name"]
-    money_alerts = budget_alerts(session, today=today)
+    money_alerts = budgets.alerts_of(money, budgets.project_rows(money))
     metrics = [
         Metric("Active projects", f"{len(active)}",
                f"{int((health['status'] == 'proposed').sum())} proposed", "off", delta_arrow="off",
@@ -76,16 +74,18 @@ def overview(session: Session, *, today: date) -> Overview:
                f"{fmt.hours(over['excess'].sum())} over", "inverse" if len(over) else "off", delta_arrow="off",
                help="Load (project tasks' remaining hours spread over their working days, plus recurring operations "
                     "work) above capacity (weekly hours × availability × working days not off / 5)."),
-        Metric(f"Spent {today.year} to date", fmt.money(actual_ytd, currency),
+        Metric(f"Spent {today.year} to date · all budgets", fmt.money(actual_ytd, currency),
                # ASCII minus so Streamlit points the arrow the right way
-               f"{fmt.money(variance, currency).replace('−', '-')} vs plan "
-               f"({fmt.percent(variance / planned_ytd).replace('−', '-') if planned_ytd else fmt.DASH})",
-               "inverse",
-               help="Expenses plus booked hours × cost rate, against budget lines to date (this month pro rata)."),
+               f"{budgets.signed(variance, currency)} vs planned to date "
+               f"({budgets.pct(variance / planned_ytd) if planned_ytd else fmt.DASH})",
+               budgets.variance_colour(variance, planned_ytd),
+               help=f"Projects and operations, {today.year} only: expenses plus booked hours × cost rate, against "
+                    f"planned to date ({fmt.money(planned_ytd, currency)}: budget lines of past months, this month "
+                    "pro rata) — as on Budgets. Grey below 2 % or 1,000: noise."),
     ]
     rows = [(h, f"Project · {name}", "; ".join(reasons), "projects", {"project": name})
             for name, h, reasons in zip(active["name"], active["health"], active["reasons"], strict=True)
-            if h in ("off track", "at risk")]
+            if h in ("off track", "at risk", "not planned")]
     rows += [(st, f"Goal · {title}", why, "goals", {"goal": str(gid)})
              for gid, title, st, why in zip(goals_behind["id"], goals_behind["title"], goals_behind["status"],
                                             goals_behind["summary"], strict=True)]

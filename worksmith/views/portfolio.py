@@ -10,6 +10,7 @@ from sqlmodel import Session
 from worksmith.domain.portfolio import planned_to_date, project_health
 from worksmith.store import models as m
 from worksmith.views.tables import frame, labour_cost
+from worksmith.views.workspace import settings
 
 
 def actual_costs(session: Session, *, until: date) -> pd.DataFrame:
@@ -26,7 +27,10 @@ def actual_costs(session: Session, *, until: date) -> pd.DataFrame:
 
 
 def portfolio(session: Session, *, today: date) -> pd.DataFrame:
-    """Projects with health (see ``worksmith.domain.portfolio``) and the names of their goal, manager and team."""
+    """Projects with health (see ``worksmith.domain.portfolio``) and the names of their goal, manager and team.
+
+    ``spent`` and ``planned_to_date`` are the figures Budgets shows as a project's AC and planned to date (PV).
+    """
     projects = frame(session, m.Project)
     tasks = frame(session, m.Task)[["project_id", "duration_days", "estimate_hours", "percent_complete",
                                     "finish_date"]]
@@ -34,7 +38,7 @@ def portfolio(session: Session, *, today: date) -> pd.DataFrame:
     spent = costs.dropna(subset=["project_id"]).groupby("project_id")["amount"].sum()
     lines = frame(session, m.BudgetLine, m.BudgetLine.project_id.is_not(None))
     planned = planned_to_date(lines.rename(columns={"project_id": "owner"}), today)
-    out = project_health(projects, tasks, spent, planned, today)
+    out = project_health(projects, tasks, spent, planned, today, settings(session)["currency"])
     names = {
         "goal": frame(session, m.Goal).set_index("id")["title"],
         "manager": frame(session, m.Person).set_index("id")["name"],

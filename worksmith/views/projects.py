@@ -29,7 +29,7 @@ RISK_STATUSES = m.RISK_STATUSES
 RAG = m.RAG
 RAG_OF_HEALTH = {"on track": "green", "at risk": "amber", "off track": "red"}
 HEALTH_OF_RAG = {v: k for k, v in RAG_OF_HEALTH.items()}
-HEALTHS = [*RAG_OF_HEALTH, "not started", "done"]  # the portfolio's health filter
+HEALTHS = [*RAG_OF_HEALTH, "not planned", "not started", "done"]  # the portfolio's health filter
 
 
 def tile(label: str, value: str, delta: str | None = None, delta_color: str = "normal", *,
@@ -97,7 +97,8 @@ def portfolio_view(session: Session, *, today: date) -> PortfolioView:
         tile("Off track", f"{off}", f"{risky} more at risk", "off",
              help="Health = the worst of: schedule slip against the target end (> 5 working days off track), "
                   "spend against plan to date (> 15 % off track, > 5 % at risk), unfinished tasks past their "
-                  "finish (at risk)."),
+                  "finish (at risk). A project without tasks or budget is \"not planned\": its next steps are "
+                  "listed."),
         tile("Milestones next 30 days", f"{len(soon)}", f"{len(late)} overdue" if len(late) else "none overdue",
              "inverse" if len(late) else "off", help="Unfinished zero-day tasks of active projects."),
         tile("Budget used (active)", fmt.percent(spent / budget) if budget else fmt.DASH,
@@ -121,7 +122,7 @@ def portfolio_view(session: Session, *, today: date) -> PortfolioView:
         "reasons": ["; ".join(r) for r in health["reasons"]],
         "priority": health["priority"],
     })
-    order = {"off track": 0, "at risk": 1, "on track": 2, "not started": 3, "done": 4}
+    order = {"off track": 0, "at risk": 1, "not planned": 2, "on track": 3, "not started": 4, "done": 5}
     table = table.sort_values(["health_key", "priority"], key=lambda s: s.map(order) if s.name == "health_key"
                               else s, kind="stable").reset_index(drop=True)
     return PortfolioView(False, tiles, table, sorted(set(health["team"].dropna())),
