@@ -9,6 +9,7 @@ import hashlib
 import re
 import sqlite3
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from playwright.sync_api import expect
@@ -64,8 +65,8 @@ def tab(page, label: str, settle) -> None:
     settle(page)
 
 
-def open_requests(server, page, settle, assert_no_exception) -> None:
-    page.goto(f"{server.url}/requests")
+def open_requests(server, page, settle, assert_no_exception, query: str = "") -> None:
+    page.goto(f"{server.url}/requests{query}")
     settle(page)
     assert_no_exception(page, "requests")
     expect(page.get_by_test_id("stMain").locator("h1").first).to_have_text("Requests")
@@ -127,8 +128,27 @@ def test_two_visitors_work_in_separate_sandboxes_and_the_seed_stays_unchanged(
         shown = my_requests_text(page, settle)
         assert mine in shown and theirs not in shown, shown
         assert_no_exception(page, "after the rerun")
-    assert fingerprint(seed) == before
     assert len(sandboxes(demo_server)) == 2  # the reruns kept each visitor's sandbox
+
+    # a reload is a new Streamlit session: the sandbox key in the URL brings the visitor back to their own copy
+    key = parse_qs(urlsplit(first.url).query)["sandbox"][0]
+    assert (demo_server.tmp / f"e2e.branch-{key}.db") in sandboxes(demo_server)
+    first.reload()
+    settle(first)
+    assert parse_qs(urlsplit(first.url).query)["sandbox"] == [key]
+    choose(first, "actor_id", "Ava Thompson", settle)
+    shown = my_requests_text(first, settle)
+    assert "espresso machine" in shown and "standing desks" not in shown, shown
+    assert len(sandboxes(demo_server)) == 2
+
+    # a link naming no sandbox of this server (made up, or expired) gets a fresh copy of the demo, no error
+    for junk in ("..%2F..%2Fe2e", "abcd1234abcd"):
+        third = new_page()
+        open_requests(demo_server, third, settle, assert_no_exception, query=f"?sandbox={junk}")
+        assert parse_qs(urlsplit(third.url).query)["sandbox"][0] not in (junk, key)
+        expect(third.get_by_role("tab", name=re.compile("Approver queue"))).to_contain_text("(5)")
+    assert len(sandboxes(demo_server)) == 4
+    assert fingerprint(seed) == before
 
 
 def test_a_visitor_beyond_the_cap_is_told_the_demo_is_full(full_server, new_page, settle,
