@@ -13,10 +13,13 @@ from worksmith.commands import workspace
 from worksmith.exchange import workbook as export
 from worksmith.exchange.backup import BackupRefused, backup_json, read_backup, restore_json
 from worksmith.ui import shell as ui
+from worksmith.ui import workspace as ws
 from worksmith.views.tables import EXPORT_TABLES, activity
 
 ui.page_setup("Data", "Export the workspace, see the activity log, start over.", __file__)
 today = ui.today()
+PUBLIC_DEMO_OFF = ("Not available in the public demo: {what} would replace the whole workspace. "
+                   "“Start fresh” in the banner gives you a new copy of the demo.")
 
 exp, backup_tab, log_tab, start_tab = st.tabs(
     [":material/download: Export", ":material/backup: Backup and restore", ":material/history: Activity log",
@@ -47,18 +50,21 @@ with backup_tab:
             st.download_button("Download backup.json", st.session_state["data_backup"], type="primary",
                                file_name=f"worksmith-backup-{today:%Y-%m-%d}.json", mime="application/json")
     with c2:
-        st.markdown("**Restore** replaces everything in this workspace with the backup's contents.")
-        upload = st.file_uploader("Backup file (.json)", type=["json"], key="data_restore_file")
-        if upload is not None and st.button("Restore this backup", type="primary", key="data_restore"):
-            try:
-                document = read_backup(upload.getvalue())  # the whole file is checked before anything changes
-            except BackupRefused as refused:
-                st.error(ui.md(refused.headline) + "\n" + "\n".join(f"- {ui.md(p)}" for p in refused.shown()),
-                         icon=":material/error:")
-            else:
-                counts = ui.run(restore_json, data=document, success="Backup restored")
-                if counts is not None:
-                    st.caption(f"Restored {sum(counts.values()):,} rows in {len(counts)} tables.")
+        if ws.public_demo():
+            st.info(PUBLIC_DEMO_OFF.format(what="restoring a backup"), icon=":material/block:")
+        else:
+            st.markdown("**Restore** replaces everything in this workspace with the backup's contents.")
+            upload = st.file_uploader("Backup file (.json)", type=["json"], key="data_restore_file")
+            if upload is not None and st.button("Restore this backup", type="primary", key="data_restore"):
+                try:
+                    document = read_backup(upload.getvalue())  # the whole file is checked before anything changes
+                except BackupRefused as refused:
+                    st.error(ui.md(refused.headline) + "\n" + "\n".join(f"- {ui.md(p)}" for p in refused.shown()),
+                             icon=":material/error:")
+                else:
+                    counts = ui.run(restore_json, data=document, success="Backup restored")
+                    if counts is not None:
+                        st.caption(f"Restored {sum(counts.values()):,} rows in {len(counts)} tables.")
 with log_tab:
     log = ui.query(activity, limit=1000)
     c1, c2 = st.columns(2)
@@ -69,17 +75,20 @@ with log_tab:
     st.caption(f"{len(shown)} of the last {len(log)} changes")
     st.dataframe(shown, hide_index=True, width="stretch")
 with start_tab:
-    st.markdown("Start an **empty workspace** for your own team, or put the **demo** back. Both replace "
-                "everything here — download the Excel workbook first if you want to keep it.")
-    c1, c2 = st.columns(2)
-    with c1.popover("Start an empty workspace"):
-        st.warning("This deletes every project, goal, person and figure in this workspace.")
-        if st.checkbox("I have what I need; delete everything", key="data_confirm_empty"):
-            if st.button("Start empty", type="primary", key="data_start_empty") and (
-                    ui.run(workspace.start_empty) is not None):
+    if ws.public_demo():
+        st.info(PUBLIC_DEMO_OFF.format(what="starting over"), icon=":material/block:")
+    else:
+        st.markdown("Start an **empty workspace** for your own team, or put the **demo** back. Both replace "
+                    "everything here — download the Excel workbook first if you want to keep it.")
+        c1, c2 = st.columns(2)
+        with c1.popover("Start an empty workspace"):
+            st.warning("This deletes every project, goal, person and figure in this workspace.")
+            if st.checkbox("I have what I need; delete everything", key="data_confirm_empty"):
+                if st.button("Start empty", type="primary", key="data_start_empty") and (
+                        ui.run(workspace.start_empty) is not None):
+                    ui.flash()
+        with c2.popover("Load the demo workspace"):
+            if st.button("Replace everything with the demo", type="primary", key="data_load_demo"):
+                demo.seed(ui.engine(), "S", today=today, reset=True)
+                st.cache_data.clear()
                 ui.flash()
-    with c2.popover("Load the demo workspace"):
-        if st.button("Replace everything with the demo", type="primary", key="data_load_demo"):
-            demo.seed(ui.engine(), "S", today=today, reset=True)
-            st.cache_data.clear()
-            ui.flash()

@@ -6,6 +6,7 @@ The activity log is append-only: nothing here deletes or edits its rows. Startin
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 from sqlalchemy import delete as sql_delete
@@ -26,6 +27,14 @@ def require_named(actor: Actor | None, what: str) -> None:
         raise ValidationError(f"{what} replaces the whole workspace, so the activity log must say who did it: "
                               "choose who you are under “Acting as” in the sidebar (on the command line, "
                               "--actor NAME).", field="actor")
+
+
+def refuse_in_public_demo(what: str) -> None:
+    """In a public demo (``WORKSMITH_PUBLIC_DEMO=1``) restore and start over are off: a visitor's sandbox is
+    started fresh from the banner instead."""
+    if os.environ.get("WORKSMITH_PUBLIC_DEMO") == "1":
+        raise ValidationError(f"Not available in the public demo. {what} is switched off here; “Start fresh” in "
+                              "the banner gives you a new copy of the demo.")
 
 
 def set_setting(session: Session, key: str, value: str, *, actor: Actor) -> None:
@@ -75,6 +84,7 @@ def clear(session: Session) -> int:
 def start_empty(session: Session, *, actor: Actor) -> int:
     """"Start an empty workspace" (DESIGN §6): delete every row but the activity log, turn demo mode off and log
     who did it. Returns the rows deleted."""
+    refuse_in_public_demo("Starting an empty workspace")
     require_named(actor, "Starting an empty workspace")
     deleted = clear(session)
     set_setting(session, "demo", "0", actor=actor)

@@ -19,7 +19,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 
 from worksmith.commands.core import Actor, log
-from worksmith.commands.workspace import bulk_insert, clear, require_named
+from worksmith.commands.workspace import bulk_insert, clear, refuse_in_public_demo, require_named
 from worksmith.errors import ValidationError
 from worksmith.exchange.backup_check import (
     BACKUP_FORMAT,
@@ -77,8 +77,9 @@ def restore_json(session: Any, data: Any, *, actor: Actor) -> dict[str, int]:
     ``data`` is the parsed document (or what :func:`read_backup` returned): it is checked first and refused as a
     whole (:class:`BackupRefused`, listing the problems) before anything is deleted. The activity log is kept:
     the backup's entries are appended marked as restored (action ``restored:<action>``), then one entry names who
-    restored it. Restoring needs a named actor.
+    restored it. Restoring needs a named actor, and is off in a public demo.
     """
+    refuse_in_public_demo("Restoring a backup")
     require_named(actor, "Restoring a backup")
     checked = check_backup(data)
     rows = {name: list(table_rows) for name, table_rows in checked.rows.items()}

@@ -58,6 +58,11 @@ def new_key() -> str:
     return secrets.token_hex(6)
 
 
+def valid_key(key: str) -> bool:
+    """Whether ``key`` has the shape of a branch key (anything else, e.g. from a URL, is never a path or schema)."""
+    return bool(_KEY.match(key or ""))
+
+
 def _check_key(key: str) -> str:
     if not _KEY.match(key or ""):
         raise ValidationError(f"'{key}' is not a branch key (4–24 lowercase letters and digits).")

@@ -24,6 +24,7 @@ from worksmith.views.changes import change_count
 
 SCENARIO = "scenario"  # the query parameter and the session key
 SANDBOX = "_sandbox"  # public demo: this browser session's own copy of the seeded demo
+SANDBOX_PARAM = "sandbox"  # ... kept in the URL, so a reload (a new Streamlit session) finds it again
 SANDBOX_IDLE_SECONDS = 2 * 3600
 SANDBOX_CAP = int(os.environ.get("WORKSMITH_SANDBOX_CAP", "40"))
 SANDBOX_DISK_MB = int(os.environ.get("WORKSMITH_SANDBOX_DISK_MB", "2048"))
@@ -67,10 +68,13 @@ _last_expiry = [0.0]
 
 
 def _sandbox_url() -> str:
-    key = st.session_state.get(SANDBOX)
     seed = seed_url()
     _engine(seed)  # seeded before the first copy
+    key = st.session_state.get(SANDBOX) or _sandbox_from_link(seed)
     if key and branches.exists(seed, key):
+        st.session_state[SANDBOX] = key
+        if st.query_params.get(SANDBOX_PARAM) != key:
+            st.query_params[SANDBOX_PARAM] = key  # in the URL on every page: a reload comes back to the same sandbox
         _touch(seed, key)
         return branches.branch_url(seed, key)
     now = time.monotonic()
@@ -88,7 +92,17 @@ def _sandbox_url() -> str:
     made = branches.create_branch(seed, name="Visitor sandbox", kind="sandbox", created_by="visitor")
     st.session_state[SANDBOX] = made.key
     st.session_state["_sandbox_touched"] = now
+    st.query_params[SANDBOX_PARAM] = made.key
     return made.url
+
+
+def _sandbox_from_link(seed: str) -> str | None:
+    """The sandbox named in the URL (a reload, or a new tab with the visitor's own link), if it is one."""
+    key = st.query_params.get(SANDBOX_PARAM)
+    if not key or not branches.valid_key(key) or not branches.exists(seed, key):
+        st.query_params.pop(SANDBOX_PARAM, None)
+        return None
+    return key
 
 
 def _touch(seed: str, key: str) -> None:
@@ -101,6 +115,7 @@ def _touch(seed: str, key: str) -> None:
 def fresh_sandbox() -> None:
     """Public demo: throw this visitor's sandbox away and start again from the seeded demo."""
     key = st.session_state.pop(SANDBOX, None)
+    st.query_params.pop(SANDBOX_PARAM, None)
     if key and branches.exists(seed_url(), key):
         branches.drop_branch(seed_url(), key)
     enter(None)
@@ -199,8 +214,8 @@ def banner() -> None:
     In a public demo, first a line saying that everything happens in the visitor's own sandbox."""
     if public_demo():
         c1, c2 = st.columns([5, 1], vertical_alignment="center")
-        c1.info("This is **your own sandbox** of the demo: change anything, nobody else sees it. It resets after "
-                "2 hours of inactivity.", icon=":material/shield_person:")
+        c1.info("This is **your own sandbox** of the demo: change anything, nobody else sees it (unless you share "
+                "this page's link). It resets after 2 hours of inactivity.", icon=":material/shield_person:")
         if c2.button("Start fresh", key="sandbox_fresh", icon=":material/restart_alt:", width="stretch"):
             fresh_sandbox()
             st.rerun()
