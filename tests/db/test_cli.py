@@ -24,7 +24,7 @@ def n_tasks(engine) -> int:
 def test_cli_demo_migrate_export_and_backup(tmp_path, capsys):
     url = f"sqlite:///{tmp_path / 'cli.db'}"
     assert main(["demo", "--size", "S", "--db", url]) == 0
-    assert "60 task" in capsys.readouterr().out
+    assert "64 task" in capsys.readouterr().out  # 60 + the Rolling forecast candidate's 4
     assert main(["demo", "--size", "S", "--db", url]) == 2  # refuses to overwrite without --reset
     assert "use --reset" in capsys.readouterr().err
     assert main(["demo", "--size", "S", "--db", url, "--reset"]) == 0
