@@ -35,7 +35,7 @@ def test_cli_demo_migrate_export_and_backup(tmp_path, capsys):
     assert main(["backup", str(tmp_path / "b.json"), "--db", url]) == 0
     fresh = f"sqlite:///{tmp_path / 'fresh.db'}"
     assert main(["restore", str(tmp_path / "b.json"), "--db", fresh]) == 0
-    assert n_tasks(get_engine(fresh)) == 60
+    assert n_tasks(get_engine(fresh)) == 64
 
 
 def test_cli_schedule_runs_without_a_database(tmp_path):
