@@ -109,3 +109,25 @@ def test_compare_on_demo_has_a_headline(app: AppTest, workspace) -> None:
     assert app.success and app.success[0].value, "no headline"
     assert [s.value for s in app.subheader] == ["Projects", "People", "Money", "Goals"]
     assert len(app.get("vega_lite_chart")) >= 1, "the roadmap chart is missing"
+
+
+def _roadmaps(app: AppTest) -> list:
+    return [c for c in app.get("vega_lite_chart") if "Roadmap: start to forecast finish" in c.proto.spec]
+
+
+def test_projects_landing_shows_the_roadmap(app: AppTest, workspace) -> None:
+    workspace(demo=True)
+    app.run()
+    app.switch_page("pages/projects.py").run()
+    _ok(app)
+    [chart] = _roadmaps(app)
+    assert "ERP migration" in chart.proto.spec, "the roadmap has no projects"
+    assert app.dataframe, "the portfolio table is missing"
+
+
+def test_projects_landing_without_projects_has_no_roadmap(app: AppTest, workspace) -> None:
+    workspace(demo=False)
+    app.run()
+    app.switch_page("pages/projects.py").run()
+    _ok(app)
+    assert not _roadmaps(app)

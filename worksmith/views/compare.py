@@ -62,6 +62,12 @@ def _projects(session: Session, today: date) -> pd.DataFrame:
                          "health": p["health"], "drives": p["name"].isin(drives)})
 
 
+def roadmap_frame(session: Session, *, today: date, side: str = "Live") -> pd.DataFrame:
+    """One workspace's roadmap, the frame of Compare's roadmap chart: ``project, side, start, finish, target,
+    health`` for active, approved, proposed and on-hold projects."""
+    return _projects(session, today).assign(side=side)[["project", "side", "start", "finish", "target", "health"]]
+
+
 def _over(session: Session, today: date) -> pd.DataFrame:
     monday = today - timedelta(days=today.weekday())
     cells = load_workload(session, start=monday, weeks=WEEKS, today=today).cells
