@@ -59,7 +59,8 @@ with list_tab:
             c1.markdown(f"**{ui.md(s.name)}**{' (archived)' if s.archived else ''}  \n"
                         f"{ui.md(s.description) or fmt.DASH} · by {ui.md(s.created_by or 'someone')}, "
                         f"{fmt.day(s.created_at)}, from {origin}")
-            if not s.archived and c2.button("Enter", key=f"enter_{s.key}", disabled=current and current.key == s.key):
+            inside = current is not None and current.key == s.key
+            if not s.archived and c2.button("Enter", key=f"enter_{s.key}", disabled=inside):
                 workspace.enter(s.key)
                 st.rerun()
             if c3.button("Restore" if s.archived else "Archive", key=f"archive_{s.key}"):

@@ -157,8 +157,12 @@ def _login() -> str | None:
 
 
 def cmd_bench(args: argparse.Namespace) -> int:
-    from worksmith.bench import run
+    from worksmith.bench import print_rows, run, scenario_bench
 
+    if args.scenarios:
+        print_rows("scenarios " + ", ".join(args.scenarios),
+                   scenario_bench(tuple(args.scenarios), postgres=not args.no_postgres))
+        return 0
     run(args.size, pages=not args.no_pages)
     return 0
 
@@ -249,6 +253,9 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("bench", help="benchmark on a temporary database")
     p.add_argument("--size", choices=["S", "M", "L"], default="S")
     p.add_argument("--no-pages", action="store_true", help="skip the page render timings")
+    p.add_argument("--scenarios", nargs="+", choices=["S", "M", "L"], metavar="SIZE",
+                   help="only the scenario rows (branch, compare, apply) for these sizes, e.g. --scenarios S M L")
+    p.add_argument("--no-postgres", action="store_true", help="with --scenarios: skip the PostgreSQL branch rows")
     p.set_defaults(func=cmd_bench)
 
     args = parser.parse_args(argv)

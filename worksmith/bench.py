@@ -1,8 +1,11 @@
 """``python -m worksmith bench``: seed a temporary database and time what a person waits for.
 
 Rows: seeding the demo of the chosen size, the schedule engine on a 30,000-task / 60,000-link network, each page's
-queries on the seeded data, each page's full render (Streamlit's AppTest, no browser), and the peak memory of the
-process. A benchmark, not a test: it prints figures and never fails on them.
+queries on the seeded data, each page's full render (Streamlit's AppTest, no browser), scenarios (making a branch on
+SQLite and, when reachable, PostgreSQL; Compare against a branch with a 20-working-day shift; applying 50 changes),
+and the peak memory of the process. A benchmark, not a test: it prints figures and never fails on them.
+
+Goals for scenarios: a branch of L in at most 3 s on SQLite, Compare at M in at most 1.5 s.
 """
 
 from __future__ import annotations
@@ -19,20 +22,29 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import streamlit as st
+from sqlalchemy import select, text
 from streamlit.testing.v1 import AppTest
 
 from worksmith import demo
+from worksmith.commands import core
 from worksmith.commands.plans import reschedule
+from worksmith.commands.scenarios import apply_changes, shift_project
 from worksmith.domain.allocation import over_allocations, suggest_fixes
 from worksmith.domain.calendar import np_day
 from worksmith.domain.schedule import bench_network, compute_schedule
 from worksmith.domain.workload import compute_load
+from worksmith.store import branches
+from worksmith.store import models as m
 from worksmith.store.db import get_engine, read_session, upgrade, write_session
 from worksmith.ui.navigation import LAYOUT
 from worksmith.views import budget_roi, budgets, goals, operations, overview, projects, requests, workload
+from worksmith.views.changes import scenario_changes
+from worksmith.views.compare import compare
 from worksmith.views.workload_data import compute_workload, load_workload, workload_inputs
 
 ROOT = Path(__file__).resolve().parent.parent
+PG_URL = os.environ.get("WORKSMITH_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+BENCH_ACTOR = core.Actor(None, "bench")
 
 
 def _timed(fn: Callable[[], Any], repeat: int = 1) -> tuple[float, Any]:
@@ -101,11 +113,13 @@ def run(size: str = "S", *, pages: bool = True, today: date | None = None) -> li
             seconds, _ = _timed(_query)
             rows.append((f"query {page}: {name}", seconds, ""))
 
+    rows += scenario_rows(url, size, today)
+    rows += postgres_branch_rows((size,), today=today)
     if pages:
         rows += _render_pages(url, today)
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     rows.append(("peak memory (process)", 0.0, f"{peak_mb:,.0f} MB"))
-    _print(size, rows)
+    print_rows(f"size {size}", rows)
     return rows
 
 
@@ -209,6 +223,117 @@ def workload_database(sizes: tuple[str, ...] = ("S", "M", "L"), *, weeks: int = 
     return out
 
 
+# --- scenarios --------------------------------------------------------------------------------------------------
+
+
+def scenario_rows(live_url: str, size: str, today: date, *, changes: int = 50) -> list[tuple[str, float, str]]:
+    """On a seeded live database: make a branch (timed), shift its largest active project by 20 working days and
+    compare it with live (timed), then edit ``changes`` task estimates in a second branch and apply them to live
+    (the review and the apply timed). The branches are deleted afterwards."""
+    rows: list[tuple[str, float, str]] = []
+    backend = "SQLite" if live_url.startswith("sqlite") else "PostgreSQL"
+    seconds, made = _timed(lambda: branches.create_branch(live_url, name="bench shift"))
+    rows.append((f"branch {size} ({backend})", seconds, "copy of live + base versions"))
+    live, branch = get_engine(live_url), get_engine(made.url)
+    try:
+        with write_session(branch) as session:
+            project = session.exec(select(m.Project).where(m.Project.status == "active", m.Project.start.is_not(None))
+                                   .order_by(m.Project.budget.desc())).scalars().first()
+            said = shift_project(session, actor=BENCH_ACTOR, project_id=project.id, days=20,
+                                 expected_version=project.version, today=today)
+
+        def _compare():
+            with read_session(live) as a, read_session(branch) as b:
+                return compare(a, b, today=today)
+
+        seconds, cmp = _timed(_compare)
+        rows.append((f"compare {size}: live vs a 20-day shift", seconds, f"{said}; {cmp.headline}"))
+    finally:
+        branch.dispose()
+        branches.drop_branch(live_url, made.key)
+    made = branches.create_branch(live_url, name="bench apply")
+    branch = get_engine(made.url)
+    try:
+        with write_session(branch) as session:
+            tasks = session.exec(select(m.Task).order_by(m.Task.id).limit(changes)).scalars().all()
+            for task in tasks:
+                core.update(session, m.Task, task.id, {"estimate_hours": task.estimate_hours + 1},
+                            expected_version=task.version, actor=BENCH_ACTOR)
+
+        def _review():
+            with read_session(branch) as b, read_session(live) as a:
+                return scenario_changes(b, a)
+
+        seconds, found = _timed(_review)
+        rows.append((f"review {size}: {len(found)} changes of a scenario", seconds, "scenario_changes"))
+
+        def _apply():
+            with write_session(live) as session:
+                return apply_changes(session, actor=BENCH_ACTOR, changes=found, scenario="bench", today=today)
+
+        seconds, n = _timed(_apply)
+        rows.append((f"apply {size}: {n} task estimate edits to live", seconds, "apply_changes (with reschedule)"))
+    finally:
+        branch.dispose()
+        live.dispose()
+        branches.drop_branch(live_url, made.key)
+    return rows
+
+
+def scenario_bench(sizes: tuple[str, ...] = ("S", "M", "L"), *, today: date | None = None,
+                   postgres: bool = True) -> list[tuple[str, float, str]]:
+    """:func:`scenario_rows` for each size on a fresh seeded SQLite temp file (seeding not timed), then the branch
+    time on PostgreSQL for each size when it is reachable."""
+    today = today or date.today()
+    rows: list[tuple[str, float, str]] = []
+    for size in sizes:
+        with tempfile.TemporaryDirectory(prefix="worksmith-bench-") as tmp:
+            url = f"sqlite:///{tmp}/live.db"
+            engine = get_engine(url)
+            upgrade(engine)
+            demo.seed(engine, size, today=today)
+            engine.dispose()
+            rows += scenario_rows(url, size, today)
+    if postgres:
+        rows += postgres_branch_rows(sizes, today=today)
+    return rows
+
+
+def postgres_branch_rows(sizes: tuple[str, ...], *, today: date, url: str = PG_URL) -> list[tuple[str, float, str]]:
+    """The branch time on PostgreSQL (``WORKSMITH_TEST_PG_URL``) for each size, in a throwaway schema dropped
+    after; one row saying why when the server is unreachable."""
+    admin = get_engine(url)
+    try:
+        with admin.connect() as conn:
+            conn.execute(text("select 1"))
+    except Exception as exc:  # any failure to connect: no PostgreSQL figures
+        admin.dispose()
+        return [("branch (PostgreSQL)", 0.0, f"skipped: {type(exc).__name__} at {url}")]
+    rows = []
+    try:
+        for size in sizes:
+            schema = f"bench_{size.lower()}_{branches.new_key()}"
+            with admin.begin() as conn:
+                conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+            live_url = f"{url}{'&' if '?' in url else '?'}options=-csearch_path%3D{schema}"
+            try:
+                engine = get_engine(live_url)
+                upgrade(engine)
+                demo.seed(engine, size, today=today)
+                engine.dispose()
+                seconds, made = _timed(lambda live_url=live_url: branches.create_branch(live_url, name="bench"))
+                rows.append((f"branch {size} (PostgreSQL)", seconds, "schema copy + base versions"))
+                branches.drop_branch(live_url, made.key)
+            finally:
+                with admin.begin() as conn:
+                    for name in conn.execute(text("SELECT schema_name FROM information_schema.schemata "
+                                                  "WHERE starts_with(schema_name, :p)"), {"p": schema}).scalars():
+                        conn.execute(text(f'DROP SCHEMA "{name}" CASCADE'))
+    finally:
+        admin.dispose()
+    return rows
+
+
 def _render_pages(url: str, today: date) -> list[tuple[str, float, str]]:
     os.environ["DATABASE_URL"] = url
     os.environ["WORKSMITH_TODAY"] = today.isoformat()
@@ -227,9 +352,9 @@ def _render_pages(url: str, today: date) -> list[tuple[str, float, str]]:
     return out
 
 
-def _print(size: str, rows: list[tuple[str, float, str]]) -> None:
+def print_rows(what: str, rows: list[tuple[str, float, str]]) -> None:
     width = max(len(r[0]) for r in rows)
-    print(f"Worksmith bench — size {size}")
+    print(f"Worksmith bench — {what}")
     print(f"{'step':<{width}}  {'seconds':>8}  notes")
     for name, seconds, note in rows:
         shown = f"{seconds:8.3f}" if seconds else " " * 8

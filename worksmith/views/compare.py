@@ -62,6 +62,12 @@ def _projects(session: Session, today: date) -> pd.DataFrame:
                          "health": p["health"], "drives": p["name"].isin(drives)})
 
 
+def roadmap_frame(session: Session, *, today: date, side: str = "Live") -> pd.DataFrame:
+    """One workspace's roadmap, the frame of Compare's roadmap chart: ``project, side, start, finish, target,
+    health`` for active, approved, proposed and on-hold projects."""
+    return _projects(session, today).assign(side=side)[["project", "side", "start", "finish", "target", "health"]]
+
+
 def _over(session: Session, today: date) -> pd.DataFrame:
     monday = today - timedelta(days=today.weekday())
     cells = load_workload(session, start=monday, weeks=WEEKS, today=today).cells
@@ -69,14 +75,60 @@ def _over(session: Session, today: date) -> pd.DataFrame:
     return cells.merge(who, on="person_id", how="left")[["person", "team", "week_label", "utilisation", "over"]]
 
 
-def _budget(session: Session, today: date) -> pd.DataFrame:
-    data = budgets.load(session, today)
-    rows = [(p["name"], e.bac, e.metrics.get("EAC")) for p, e in budgets.project_rows(data)
-            if p.get("status") in ("active", "approved", "on hold")]
-    out = pd.DataFrame(rows, columns=["project", "bac", "eac"])
-    out["eac"] = out["eac"].astype(float)
-    out["vac"] = out["bac"] - out["eac"]
-    return out
+BUDGETED = ("active", "approved", "on hold")
+
+
+def _budgets(base: Session, scenario: Session, today: date) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """EAC and VAC per budgeted project on each side. Earned value is the slow part, so a scenario project whose
+    inputs (its row, tasks, budget lines, baseline, expenses and labour; the holidays) equal the base's reuses the
+    base's figures: the same inputs give the same result."""
+    da, db = budgets.load(base, today), budgets.load(scenario, today)
+    changed = _changed_owners(da, db)
+    done: dict[int, budgets.Evm] = {}
+    frames = []
+    for data, reuse in ((da, False), (db, True)):
+        rows = []
+        for p in data.projects.to_dict("records"):
+            if p.get("status") not in BUDGETED:
+                continue
+            pid = int(p["id"])
+            same = reuse and changed is not None and budgets.owner_key("project", pid) not in changed
+            e = done[pid] if same and pid in done else budgets.evm_of(data, p)
+            done.setdefault(pid, e)
+            rows.append((p["name"], e.bac, e.metrics.get("EAC")))
+        out = pd.DataFrame(rows, columns=["project", "bac", "eac"])
+        out["eac"] = out["eac"].astype(float)
+        out["vac"] = out["bac"] - out["eac"]
+        frames.append(out)
+    return frames[0], frames[1]
+
+
+def _changed_owners(da: budgets.BudgetData, db: budgets.BudgetData) -> set[str] | None:
+    """The project owner keys whose earned-value inputs differ between the two sides; None: assume all do."""
+    try:
+        if da.today != db.today or len(_differing(da.holidays, db.holidays)):
+            return None
+        changed: set[str] = set()
+        for a, b in ((da.lines, db.lines), (da.expenses, db.expenses), (da.labour, db.labour)):
+            changed |= set(_differing(a, b)["owner"])
+        changed |= {budgets.owner_key("project", int(i))
+                    for i in _differing(da.tasks, db.tasks)["project_id"]}
+        rows_a = {int(r["id"]): repr(sorted(r.items())) for r in da.projects.to_dict("records")}
+        rows_b = {int(r["id"]): repr(sorted(r.items())) for r in db.projects.to_dict("records")}
+        changed |= {budgets.owner_key("project", i) for i in rows_a.keys() | rows_b.keys()
+                    if rows_a.get(i) != rows_b.get(i)}
+        changed |= {budgets.owner_key("project", i) for i in da.baselines.keys() | db.baselines.keys()
+                    if repr(da.baselines.get(i)) != repr(db.baselines.get(i))}
+    except (TypeError, KeyError, ValueError):  # unhashable or unexpected columns: recompute everything
+        return None
+    return changed
+
+
+def _differing(a: pd.DataFrame, b: pd.DataFrame) -> pd.DataFrame:
+    """The rows found on only one side (all columns compared)."""
+    if list(a.columns) != list(b.columns):
+        raise ValueError("different columns")
+    return pd.concat([a, b], ignore_index=True).drop_duplicates(keep=False)
 
 
 def _goals(session: Session, today: date) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -135,7 +187,7 @@ def compare(base: Session, scenario: Session, *, today: date, base_name: str = "
     else:
         out.workload_headline = f"Over-allocation unchanged: {total_a} person-weeks in the next {WEEKS} weeks"
     # budget
-    ba, bb = _budget(base, today), _budget(scenario, today)
+    ba, bb = _budgets(base, scenario, today)
     money = _pair(ba, bb, "project")
     money["change"] = money["eac_scenario"] - money["eac_base"]
     out.budget = money.sort_values("change", key=lambda c: c.abs(), ascending=False, na_position="last")

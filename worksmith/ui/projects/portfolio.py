@@ -5,17 +5,28 @@ from __future__ import annotations
 
 from datetime import date
 
+import pandas as pd
 import streamlit as st
 
 from worksmith import fmt
 from worksmith.charts import gantt as gc
+from worksmith.charts import roadmap
 from worksmith.ui import shell as ui
+from worksmith.ui import workspace
 from worksmith.ui.projects import LABELS, OPEN
 from worksmith.views import projects as vp
+from worksmith.views.compare import roadmap_frame
 
 
 def portfolio(view: vp.PortfolioView) -> None:
-    """Filters, then the portfolio table; selecting a row opens that project."""
+    """The roadmap (Compare's chart, this workspace only), filters, then the portfolio table; selecting a row opens
+    that project."""
+    today = ui.today()
+    current = workspace.scenario()
+    bars = ui.query(roadmap_frame, today=today, side=f"Scenario {current.name}" if current else "Live")
+    if len(bars.dropna(subset=["start", "finish"])):
+        st.altair_chart(roadmap.roadmap(bars, "Roadmap: start to forecast finish; the tick is the target",
+                                        pd.Timestamp(today)), width="stretch", key="projects_roadmap")
     c = st.columns([2, 2, 2, 2, 3])
     table = vp.filter_portfolio(
         view.table, text=c[4].text_input("Search", key="q", bind="query-params", placeholder="name or reason"),
