@@ -9,7 +9,8 @@ LAYOUT: dict[str, list[tuple[str, str, str]]] = {
     "": [("overview.py", "Overview", ":material/dashboard:")],
     "Plan": [("goals.py", "Goals", ":material/flag:"), ("projects.py", "Projects", ":material/view_timeline:")],
     "Run": [("operations.py", "Operations", ":material/autorenew:"), ("requests.py", "Requests", ":material/inbox:")],
-    "Resources": [("workload.py", "Workload", ":material/groups:"), ("budgets.py", "Budgets", ":material/payments:")],
+    "Resources": [("workload.py", "Workload", ":material/groups:"), ("people.py", "People", ":material/badge:"),
+                  ("budgets.py", "Budgets", ":material/payments:")],
     "Admin": [("data.py", "Data", ":material/database:")],
 }
 DEFAULT = "overview.py"
