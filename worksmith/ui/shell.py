@@ -67,6 +67,7 @@ def query(fn: Callable[..., T], **kwargs: Any) -> T:
 
 ACTOR = "actor_id"  # session key of the "acting as" person (kept for the browser session)
 ACTOR_PARAM = "as"  # ...and its query parameter, so a reload or a shared link keeps it: ?as=<person id>
+ACT_AS_NEXT = "_act_as_next"  # a person to act as from the next run on (set with ui.flash after adding yourself)
 SETUP = Actor(None, "workspace setup")  # writes while the workspace has nobody to act as (first steps)
 
 
@@ -78,7 +79,7 @@ def _choosable() -> dict[int, str]:
 def _restore_actor() -> None:
     """Keep "acting as" for the session and in the URL: a fresh session (reload, shared link) takes ``?as=``, a
     running session keeps its choice and writes it back to the URL (a page switch clears the query)."""
-    chosen = st.session_state.get(ACTOR)
+    chosen = st.session_state.pop(ACT_AS_NEXT, None) or st.session_state.get(ACTOR)
     if chosen is None:
         wanted = st.query_params.get(ACTOR_PARAM, "")
         chosen = int(wanted) if wanted.isdigit() else NOBODY

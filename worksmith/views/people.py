@@ -46,6 +46,9 @@ def people_table(session: Session, *, include_archived: bool = True) -> pd.DataF
         "skills": [", ".join(s or []) for s in people["skills"]], "active": people["active"].astype(bool),
         "version": people["version"],
     }, columns=PEOPLE_COLUMNS)
+    for column in ("name", "team", "role", "email", "skills"):  # text even when empty (the editor checks types)
+        out[column] = out[column].fillna("").astype(str).astype(object)
+    out["active"] = out["active"].astype(bool)
     return out.sort_values(["active", "name"], ascending=[False, True], kind="stable").reset_index(drop=True)
 
 

@@ -35,7 +35,7 @@ def add_person() -> None:
                           email=email, weekly_hours=hours, availability=availability, cost_rate=rate, skills=skills)
             if made is not None:
                 ui.flash(f"Added {made.name}" + (f" to {team}" if team else ""),
-                         **({ui.ACTOR: int(made.id)} if me else {}))
+                         **({ui.ACT_AS_NEXT: int(made.id)} if me else {}))
 
 
 def people_table() -> None:
