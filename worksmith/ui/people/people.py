@@ -49,16 +49,19 @@ def people_table() -> None:
     cc = st.column_config
     edited = st.data_editor(
         original, key=f"people_editor_{rev}_{archived}", hide_index=True, width="stretch", disabled=["capacity"],
+        column_order=["name", "team", "role", "weekly_hours", "availability", "capacity", "cost_rate", "skills",
+                      "active", "email"],
         height=min(36 * (len(original) + 1) + 3, 640), column_config={
             "id": None, "version": None,
             "name": cc.TextColumn("Name", required=True, width="medium", max_chars=120),
             "team": cc.SelectboxColumn("Team", options=[*teams, views.NO_TEAM], required=True),
-            "role": "Role", "email": "Email",
-            "weekly_hours": cc.NumberColumn("Weekly hours", min_value=0, max_value=168, format="%.0f h"),
-            "availability": cc.NumberColumn("Availability %", min_value=0, max_value=100, format="%.0f %%",
-                                            help="Share of the week for project work"),
-            "capacity": cc.NumberColumn("Capacity (h/week)", format="%.1f h"),
-            "cost_rate": cc.NumberColumn(f"Cost rate ({ui.currency()}/h)", min_value=0, format="%.2f"),
+            "role": "Role", "email": cc.TextColumn("Email", width="small"),
+            "weekly_hours": cc.NumberColumn("Weekly h", min_value=0, max_value=168, format="%.0f h", width="small"),
+            "availability": cc.NumberColumn("Available", min_value=0, max_value=100, format="%.0f %%",
+                                            width="small", help="Share of the week for project work"),
+            "capacity": cc.NumberColumn("Capacity", format="%.1f h", width="small",
+                                        help="Hours a week for planned work = weekly hours × availability"),
+            "cost_rate": cc.NumberColumn("Cost / h", min_value=0, format=f"{ui.currency()}%.2f", width="small"),
             "skills": cc.TextColumn("Skills", width="medium", help="Comma-separated"),
             "active": cc.CheckboxColumn("Active", width="small")})
     if st.button("Save people", key="people_save", type="primary"):
