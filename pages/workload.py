@@ -140,6 +140,8 @@ with off_tab:
 with capacity_tab:
     people = ui.query(views.capacity_table)
     st.caption("Capacity for planned work = weekly hours × availability. Skills are comma-separated.")
+    st.page_link("pages/people.py", label="Add people, teams or cost rates on the People page",
+                 icon=":material/person_add:")
     edited_people = st.data_editor(
         people, hide_index=True, width="stretch", key=f"workload_capacity_editor_{rev}",
         height=min(36 * (len(people) + 1) + 3, 640),

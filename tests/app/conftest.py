@@ -13,6 +13,7 @@ ROOT = Path(__file__).resolve().parents[2]
 ENTRYPOINT = ROOT / "streamlit_app.py"
 TODAY = "2026-11-25"  # the demo is seeded relative to this date (WORKSMITH_TODAY is read at seeding time)
 TIMEOUT = 90
+ACTING_AS = "1"  # ?as=1: the demo's first person (Ava Thompson), so page tests may write (writes need an actor)
 
 
 @pytest.fixture(autouse=True)
@@ -51,5 +52,9 @@ def _fresh_caches() -> Iterator[None]:
 
 @pytest.fixture
 def app() -> AppTest:
-    """The whole app (entrypoint with st.navigation), not yet run."""
-    return AppTest.from_file(str(ENTRYPOINT), default_timeout=TIMEOUT)
+    """The whole app (entrypoint with st.navigation), not yet run, acting as the demo's first person (``?as=1``,
+    as a shared link would; in an empty workspace nobody matches and the app acts as "workspace setup").
+    ``del app.query_params["as"]`` to start as nobody."""
+    at = AppTest.from_file(str(ENTRYPOINT), default_timeout=TIMEOUT)
+    at.query_params["as"] = ACTING_AS
+    return at

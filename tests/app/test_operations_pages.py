@@ -176,6 +176,7 @@ def test_reject_needs_a_reason_then_records_it(app, workspace):
 
 def test_deciding_without_acting_as_is_refused(app, workspace):
     workspace(demo=True)
+    del app.query_params["as"]  # nobody chosen (tests/app/conftest.py acts as the demo's first person by default)
     open_page(app, "requests.py", request="#3 Trade show booth in March")
     assert any("Acting as" in w.value for w in app.warning)
     app.button(key="req_approve").click().run()

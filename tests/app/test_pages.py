@@ -145,6 +145,7 @@ def test_data_page_restores_its_own_backup(app: AppTest, workspace) -> None:
 
 def test_acting_as_is_kept_across_pages(app: AppTest, workspace) -> None:
     workspace(demo=True)
+    del app.query_params["as"]  # start as nobody
     _open(app, DEFAULT)
     picker = app.sidebar.selectbox(key="actor_id")
     assert picker.index == 0 and len(picker.options) > 1  # nobody chosen yet
@@ -164,6 +165,7 @@ def test_acting_as_is_kept_across_pages(app: AppTest, workspace) -> None:
         assert not app.exception, _exceptions(app)
         picker = app.sidebar.selectbox(key="actor_id")
         assert (picker.value, picker.options[picker.index]) == (someone["id"], someone["name"]), file
+        assert app.query_params["as"] == str(someone["id"]), file  # and in the URL, for a reload or a shared link
 
 
 @pytest.mark.parametrize("file", [f for f in page_files() if f != DEFAULT])

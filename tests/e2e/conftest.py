@@ -16,6 +16,7 @@ import time
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import pytest
 
@@ -25,6 +26,7 @@ CHROMIUM = "/usr/bin/chromium"
 TODAY = "2026-11-25"
 VIEWPORT = {"width": 1600, "height": 1000}
 MAX_SHOT_HEIGHT = 8000
+ACTING_AS = "1"  # ?as=1: the demo's first person (Ava Thompson); writes need someone chosen in "Acting as"
 START_TIMEOUT_S = 60
 SETTLE_TIMEOUT_MS = 60_000
 # without the background-networking flags Chromium keeps trying hosts this machine's closed network refuses
@@ -131,16 +133,32 @@ def browser():
             chromium.close()
 
 
+def with_actor(url: str, acting_as: str) -> str:
+    """``url`` with ``as=<person id>`` added unless it names someone already (a shared link's "acting as")."""
+    parts = urlsplit(url)
+    query = parse_qsl(parts.query, keep_blank_values=True)
+    if any(key == "as" for key, _value in query):
+        return url
+    return urlunsplit(parts._replace(query=urlencode([*query, ("as", acting_as)])))
+
+
 @pytest.fixture
 def new_page(browser):
-    """``new_page()`` opens a page in a fresh browser context (a new Streamlit session); all are closed after."""
+    """``new_page()`` opens a page in a fresh browser context (a new Streamlit session); all are closed after.
+
+    Its ``goto`` acts as the demo's first person (``?as=1``) so tests may write; ``new_page(acting_as=None)``
+    starts as nobody."""
     contexts = []
 
-    def open_page():
+    def open_page(acting_as: str | None = ACTING_AS):
         context = browser.new_context(viewport=VIEWPORT)
         context.set_default_timeout(SETTLE_TIMEOUT_MS)
         contexts.append(context)
-        return context.new_page()
+        page = context.new_page()
+        if acting_as is not None:
+            goto = page.goto
+            page.goto = lambda url, **kwargs: goto(with_actor(url, acting_as), **kwargs)
+        return page
 
     yield open_page
     for context in contexts:

@@ -32,6 +32,22 @@ class Actor:
 
 
 SYSTEM = Actor(None, "system")
+ANONYMOUS = Actor(None, "anonymous")  # nobody chosen in "Acting as": may read, never write
+NO_ACTOR = "Choose who you are in 'Acting as' (sidebar) before making changes — nothing was saved."
+
+
+def is_anonymous(actor: Actor | None) -> bool:
+    """No person and no name (or the placeholder "anonymous"): a write would be logged under nobody.
+
+    System actors (``SYSTEM``, demo seeding, the CLI) have no person but a name, so they may write.
+    """
+    return actor is None or (actor.id is None and (actor.name or "").strip().casefold() in {"", "anonymous"})
+
+
+def require_actor(actor: Actor | None) -> None:
+    """Refuse a write that nobody would be accountable for (issue point 12)."""
+    if is_anonymous(actor):
+        raise ValidationError(NO_ACTOR, field="actor")
 
 T = TypeVar("T", bound=SQLModel)
 
@@ -110,6 +126,7 @@ def snapshot(row: SQLModel) -> dict[str, Any]:
 
 def log(session: Session, actor: Actor, action: str, entity: str, entity_id: int | None, summary: str,
         before: dict | None = None, after: dict | None = None) -> None:
+    require_actor(actor)
     session.add(m.ActivityLog(actor_id=actor.id, actor=actor.name, action=action, entity=entity,
                               entity_id=entity_id, summary=summary, before=before, after=after))
 
@@ -123,6 +140,7 @@ def get(session: Session, model: type[T], row_id: int) -> T:
 
 def create(session: Session, model: type[T], data: dict[str, Any], *, actor: Actor) -> T:
     """Validate and insert one row; returns it with its id."""
+    require_actor(actor)
     values = validate(model, data)
     _check_references(session, model, values)
     if model is m.Dependency:
@@ -138,6 +156,7 @@ def create(session: Session, model: type[T], data: dict[str, Any], *, actor: Act
 def update(session: Session, model: type[T], row_id: int, changes: dict[str, Any], *, expected_version: int | None,
            actor: Actor) -> T:
     """Apply ``changes`` to a row read at ``expected_version``; a newer version in the database is a conflict."""
+    require_actor(actor)
     row = get(session, model, row_id)
     current_version = getattr(row, "version", None)
     if expected_version is not None and current_version is not None and current_version != expected_version:
@@ -169,6 +188,7 @@ def update(session: Session, model: type[T], row_id: int, changes: dict[str, Any
 
 
 def delete(session: Session, model: type[T], row_id: int, *, actor: Actor, expected_version: int | None = None) -> None:
+    require_actor(actor)
     row = get(session, model, row_id)
     current_version = getattr(row, "version", None)
     if expected_version is not None and current_version is not None and current_version != expected_version:

@@ -220,7 +220,7 @@ def save_capacity(session: Session, *, actor: Actor, original: pd.DataFrame, edi
         name = row.get("name") or (before[rid]["name"] if rid in before else "")
         where = f"People row {n}" + (f" ({name})" if name else "")
         if rid is None or rid not in before:
-            raise ValidationError(f"{where}: people are added on the Data page, not here. Nothing was saved.",
+            raise ValidationError(f"{where}: people are added on the People page, not here. Nothing was saved.",
                                   field="name")
         team = row.get("team")
         if not is_blank(team) and team != NO_TEAM and team not in teams:

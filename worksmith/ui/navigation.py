@@ -11,7 +11,8 @@ LAYOUT: dict[str, list[tuple[str, str, str]]] = {
     "What if": [("scenarios.py", "Scenarios", ":material/science:"),
                 ("compare.py", "Compare", ":material/compare_arrows:")],
     "Run": [("operations.py", "Operations", ":material/autorenew:"), ("requests.py", "Requests", ":material/inbox:")],
-    "Resources": [("workload.py", "Workload", ":material/groups:"), ("budgets.py", "Budgets", ":material/payments:")],
+    "Resources": [("workload.py", "Workload", ":material/groups:"), ("people.py", "People", ":material/badge:"),
+                  ("budgets.py", "Budgets", ":material/payments:")],
     "Admin": [("data.py", "Data", ":material/database:")],
 }
 DEFAULT = "overview.py"

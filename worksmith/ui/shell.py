@@ -13,7 +13,7 @@ import streamlit as st
 from sqlalchemy.engine import Engine
 
 from worksmith import demo, fmt
-from worksmith.commands.core import Actor
+from worksmith.commands.core import ANONYMOUS, NO_ACTOR, Actor, is_anonymous
 from worksmith.errors import WorksmithError
 from worksmith.status import MARKDOWN_COLOURS, STATUS_COLOURS, status_of
 from worksmith.store.db import describe, read_session, run_in_transaction
@@ -21,16 +21,14 @@ from worksmith.ui import router, workspace
 from worksmith.ui.markdown import md  # noqa: F401 - pages escape user text with ui.md
 from worksmith.ui.router import DEEP_LINK, ROUTED  # noqa: F401 - re-exported for tests
 from worksmith.ui.workspace import today  # noqa: F401 - pages pin "today" with ui.today
+from worksmith.views import people as people_view
 from worksmith.views import workspace as workspace_view
 from worksmith.views.metric import Metric
-from worksmith.views.tables import people
 
 T = TypeVar("T")
 
-STATE_DEFAULTS: dict[str, Any] = {
-    "actor_id": 0,  # the "acting as" person (DESIGN §6); 0 = nobody chosen yet
-}
-NOBODY = 0
+STATE_DEFAULTS: dict[str, Any] = {}  # session keys every page may read, with their first value
+NOBODY = 0  # "acting as" nobody yet
 # every st.date_input shows dates one way (st.date_input supports only YYYY/MM/DD, DD/MM/YYYY, MM/DD/YYYY with
 # "/", "-" or "." between; ISO order cannot be misread as day-first or month-first)
 DATE_INPUT_FORMAT = "YYYY-MM-DD"
@@ -76,13 +74,45 @@ def query_pair(base_url: str, other_url: str, fn: Callable[..., T], **kwargs: An
                         tuple(workspace.revision_of(u) for u in urls), tuple(sorted(kwargs.items())))
 
 
+ACTOR = "actor_id"  # session key of the "acting as" person (kept for the browser session)
+ACTOR_PARAM = "as"  # ...and its query parameter, so a reload or a shared link keeps it: ?as=<person id>
+ACT_AS_NEXT = "_act_as_next"  # a person to act as from the next run on (set with ui.flash after adding yourself)
+SETUP = Actor(None, "workspace setup")  # writes while the workspace has nobody to act as (first steps)
+
+
+def _choosable() -> dict[int, str]:
+    """Id -> name of the people one can act as (active people; archived ones keep their history)."""
+    return query(people_view.active_people)
+
+
+def _restore_actor() -> None:
+    """Keep "acting as" for the session and in the URL: a fresh session (reload, shared link) takes ``?as=``, a
+    running session keeps its choice and writes it back to the URL (a page switch clears the query)."""
+    chosen = st.session_state.pop(ACT_AS_NEXT, None) or st.session_state.get(ACTOR)
+    if chosen is None:
+        wanted = st.query_params.get(ACTOR_PARAM, "")
+        chosen = int(wanted) if wanted.isdigit() else NOBODY
+    # re-assigned on every run: keeps the widget's value when the next page does not draw the widget at once
+    st.session_state[ACTOR] = chosen if chosen in _choosable() else NOBODY
+
+
+def _write_actor_param() -> None:
+    chosen = st.session_state.get(ACTOR, NOBODY)
+    if chosen == NOBODY:
+        if ACTOR_PARAM in st.query_params:
+            del st.query_params[ACTOR_PARAM]
+    elif st.query_params.get(ACTOR_PARAM) != str(chosen):
+        st.query_params[ACTOR_PARAM] = str(chosen)
+
+
 def actor() -> Actor:
-    frame = query(people)
-    chosen = st.session_state.get("actor_id")
-    match = frame[frame["id"] == chosen]
-    if match.empty:
-        return Actor(None, "anonymous")
-    return Actor(int(chosen), str(match.iloc[0]["name"]))
+    """The person chosen in "Acting as"; ``SETUP`` while the workspace has no active people (nobody to choose, so
+    the first steps — add people, import a plan, restore a backup — stay possible); otherwise anonymous."""
+    choosable = _choosable()
+    chosen = st.session_state.get(ACTOR)
+    if chosen in choosable:
+        return Actor(int(chosen), choosable[chosen])
+    return SETUP if not choosable else ANONYMOUS
 
 
 def run(command: Callable[..., T], *args: Any, success: str | None = None, on_live: bool = False,
@@ -90,9 +120,13 @@ def run(command: Callable[..., T], *args: Any, success: str | None = None, on_li
     """Run a write ``command(session, *args, actor=..., **kwargs)`` in one transaction.
 
     A refusal (``WorksmithError``) shows its message with ``st.error`` and returns None; nothing is written. A busy
-    database (lock, deadlock) is retried a few times first.
+    database (lock, deadlock) is retried a few times first. With nobody chosen in "Acting as" nothing is run: the
+    page says to choose (commands.core refuses such a write too).
     """
     who = actor()
+    if is_anonymous(who):
+        st.error(NO_ACTOR, icon=":material/person_alert:")
+        return None
     try:
         target = workspace.live_engine() if on_live else engine()
         result = run_in_transaction(target, lambda session: command(session, *args, actor=who, **kwargs))
@@ -128,6 +162,7 @@ def metric_row(metrics: Sequence[Metric]) -> None:
 def page_setup(title: str, subtitle: str, page_file: str) -> None:
     """Route a cold deep link through the entrypoint, then draw the header and the sidebar."""
     router.guard(page_file)  # pages call it first of all too, before their heavy imports
+    _restore_actor()
     for key, value in STATE_DEFAULTS.items():
         # re-assigning keeps a widget's value when the next page does not draw the widget at once
         st.session_state[key] = st.session_state.get(key, value)
@@ -145,12 +180,17 @@ def _sidebar() -> None:
         st.markdown(f"### {md(settings['name'])}")
         st.caption(describe(workspace.live_url()))
         workspace.switcher()
-        frame = query(people)
-        names = {NOBODY: "— choose yourself —", **dict(zip(frame["id"].tolist(), frame["name"], strict=True))}
-        if st.session_state.get("actor_id") not in names:
-            st.session_state["actor_id"] = NOBODY
-        st.selectbox("Acting as", list(names), key="actor_id", format_func=names.get,
-                     help="Until sign-in exists, changes and approvals are recorded under this name.")
+        choosable = _choosable()
+        names = {NOBODY: "— choose yourself —", **choosable}
+        st.selectbox("Acting as", list(names), key=ACTOR, format_func=names.get,
+                     help="Until sign-in exists, changes and approvals are recorded under this name. It is kept "
+                          "while you browse and in the page address (?as=…), so a reload or a shared link keeps it.")
+        _write_actor_param()
+        if not choosable:
+            st.caption("Nobody to act as yet: add yourself and your colleagues first.")
+            st.page_link("pages/people.py", label="Add people", icon=":material/person_add:")
+        elif st.session_state.get(ACTOR) == NOBODY:
+            st.caption("Choose yourself to make changes: every change is recorded under your name.")
         if settings.get("demo") == "1" and workspace.scenario() is None and not workspace.public_demo():
             st.badge("demo data", icon=":material/science:", color="orange")
             with st.popover("Reset demo data", width="stretch"):
@@ -194,7 +234,8 @@ def style_status(frame, column: str):
 def empty_state(message: str) -> None:
     """An empty workspace explains what to do next instead of drawing blank charts."""
     st.info(message, icon=":material/waving_hand:")
-    c1, c2 = st.columns(2)
+    c0, c1, c2 = st.columns(3)
+    c0.page_link("pages/people.py", label="Add people and teams", icon=":material/person_add:")
     c1.page_link("pages/data.py", label="Import a plan or start from the Data page", icon=":material/upload_file:")
     if c2.button("Load the demo workspace", key="empty_load_demo"):
         demo.seed(engine(), "S", today=today(), reset=True)

@@ -3,12 +3,13 @@ its preview (read and checked by :mod:`worksmith.exchange.planfile`, saved by a 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 import pandas as pd
 import streamlit as st
 
+from worksmith.commands import people as cmd_people
 from worksmith.commands import project_plan as cpp
 from worksmith.domain.calendar import WorkCalendar
 from worksmith.errors import WorksmithError
@@ -24,6 +25,7 @@ class ImportPreview:
     table: pd.DataFrame  # the file's rows with a 'problems' column
     errors: list[str]
     warnings: list[str]
+    unknown: list[str] = field(default_factory=list)  # assignee names not in the workspace, as first spelled
 
     @property
     def ok(self) -> bool:
@@ -38,13 +40,14 @@ def preview_import(data: pd.DataFrame, people: list[str], *, start: date | None 
     table = annotate_errors(data, errors)
     table = table[["problems", *[c for c in table.columns if c != "problems"]]]
     known = {p.lower() for p in people}
-    warnings = []
+    warnings, unknown = [], {}
     if "assignee" in data.columns:
         for n, who in enumerate(data["assignee"], start=1):
             if not is_blank(who) and str(who).strip().lower() not in known:
+                unknown.setdefault(str(who).strip().lower(), str(who).strip())
                 warnings.append(f"Row {n}: '{str(who).strip()}' is not a person in this workspace; the task will "
                                 "be unassigned.")
-    return ImportPreview(table, [str(e) for e in errors], warnings)
+    return ImportPreview(table, [str(e) for e in errors], warnings, list(unknown.values()))
 
 
 def plan_grid(pid: int, d: vpp.ProjectDetail, people: dict[int, str], today: date) -> None:
@@ -99,6 +102,13 @@ def plan_import(pid: int, tasks: pd.DataFrame, people: dict[int, str], today: da
     pre = preview_import(raw, list(people.values()), start=start, calendar=calendar)
     for w in pre.warnings:
         st.warning(w)
+    if pre.unknown and st.button(f"Create {len(pre.unknown)} {'person' if len(pre.unknown) == 1 else 'people'}: "
+                                 f"{', '.join(pre.unknown)}", key="projects_import_create_people",
+                                 icon=":material/person_add:", help="Adds them with default capacity (40 h, 80 %); "
+                                 "edit them on the People page. The import then assigns their tasks to them."):
+        if (made := ui.run(cmd_people.create_people, names=pre.unknown)) is not None:
+            ui.flash(f"Created {', '.join(p.name for p in made)}" if made else
+                     "They are archived: restore them on the People page")
     if pre.errors:
         st.error("Nothing can be imported until these are fixed:\n\n" + "\n".join(f"- {e}" for e in pre.errors),
                  icon="⚠️")
