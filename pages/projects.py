@@ -60,8 +60,8 @@ if name is None:
 pid = int(names.loc[names["name"] == name, "id"].iloc[0])
 d = ui.query(vpp.project_detail, project_id=pid, today=today)
 p = d.project
-st.markdown(f"### {ui.md(p['name'])} · {vp.health_label(d.health)}\n{vp.sentence(d.reasons)} Status "
-            f"*{p['status']}* · manager {people.get(p['manager_id'], fmt.DASH)} · {fmt.day(p['start'])} → target "
+st.markdown(f"### {ui.md(p['name'])} · {vp.health_label(d.health)}\n{vp.header_summary(d.reasons, p['status'])} "
+            f"Manager {people.get(p['manager_id'], fmt.DASH)} · {fmt.day(p['start'])} → target "
             f"{fmt.day(p['target_end'])}")
 ui.metric_row(d.tiles)
 if len(d.lessons):
