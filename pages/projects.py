@@ -16,7 +16,7 @@ from worksmith.ui.projects.gantt import gantt
 from worksmith.ui.projects.links import cross_links
 from worksmith.ui.projects.plan import plan_grid, plan_import
 from worksmith.ui.projects.portfolio import portfolio, program
-from worksmith.ui.projects.risks import risks
+from worksmith.ui.projects.risks import risks, stale_offer
 from worksmith.ui.projects.status import status
 from worksmith.ui.projects.team import team
 from worksmith.views import project_plan as vpp
@@ -69,7 +69,11 @@ if len(d.lessons):
                      icon=":material/lightbulb:"):
         for r in d.lessons.itertuples():
             st.markdown(f"**{ui.md(r.project)}** (closed {fmt.day(r.closed_on)}) — {ui.md(r.lessons)}")
+task_labels = {int(i): f"#{r} {n}" for i, r, n in zip(d.tasks["id"], d.tasks["ref"], d.tasks["name"], strict=True)}
+
+
 def plan_tab() -> None:
+    stale_offer(pid)
     plan_grid(pid, d, people, today)
     with st.expander("Import a plan file (CSV or Excel)", icon=":material/upload_file:"):
         plan_import(pid, d.tasks, people, today)
@@ -78,7 +82,7 @@ def plan_tab() -> None:
 
 
 RENDER = {"Plan": plan_tab, "Gantt": lambda: gantt(pid, d, today), "Board": lambda: board(pid),
-          "Risks": lambda: risks(pid, people), "Status": lambda: status(pid, d, today),
+          "Risks": lambda: risks(pid, people, task_labels), "Status": lambda: status(pid, d, today),
           "Team": lambda: team(pid, people), "Close-out": lambda: close_out(pid, p, today),
           "Details": lambda: details(pid, p, pick, today)}
 for label, tab in zip(RENDER, st.tabs(list(RENDER), key="tab", bind="query-params"), strict=True):

@@ -9,6 +9,7 @@ import pytest
 from projects_fixtures import ANA, CSV, START, count, grid, new_project, planned, tasks_by_ref
 
 from worksmith.commands import project_plan as cpp
+from worksmith.commands import project_team as ct
 from worksmith.commands import projects as cp
 from worksmith.errors import ConflictError, CycleError, ValidationError
 from worksmith.exchange.planfile import parse_plan, plan_bytes, read_plan_frame
@@ -16,7 +17,9 @@ from worksmith.store import models as m
 from worksmith.store.db import read_session, write_session
 from worksmith.ui.projects.plan import preview_import
 from worksmith.views import project_plan as vpp
+from worksmith.views import project_team as vt
 from worksmith.views import projects as vp
+from worksmith.views.overview import overview
 
 
 # ------------------------------------------------------------------------------------------------ plan grid
@@ -245,3 +248,52 @@ def test_export_plan_round_trips_through_import(engine, today):
                         replace=True, actor=ANA, today=today)
     assert {r: (t.start_date, t.finish_date) for r, t in tasks_by_ref(engine, copy).items()} == \
         {r: (t.start_date, t.finish_date) for r, t in tasks_by_ref(engine, pid).items()}
+
+
+# ------------------------------------------------------------------------------------------------ risks on tasks
+def test_a_risk_on_a_finished_task_is_stale_offered_to_close_and_on_the_overview(engine, today):
+    pid = planned(engine, today)
+    other = new_project(engine, "Other")
+    ids = {t.ref: t.id for t in tasks_by_ref(engine, pid).values()}
+    with write_session(engine) as s:
+        rid = ct.save_risk(s, project_id=pid, values={"title": "Build slips", "probability": 4, "impact": 4,
+                                                      "task_id": ids[2]}, actor=ANA)
+        ct.save_risk(s, project_id=pid, values={"title": "Unlinked", "probability": 5, "impact": 5}, actor=ANA)
+    with pytest.raises(ValidationError, match="not .or no longer. in this project"), write_session(engine) as s:
+        ct.save_risk(s, project_id=other, values={"title": "x", "probability": 1, "impact": 1, "task_id": ids[2]},
+                     actor=ANA)
+    with read_session(engine) as s:
+        reg = vt.risks(s, project_id=pid).set_index("title")
+    assert reg.loc["Build slips", "task"] == "#2 Build" and not reg["stale"].any()
+    rows = grid(engine, pid)
+    rows[1]["percent_complete"] = 100  # Build done: its risk is stale
+    with write_session(engine) as s:
+        cpp.save_plan(s, project_id=pid, rows=rows, actor=ANA, today=today)
+    with read_session(engine) as s:
+        reg = vt.risks(s, project_id=pid).set_index("title")
+        stale = vt.stale_risks(s)
+        attention = overview(s, today=today).attention
+    assert reg.loc["Build slips", "stale"] and not reg.loc["Unlinked", "stale"]
+    assert stale[["project", "title", "task", "level"]].values.tolist() == [["Website", "Build slips", "#2 Build",
+                                                                            "high"]]
+    assert any(item == "Risk · Website" and "stale" in why for item, why in
+               zip(attention["item"], attention["why"], strict=True))
+    with write_session(engine) as s:
+        assert ct.close_stale_risks(s, project_id=pid, actor=ANA) == ["Build slips"]
+    with read_session(engine) as s:
+        assert s.get(m.Risk, rid).status == "closed" and vt.stale_risks(s).empty
+
+
+def test_deleting_a_task_unlinks_its_risks(engine, today):
+    pid = planned(engine, today)
+    ids = {t.ref: t.id for t in tasks_by_ref(engine, pid).values()}
+    with write_session(engine) as s:
+        rid = ct.save_risk(s, project_id=pid, values={"title": "Docs late", "probability": 2, "impact": 2,
+                                                      "task_id": ids[3]}, actor=ANA)
+    rows = [r for r in grid(engine, pid) if r["ref"] != 3]
+    rows[-1]["predecessors"] = "4"
+    with write_session(engine) as s:
+        cpp.save_plan(s, project_id=pid, rows=rows, actor=ANA, today=today)
+    with read_session(engine) as s:
+        risk = s.get(m.Risk, rid)
+    assert risk.task_id is None and risk.status == "open"

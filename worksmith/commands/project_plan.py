@@ -257,6 +257,8 @@ def save_plan(session: Session, *, project_id: int, rows: list[dict[str, Any]], 
         core.delete(session, d, dep.id, actor=actor)
         change.links_removed += 1
     deps = [dep for dep in deps if dep.pred_id not in doomed and dep.succ_id not in doomed]
+    for risk in session.exec(select(m.Risk).where(m.Risk.task_id.in_(doomed))).scalars().all() if doomed else []:
+        core.update(session, m.Risk, risk.id, {"task_id": None}, expected_version=risk.version, actor=actor)
     for tid in doomed:
         core.delete(session, m.Task, tid, actor=actor, expected_version=None)
         change.deleted += 1
