@@ -75,7 +75,8 @@ def test_changing_a_duration_moves_successors_and_reports_it(engine, today):
         change = cpp.save_plan(s, project_id=pid, rows=rows, actor=ANA, today=today)
     assert (change.updated, change.added, change.deleted) == (1, 0, 0)
     assert (change.finish_before, change.finish_after) == (date(2026, 12, 15), date(2026, 12, 17))
-    assert change.summary() == ("1 task changed. Finish Tue 15 Dec 2026 → Thu 17 Dec 2026. 4 tasks moved: "
+    assert change.summary() == ("1 task changed: #1 Design: days 3 → 5, finish Wed 2 Dec 2026 → Fri 4 Dec 2026. "
+                                "Finish Tue 15 Dec 2026 → Thu 17 Dec 2026. 4 tasks moved: "
                                 "#2 +2 d, #3 +2 d, #4 +2 d, #5 +2 d.")
     with write_session(engine) as s:
         assert cpp.save_plan(s, project_id=pid, rows=grid(engine, pid), actor=ANA, today=today).nothing
@@ -297,3 +298,31 @@ def test_deleting_a_task_unlinks_its_risks(engine, today):
     with read_session(engine) as s:
         risk = s.get(m.Risk, rid)
     assert risk.task_id is None and risk.status == "open"
+
+
+# ------------------------------------------------------------------------------------------------ save effects
+def test_save_lists_every_changed_task_and_people_pushed_over_capacity(engine, today):
+    with write_session(engine) as s:
+        s.add(m.Person(name="Ana Ruiz"))  # 40 h a week at 80 % for project work
+    pid = planned(engine, today)
+    rows = grid(engine, pid)
+    for r in rows:
+        r["assignee"] = "Ana Ruiz"
+        r["estimate_hours"] = 4.0  # a few hours each: well within 40 h × 80 % a week
+    with write_session(engine) as s:
+        first = cpp.save_plan(s, project_id=pid, rows=rows, actor=ANA, today=today)
+    assert len(first.changes) == 5 and "#1 Design: assignee — → Ana Ruiz, estimate h 0 → 4" in first.changes[0]
+    assert first.overloaded == []
+    rows = grid(engine, pid)
+    rows[1]["estimate_hours"] = 120.0  # Build: 120 h in one week of 32 h capacity
+    rows[2]["percent_complete"] = 100.0
+    with write_session(engine) as s:
+        preview = cpp.preview_plan(s, project_id=pid, rows=[dict(r) for r in rows], actor=ANA, today=today)
+    assert grid(engine, pid)[1]["estimate_hours"] == 4.0  # the preview kept nothing
+    with write_session(engine) as s:
+        change = cpp.save_plan(s, project_id=pid, rows=rows, actor=ANA, today=today)
+    assert change.changes == preview.changes == ["#2 Build: estimate h 4 → 120", "#3 Docs: % done 0 → 100"]
+    assert change.overloaded == preview.overloaded
+    assert len(change.overloaded) == 1 and change.overloaded[0].startswith("Ana Ruiz ")
+    assert "in the week of Mon 7 Dec 2026 (was within capacity)" in change.overloaded[0]
+    assert dict(change.effects())["People"].startswith("Pushed over capacity: Ana Ruiz")
