@@ -43,39 +43,103 @@ def preview_import(data: pd.DataFrame, people: list[str]) -> ImportPreview:
     return ImportPreview(table, [str(e) for e in errors], warnings)
 
 
+def _column_config(people: dict[int, str]) -> dict:
+    cc = st.column_config
+    return {
+        "ref": cc.NumberColumn("ID", min_value=1, step=1, width="small", help="Plan ID, used in predecessors"),
+        "name": cc.TextColumn("Task", required=True, width="medium", pinned=True), "phase": cc.TextColumn("Phase"),
+        "assignee": cc.SelectboxColumn("Assignee", options=list(people.values())),
+        "duration_days": cc.NumberColumn("Days", min_value=0, step=1, width="small",
+                                         help="Working days; 0 = milestone"),
+        "predecessors": cc.TextColumn("Predecessors", help="MS Project notation by ID: 3, 3FS+2d, 5SS, 7FF-1d"),
+        "estimate_hours": cc.NumberColumn("Estimate h", min_value=0, width="small"),
+        "percent_complete": cc.NumberColumn("% done", min_value=0, max_value=100, step=5, width="small"),
+        "start_no_earlier_than": cc.DateColumn("Not before", format="ddd D MMM YYYY"),
+        "start_date": cc.DateColumn("Start", format="ddd D MMM YYYY"),
+        "finish_date": cc.DateColumn("Finish", format="ddd D MMM YYYY"),
+        "total_float": cc.NumberColumn("Float d"), "critical": cc.CheckboxColumn("Critical", width="small"),
+        "finish_variance": cc.NumberColumn("Vs baseline d", format="%+d"),
+        "waits_for": cc.TextColumn("Waits for (other projects)")}
+
+
+def pending_key(pid: int) -> str:
+    return f"projects_plan_pending_{pid}"
+
+
+def _save(pid: int, rows: list[dict], today: date) -> None:
+    change = ui.run(cpp.save_plan, project_id=pid, rows=rows, today=today)
+    if change is not None:
+        st.session_state.pop(pending_key(pid), None)
+        ui.flash(change.summary(), **{f"projects_plan_effects_{pid}": change})
+
+
+@st.dialog("Change finished work?", width="large")
+def confirm_finished(pid: int, touched: list[str], rows: list[dict], today: date) -> None:
+    st.markdown("These tasks are **100 % done**; changing their duration or dates moves recorded work:\n\n"
+                + "\n".join(f"- {ui.md(t)}" for t in touched))
+    preview = ui.run(cpp.preview_plan, project_id=pid, rows=rows, today=today)
+    if preview is not None:
+        st.markdown("**What will move if you save:**\n\n" + "\n".join(f"- {ui.md(c)}" for c in preview.changes)
+                    + "\n" + "\n".join(f"- {ui.md(text)}" for _label, text in preview.effects())
+                    + ("\n- " + ", ".join(preview.moved) + " move" if preview.moved else ""))
+    c1, c2 = st.columns(2)
+    if c1.button("Save anyway", type="primary", key="projects_plan_confirm"):
+        _save(pid, rows, today)
+    if c2.button("Cancel: keep editing", key="projects_plan_cancel"):
+        st.rerun()
+
+
 def plan_grid(pid: int, d: vpp.ProjectDetail, people: dict[int, str], today: date) -> None:
-    """The plan grid, Save and the CSV download."""
+    """The plan grid with its unsaved-edits bar (Save, Discard), the last save's effects and the CSV download.
+
+    Pending edits live in session state (``projects_plan_pending_<pid>``), so they survive a switch to another tab
+    and back: a grid drawn afresh starts from them (only while the plan in the database is the one they were made
+    on)."""
     grid = vpp.editor_frame(d.tasks)
     stamp = int(pd.util.hash_pandas_object(grid[["id", "version", "start_date", "finish_date"]].astype(str)).sum())
-    cc = st.column_config
+    more = st.toggle("More columns (phase, float, vs baseline, other projects)", key="projects_plan_more")
+    gen = st.session_state.get(f"projects_plan_gen_{pid}", 0)
+    key = f"projects_plan_editor_{pid}_{stamp}_{gen}_{int(more)}"
+    pending = st.session_state.get(pending_key(pid))
+    base_key = f"projects_plan_base_{pid}"
+    if key not in st.session_state or st.session_state.get(base_key, (None,))[0] != key:
+        # a grid drawn afresh (first time, back from another tab, columns toggled): start from the pending edits
+        base = pending[1] if pending is not None and pending[0] == stamp else grid
+        st.session_state[base_key] = (key, base)
+    base = st.session_state[base_key][1]
+    effects = st.session_state.get(f"projects_plan_effects_{pid}")
+    bar = st.container(border=True, key="projects_plan_bar")  # fixed place above the grid: nothing shifts rows
     edited = st.data_editor(
-        grid, key=f"projects_plan_editor_{pid}_{stamp}", num_rows="dynamic", hide_index=True, width="stretch",
-        column_order=vpp.GRID_ORDER, disabled=vpp.COMPUTED,
-        height=min(38 + 35 * (len(grid) + 1), 640),
-        column_config={
-            "ref": cc.NumberColumn("ID", min_value=1, step=1, width="small", help="Plan ID, used in predecessors"),
-            "name": cc.TextColumn("Task", required=True, width="medium"), "phase": cc.TextColumn("Phase"),
-            "assignee": cc.SelectboxColumn("Assignee", options=list(people.values())),
-            "duration_days": cc.NumberColumn("Days", min_value=0, step=1, help="Working days; 0 = milestone"),
-            "predecessors": cc.TextColumn("Predecessors", help="MS Project notation by ID: 3, 3FS+2d, 5SS, 7FF-1d"),
-            "estimate_hours": cc.NumberColumn("Estimate h", min_value=0), "percent_complete": cc.NumberColumn(
-                "% done", min_value=0, max_value=100, step=5), "start_no_earlier_than": cc.DateColumn(
-                "Not before", format="ddd D MMM YYYY"),
-            "start_date": cc.DateColumn("Start", format="ddd D MMM YYYY"),
-            "finish_date": cc.DateColumn("Finish", format="ddd D MMM YYYY"),
-            "total_float": cc.NumberColumn("Float d"), "critical": cc.CheckboxColumn("Critical"),
-            "finish_variance": cc.NumberColumn("Vs baseline d", format="%+d"),
-            "waits_for": cc.TextColumn("Waits for (other projects)")})
+        base, key=key, num_rows="dynamic", hide_index=True, width="stretch",
+        column_order=vpp.GRID_ORDER if more else vpp.MAIN_COLUMNS, disabled=vpp.COMPUTED,
+        height=min(38 + 35 * (len(grid) + 1), 640), column_config=_column_config(people))
+    n = vpp.pending_edits(grid, edited)
+    if n:
+        st.session_state[pending_key(pid)] = (stamp, edited)
+    else:
+        st.session_state.pop(pending_key(pid), None)
+    with bar:
+        c1, c2, c3, c4 = st.columns([2, 1, 1, 3], vertical_alignment="center")
+        c1.markdown(f"**{n} unsaved edit{'s' * (n != 1)}**" if n else "No unsaved edits")
+        save = c2.button("Save plan", type="primary", key="projects_plan_save", width="stretch")
+        if c3.button("Discard", key="projects_plan_discard", disabled=not n, width="stretch"):
+            st.session_state.pop(pending_key(pid), None)
+            ui.flash("Edits discarded", **{f"projects_plan_gen_{pid}": gen + 1})
+        c4.download_button("Download plan (CSV)", plan_bytes(ui.query(vpp.plan_export, project_id=pid), "csv"),
+                           f"{d.project['name']}-plan.csv", "text/csv", key="projects_plan_download",
+                           icon=":material/download:")
+        if effects is not None:
+            st.caption("Last save — " + " · ".join(text for _label, text in effects.effects()))
     st.caption("Edit cells, add rows at the bottom, delete with the row checkbox; **Save** checks everything at "
-               "once and reschedules. Start/finish/float/critical are computed.")
-    c1, c2 = st.columns([1, 5])
-    c2.download_button("Download plan (CSV)", plan_bytes(ui.query(vpp.plan_export, project_id=pid), "csv"),
-                       f"{d.project['name']}-plan.csv", "text/csv", key="projects_plan_download",
-                       icon=":material/download:")
-    if c1.button("Save plan", type="primary", key="projects_plan_save"):
-        change = ui.run(cpp.save_plan, project_id=pid, rows=edited.to_dict("records"), today=today)
-        if change is not None:
-            ui.flash(change.summary())
+               "once and reschedules. Start/finish/critical are computed. Unsaved edits are kept when you switch "
+               "tabs.")
+    if save:
+        rows = edited.to_dict("records")
+        touched = vpp.finished_edits(grid, edited)
+        if touched:
+            confirm_finished(pid, touched, rows, today)
+        else:
+            _save(pid, rows, today)
 
 
 def plan_import(pid: int, tasks: pd.DataFrame, people: dict[int, str], today: date) -> None:
