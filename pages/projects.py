@@ -14,7 +14,7 @@ from worksmith.ui.projects.closeout import close_out
 from worksmith.ui.projects.forms import details, new_project
 from worksmith.ui.projects.gantt import gantt
 from worksmith.ui.projects.links import cross_links
-from worksmith.ui.projects.plan import plan_grid, plan_import
+from worksmith.ui.projects.plan import import_plan_file, plan_grid, plan_import
 from worksmith.ui.projects.portfolio import portfolio, program
 from worksmith.ui.projects.risks import risks, stale_offer
 from worksmith.ui.projects.status import status
@@ -38,13 +38,15 @@ name = st.selectbox("Project", [None, *names["name"]], key="project", bind="quer
 if name is None:
     view = ui.query(vp.portfolio_view, today=today)
     if view.empty:
-        ui.empty_state("No projects yet. Create the first one below (from scratch or a template), then add tasks or "
-                       "import a plan file on its Plan tab.")
+        ui.empty_state("No projects yet. Create the first one below (from scratch or a template), or start it from "
+                       "a plan file (CSV or Excel).")
         new_project(pick, today)
+        with st.expander("New project from a plan file", icon=":material/upload_file:"):
+            import_plan_file(pick, today)
         st.stop()
     ui.metric_row(view.tiles)
-    portfolio_tab, program_tab, new_tab = st.tabs(["Portfolio", "Program", "New project"], key="view",
-                                                  bind="query-params")
+    portfolio_tab, program_tab, new_tab, file_tab = st.tabs(
+        ["Portfolio", "Program", "New project", "New project from a plan file"], key="view", bind="query-params")
     if portfolio_tab.open:
         with portfolio_tab:
             portfolio(view)
@@ -54,6 +56,9 @@ if name is None:
     if new_tab.open:
         with new_tab:
             new_project(pick, today)
+    if file_tab.open:
+        with file_tab:
+            import_plan_file(pick, today)
     st.stop()
 
 # ------------------------------------------------------------------------------------------------ one project

@@ -549,3 +549,12 @@ def create_from_template(session: Session, *, template_id: int, data: dict[str, 
             core.update(session, m.Project, project_id, {"target_end": finish}, expected_version=project.version,
                         actor=actor)
     return project_id
+
+
+def create_from_plan(session: Session, *, data: dict[str, Any], plan_rows: Sequence[Any], actor: Actor,
+                     today: date) -> int:
+    """A new project (``data`` as for :func:`~worksmith.commands.projects.create_project`) with a plan file's
+    parsed rows, in one transaction: a refused plan creates no project. Returns the project id."""
+    project_id = create_project(session, data=data, actor=actor)
+    import_plan(session, project_id=project_id, plan_rows=plan_rows, replace=True, actor=actor, today=today)
+    return project_id

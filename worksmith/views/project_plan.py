@@ -268,6 +268,11 @@ def plan_export(session: Session, *, project_id: int) -> pd.DataFrame:
     return table
 
 
+def plan_tasks(session: Session, *, project_id: int) -> pd.DataFrame:
+    """The project's tasks [id, ref, name] (how many an import would replace)."""
+    return frame(session, m.Task, m.Task.project_id == project_id)[["id", "ref", "name"]]
+
+
 def board(session: Session, *, project_id: int) -> pd.DataFrame:
     """Cards: [id, version, ref, name, status, assignee, start_date, finish_date, critical, percent_complete]."""
     tasks = frame(session, m.Task, m.Task.project_id == project_id, order_by=[m.Task.start_date, m.Task.ref])

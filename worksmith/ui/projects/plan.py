@@ -3,6 +3,7 @@ its preview (read and checked by :mod:`worksmith.exchange.planfile`, saved by a 
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from datetime import date
 
@@ -13,6 +14,7 @@ from worksmith.commands import project_plan as cpp
 from worksmith.errors import WorksmithError
 from worksmith.exchange.planfile import annotate_errors, parse_plan, plan_bytes, read_plan_frame, validate_plan
 from worksmith.ui import shell as ui
+from worksmith.ui.projects import OPEN
 from worksmith.values import is_blank
 from worksmith.views import project_plan as vpp
 
@@ -142,33 +144,91 @@ def plan_grid(pid: int, d: vpp.ProjectDetail, people: dict[int, str], today: dat
             _save(pid, rows, today)
 
 
-def plan_import(pid: int, tasks: pd.DataFrame, people: dict[int, str], today: date) -> None:
-    """Upload, preview (problems per row, unknown assignees) and import a plan file, all or nothing."""
-    st.caption("Columns: id, name, phase, duration_days, predecessors (e.g. 3FS+2d), assignee, estimate_hours, "
-               "start_no_earlier_than (working days from the start). All or nothing.")
-    upload = st.file_uploader("Plan file", type=["csv", "xlsx"], key="projects_import_file")
+IMPORTED = "projects_imported"  # sha256 of every plan file imported in this session, per project
+
+
+def _upload(people: dict[int, str], key: str) -> tuple | None:
+    """Uploader + preview; returns (file name, rows frame, digest) when the file can be imported, else None."""
+    n = st.session_state.get(key + "_n", 0)  # a new uploader after a successful import: the file is cleared
+    upload = st.file_uploader("Plan file", type=["csv", "xlsx"], key=f"{key}_{n}")
     if upload is None:
-        return
+        return None
     try:
         raw = read_plan_frame(upload.getvalue(), upload.name)
     except WorksmithError as error:
         st.error(str(error), icon="⚠️")
-        return
+        return None
     pre = preview_import(raw, list(people.values()))
     for w in pre.warnings:
         st.warning(w)
     if pre.errors:
         st.error("Nothing can be imported until these are fixed:\n\n" + "\n".join(f"- {e}" for e in pre.errors),
                  icon="⚠️")
-    st.dataframe(pre.table, width="stretch", key="projects_import_preview")
+    st.dataframe(pre.table, width="stretch", key=f"{key}_preview")
+    return (upload.name, raw, hashlib.sha256(upload.getvalue()).hexdigest()) if pre.ok else None
+
+
+def _parsed(raw: pd.DataFrame, name: str):
+    try:
+        return parse_plan(raw, name)  # PlanFileError / CycleError name the row and problem
+    except WorksmithError as error:
+        st.error(str(error), icon=":material/error:")
+        return None
+
+
+def plan_import(pid: int, tasks: pd.DataFrame, people: dict[int, str], today: date,
+                key: str = "projects_import_file") -> None:
+    """Upload, preview (problems per row, unknown assignees) and import a plan file, all or nothing; a file is
+    imported once per project (a second click or the same file again does not append the plan twice)."""
+    st.caption("Columns: id, name, phase, duration_days, predecessors (e.g. 3FS+2d), assignee, estimate_hours, "
+               "start_no_earlier_than (working days from the start). All or nothing.")
+    got = _upload(people, key)
+    if got is None:
+        return
+    name, raw, digest = got
+    done = st.session_state.setdefault(IMPORTED, set())
+    if (pid, digest) in done:
+        st.info(f"{name} is already imported into this project; upload another file or edit the plan.",
+                icon=":material/check_circle:")
+        return
     replace = len(tasks) > 0 and st.toggle(f"Replace the current {len(tasks)} tasks (otherwise add after them)",
-                                           key="projects_import_replace")
-    if pre.ok and st.button(f"Import {len(raw)} tasks", type="primary", key="projects_import_go"):
-        try:
-            plan = parse_plan(raw, upload.name)  # PlanFileError / CycleError name the row and problem
-        except WorksmithError as error:
-            st.error(str(error), icon=":material/error:")
-            return
+                                           key=f"{key}_replace")
+    if st.button(f"Import {len(raw)} tasks", type="primary", key=f"{key}_go") and (
+            plan := _parsed(raw, name)) is not None:
         change = ui.run(cpp.import_plan, project_id=pid, plan_rows=plan.rows, replace=replace, today=today)
         if change is not None:
-            ui.flash(f"Imported {upload.name}: {change.summary()}")
+            done.add((pid, digest))
+            ui.flash(f"Imported {name}: {change.summary()}", **{key + "_n": st.session_state.get(key + "_n", 0) + 1})
+
+
+def import_plan_file(pick: dict, today: date, key: str = "plan_file") -> None:
+    """Import a plan file into a new project (name and start) or an existing one — the Projects landing and the
+    Data page."""
+    projects = pick.get("projects", {})
+    target = st.selectbox("Import into", [None, *projects], key=f"{key}_target",
+                          format_func=lambda i: "A new project" if i is None else projects[i])
+    if target is not None:
+        plan_import(int(target), ui.query(vpp.plan_tasks, project_id=int(target)), pick["people"], today,
+                    key=f"{key}_{target}")
+        return
+    c1, c2 = st.columns(2)
+    name = c1.text_input("Project name", key=f"{key}_name", placeholder="e.g. Website relaunch")
+    start = c2.date_input("Start", today, format="DD/MM/YYYY", key=f"{key}_start")
+    st.caption("Columns: id, name, phase, duration_days, predecessors (e.g. 3FS+2d), assignee, estimate_hours, "
+               "start_no_earlier_than (working days from the start). All or nothing.")
+    got = _upload(pick["people"], key)
+    if got is None:
+        return
+    fname, raw, digest = got
+    done = st.session_state.setdefault(IMPORTED, set())
+    if (None, digest, name.strip()) in done:
+        st.info(f"{fname} was already imported as '{name.strip()}'.", icon=":material/check_circle:")
+        return
+    if st.button(f"Create the project and import {len(raw)} tasks", type="primary", key=f"{key}_go") and (
+            plan := _parsed(raw, fname)) is not None:
+        made = ui.run(cpp.create_from_plan, data={"name": name, "start": start, "status": "proposed"},
+                      plan_rows=plan.rows, today=today)
+        if made is not None:
+            done.add((None, digest, name.strip()))
+            ui.flash(f"Created '{name.strip()}' from {fname}", **{key + "_n": st.session_state.get(key + "_n", 0) + 1,
+                                                                   OPEN: name.strip()})
