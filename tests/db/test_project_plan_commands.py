@@ -3,6 +3,7 @@ cross-project links (hand-checked plan in projects_fixtures)."""
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date
 
 import pytest
@@ -326,3 +327,17 @@ def test_save_lists_every_changed_task_and_people_pushed_over_capacity(engine, t
     assert len(change.overloaded) == 1 and change.overloaded[0].startswith("Ana Ruiz ")
     assert "in the week of Mon 7 Dec 2026 (was within capacity)" in change.overloaded[0]
     assert dict(change.effects())["People"].startswith("Pushed over capacity: Ana Ruiz")
+
+
+def test_create_from_plan_is_one_transaction(engine, today):
+    plan = parse_plan(read_plan_frame(CSV, "plan.csv"), "plan.csv")
+    with write_session(engine) as s:
+        pid = cpp.create_from_plan(s, data={"name": "From file", "start": START}, plan_rows=plan.rows, actor=ANA,
+                                   today=today)
+    assert len(tasks_by_ref(engine, pid)) == len(plan.rows)
+    before = count(engine, m.Project)
+    bad = [dataclasses.replace(plan.rows[0], name="")] + [dataclasses.replace(r, links=()) for r in plan.rows[1:]]
+    bad = [dataclasses.replace(bad[0], id=bad[1].id)] + bad[1:]  # a duplicate ID: the plan is refused
+    with pytest.raises(ValidationError), write_session(engine) as s:
+        cpp.create_from_plan(s, data={"name": "Bad", "start": START}, plan_rows=bad, actor=ANA, today=today)
+    assert count(engine, m.Project) == before  # no project without its plan

@@ -115,3 +115,22 @@ def test_task_change_and_pushed_over_capacity():
                                 "Pushed over capacity: James 226 % in the week of Mon 14 Dec 2026 (was within "
                                 "capacity).")
     assert [k for k, _ in change.effects()] == ["Finish", "People"]
+
+
+def test_pending_edits_and_finished_edits_of_the_grid():
+    from worksmith.views.project_plan import editor_frame, finished_edits, pending_edits
+    tasks = pd.DataFrame({"id": [1, 2], "version": [1, 1], "ref": [1, 2], "name": ["Design", "Build"],
+                          "phase": ["A", "A"], "assignee": ["", ""], "duration_days": [3, 5], "predecessors": ["", "1"],
+                          "estimate_hours": [8.0, 16.0], "percent_complete": [100.0, 0.0],
+                          "start_no_earlier_than": [None, None], "start_date": [date(2026, 11, 30)] * 2,
+                          "finish_date": [date(2026, 12, 2)] * 2, "total_float": [0, 0], "critical": [True, True],
+                          "finish_variance": [None, None], "waits_for": ["", ""]})
+    grid = editor_frame(tasks)
+    assert pending_edits(grid, grid.copy()) == 0 and finished_edits(grid, grid.copy()) == []
+    edited = grid.copy()
+    edited.loc[0, "duration_days"] = 5  # a finished task's duration
+    edited.loc[1, "name"] = "Build it"
+    assert pending_edits(grid, edited) == 2
+    assert finished_edits(grid, edited) == ["#1 Design: days 3 → 5"]
+    added = pd.concat([edited, grid.iloc[[1]].assign(id=pd.NA, ref=3)], ignore_index=True).iloc[[1, 2]]
+    assert pending_edits(grid, added) == 3  # Build renamed, one row added, Design deleted
