@@ -48,12 +48,14 @@ def preview_import(data: pd.DataFrame, people: list[str]) -> ImportPreview:
 def _column_config(people: dict[int, str]) -> dict:
     cc = st.column_config
     return {
-        "ref": cc.NumberColumn("ID", min_value=1, step=1, width="small", help="Plan ID, used in predecessors"),
+        "ref": cc.NumberColumn("ID", min_value=1, step=1, width="small", help="Plan ID, used in predecessors",
+                               pinned=True),
         "name": cc.TextColumn("Task", required=True, width="medium", pinned=True), "phase": cc.TextColumn("Phase"),
         "assignee": cc.SelectboxColumn("Assignee", options=list(people.values())),
         "duration_days": cc.NumberColumn("Days", min_value=0, step=1, width="small",
                                          help="Working days; 0 = milestone"),
-        "predecessors": cc.TextColumn("Predecessors", help="MS Project notation by ID: 3, 3FS+2d, 5SS, 7FF-1d"),
+        "predecessors": cc.TextColumn("Predecessors", width="small",
+                                      help="MS Project notation by ID: 3, 3FS+2d, 5SS, 7FF-1d"),
         "estimate_hours": cc.NumberColumn("Estimate h", min_value=0, width="small"),
         "percent_complete": cc.NumberColumn("% done", min_value=0, max_value=100, step=5, width="small"),
         "start_no_earlier_than": cc.DateColumn("Not before", format="ddd D MMM YYYY"),
@@ -150,7 +152,7 @@ IMPORTED = "projects_imported"  # sha256 of every plan file imported in this ses
 def _upload(people: dict[int, str], key: str) -> tuple | None:
     """Uploader + preview; returns (file name, rows frame, digest) when the file can be imported, else None."""
     n = st.session_state.get(key + "_n", 0)  # a new uploader after a successful import: the file is cleared
-    upload = st.file_uploader("Plan file", type=["csv", "xlsx"], key=f"{key}_{n}")
+    upload = st.file_uploader("Plan file", type=["csv", "xlsx"], key=f"{key}_file_{n}")
     if upload is None:
         return None
     try:
@@ -177,7 +179,7 @@ def _parsed(raw: pd.DataFrame, name: str):
 
 
 def plan_import(pid: int, tasks: pd.DataFrame, people: dict[int, str], today: date,
-                key: str = "projects_import_file") -> None:
+                key: str = "projects_import") -> None:
     """Upload, preview (problems per row, unknown assignees) and import a plan file, all or nothing; a file is
     imported once per project (a second click or the same file again does not append the plan twice)."""
     st.caption("Columns: id, name, phase, duration_days, predecessors (e.g. 3FS+2d), assignee, estimate_hours, "
