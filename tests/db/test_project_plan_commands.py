@@ -341,3 +341,10 @@ def test_create_from_plan_is_one_transaction(engine, today):
     with pytest.raises(ValidationError), write_session(engine) as s:
         cpp.create_from_plan(s, data={"name": "Bad", "start": START}, plan_rows=bad, actor=ANA, today=today)
     assert count(engine, m.Project) == before  # no project without its plan
+
+
+def test_no_stale_risks_is_an_empty_list(engine, today):
+    planned(engine, today)
+    with read_session(engine) as s:
+        stale = vt.stale_risks(s)
+    assert stale.empty and list(stale.columns) == ["project", "title", "task", "level", "status"]

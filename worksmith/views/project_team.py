@@ -113,7 +113,7 @@ def stale_risks(session: Session) -> pd.DataFrame:
     """Open or mitigating risks whose task is done, in every project: [project, title, task, level, status]."""
     r, t = frame(session, m.Risk, m.Risk.task_id.is_not(None)), frame(session, m.Task, m.Task.status == "done")
     r = r[r["task_id"].isin(t["id"])]
-    r = r[[is_stale(s, "done") for s in r["status"]]]
+    r = r[pd.Series([is_stale(s, "done") for s in r["status"]], index=r.index, dtype=bool)]
     tasks = t.set_index("id")
     names = frame(session, m.Project).set_index("id")["name"]
     return pd.DataFrame({"project": r["project_id"].map(names), "title": r["title"],
