@@ -22,8 +22,8 @@ ui.page_setup("Budgets", "Plan vs actual, earned value and cost forecasts — fo
 today, cur = ui.today(), ui.currency()
 owners = ui.query(views.owners)
 if owners.empty:
-    ui.empty_state("No projects or operations yet: add a project (import a plan on the Data page) or an operation, "
-                   "then plan its budget here.")
+    ui.empty_state("No projects or operations yet: add a project (or import a plan file on the Data page) or an "
+                   "operation, then plan its budget here.")
     st.stop()
 
 st.session_state.update(st.session_state.pop("_budgets_reset", {}))

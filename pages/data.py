@@ -14,6 +14,8 @@ from worksmith.exchange import workbook as export
 from worksmith.exchange.backup import BackupRefused, backup_json, read_backup, restore_json
 from worksmith.ui import shell as ui
 from worksmith.ui import workspace as ws
+from worksmith.ui.projects.plan import import_plan_file
+from worksmith.views import projects as vp
 from worksmith.views.tables import EXPORT_TABLES, activity
 
 ui.page_setup("Data", "Export the workspace, see the activity log, start over.", __file__)
@@ -92,3 +94,10 @@ with start_tab:
                 demo.seed(ui.engine(), "S", today=today, reset=True)
                 st.cache_data.clear()
                 ui.flash()
+
+# ------------------------------------------------------------------------------------------------ plan import
+st.divider()
+st.subheader(":material/upload_file: Import a plan", anchor="import-a-plan")
+st.caption("A plan file (CSV or Excel) becomes a new project or the plan of an existing one: upload → preview with "
+           "the problems per row → import, all or nothing, once per file.")
+import_plan_file(ui.query(vp.choices), today, key="data_plan_file")

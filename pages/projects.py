@@ -14,9 +14,9 @@ from worksmith.ui.projects.closeout import close_out
 from worksmith.ui.projects.forms import details, new_project
 from worksmith.ui.projects.gantt import gantt
 from worksmith.ui.projects.links import cross_links
-from worksmith.ui.projects.plan import plan_grid, plan_import
+from worksmith.ui.projects.plan import import_plan_file, plan_grid, plan_import
 from worksmith.ui.projects.portfolio import portfolio, program
-from worksmith.ui.projects.risks import risks
+from worksmith.ui.projects.risks import risks, stale_offer
 from worksmith.ui.projects.status import status
 from worksmith.ui.projects.team import team
 from worksmith.views import project_plan as vpp
@@ -38,13 +38,15 @@ name = st.selectbox("Project", [None, *names["name"]], key="project", bind="quer
 if name is None:
     view = ui.query(vp.portfolio_view, today=today)
     if view.empty:
-        ui.empty_state("No projects yet. Create the first one below (from scratch or a template), then add tasks or "
-                       "import a plan file on its Plan tab.")
+        ui.empty_state("No projects yet. Create the first one below (from scratch or a template), or start it from "
+                       "a plan file (CSV or Excel).")
         new_project(pick, today)
+        with st.expander("New project from a plan file", icon=":material/upload_file:"):
+            import_plan_file(pick, today)
         st.stop()
     ui.metric_row(view.tiles)
-    portfolio_tab, program_tab, new_tab = st.tabs(["Portfolio", "Program", "New project"], key="view",
-                                                  bind="query-params")
+    portfolio_tab, program_tab, new_tab, file_tab = st.tabs(
+        ["Portfolio", "Program", "New project", "New project from a plan file"], key="view", bind="query-params")
     if portfolio_tab.open:
         with portfolio_tab:
             portfolio(view)
@@ -54,14 +56,17 @@ if name is None:
     if new_tab.open:
         with new_tab:
             new_project(pick, today)
+    if file_tab.open:
+        with file_tab:
+            import_plan_file(pick, today)
     st.stop()
 
 # ------------------------------------------------------------------------------------------------ one project
 pid = int(names.loc[names["name"] == name, "id"].iloc[0])
 d = ui.query(vpp.project_detail, project_id=pid, today=today)
 p = d.project
-st.markdown(f"### {ui.md(p['name'])} · {vp.health_label(d.health)}\n{vp.sentence(d.reasons)} Status "
-            f"*{p['status']}* · manager {people.get(p['manager_id'], fmt.DASH)} · {fmt.day(p['start'])} → target "
+st.markdown(f"### {ui.md(p['name'])} · {vp.health_label(d.health)}\n{vp.header_summary(d.reasons, p['status'])} "
+            f"Manager {people.get(p['manager_id'], fmt.DASH)} · {fmt.day(p['start'])} → target "
             f"{fmt.day(p['target_end'])}")
 ui.metric_row(d.tiles)
 if len(d.lessons):
@@ -69,7 +74,11 @@ if len(d.lessons):
                      icon=":material/lightbulb:"):
         for r in d.lessons.itertuples():
             st.markdown(f"**{ui.md(r.project)}** (closed {fmt.day(r.closed_on)}) — {ui.md(r.lessons)}")
+task_labels = {int(i): f"#{r} {n}" for i, r, n in zip(d.tasks["id"], d.tasks["ref"], d.tasks["name"], strict=True)}
+
+
 def plan_tab() -> None:
+    stale_offer(pid)
     plan_grid(pid, d, people, today)
     with st.expander("Import a plan file (CSV or Excel)", icon=":material/upload_file:"):
         plan_import(pid, d.tasks, people, today)
@@ -78,7 +87,7 @@ def plan_tab() -> None:
 
 
 RENDER = {"Plan": plan_tab, "Gantt": lambda: gantt(pid, d, today), "Board": lambda: board(pid),
-          "Risks": lambda: risks(pid, people), "Status": lambda: status(pid, d, today),
+          "Risks": lambda: risks(pid, people, task_labels), "Status": lambda: status(pid, d, today),
           "Team": lambda: team(pid, people), "Close-out": lambda: close_out(pid, p, today),
           "Details": lambda: details(pid, p, pick, today)}
 for label, tab in zip(RENDER, st.tabs(list(RENDER), key="tab", bind="query-params"), strict=True):

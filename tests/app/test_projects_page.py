@@ -222,3 +222,45 @@ def test_saving_an_unchanged_plan_says_so(app: AppTest, workspace) -> None:
     _ok(app)
     assert [t.value for t in app.toast] == ["No changes to save."]
     assert _count(m.ActivityLog) == logged
+
+
+def test_plan_tab_has_the_unsaved_edits_bar_and_the_header_says_the_status_once(app: AppTest, workspace) -> None:
+    workspace(demo=True)
+    _open(app, project="Website relaunch", tab="Plan")
+    _ok(app)
+    assert any(md.value == "No unsaved edits" for md in app.markdown)
+    assert {"Save plan", "Discard"} <= {b.label for b in app.button}
+    assert _by_label(app.button, "Discard").disabled
+    assert _by_label(app.toggle, "More columns (phase, float, vs baseline, other projects)").value is False
+    with _db() as s:
+        proposed = s.exec(select(m.Project.name).where(m.Project.status == "proposed")).scalars().first()
+    _open(app, project=proposed, tab="Plan")
+    _ok(app)
+    header = next(md.value for md in app.markdown if md.value.startswith("### "))
+    assert header.lower().count("proposed") == 1, header
+
+
+def test_a_risk_names_its_task(app: AppTest, workspace) -> None:
+    workspace(demo=True)
+    _open(app, project="Website relaunch", tab="Risks")
+    _ok(app)
+    _by_label(app.text_input, "Risk").set_value("Launch copy late")
+    about = _by_label(app.selectbox, "About task (optional: when it is done, the risk is offered to close)")
+    about.select_index(1)
+    _submit(app, "Save risk")
+    _ok(app)
+    with _db() as s:
+        risk = s.exec(select(m.Risk).where(m.Risk.title == "Launch copy late")).scalars().one()
+    assert risk.task_id is not None
+
+
+def test_plan_import_is_on_the_projects_landing_and_the_data_page(app: AppTest, workspace) -> None:
+    workspace(demo=True)
+    _open(app, view="New project from a plan file")
+    _ok(app)
+    assert _by_label(app.selectbox, "Import into").value is None  # a new project by default
+    assert any(t.label == "Project name" for t in app.text_input)
+    app.switch_page("pages/data.py").run()
+    _ok(app)
+    assert any("Import a plan" in h.value for h in app.subheader)
+    assert _by_label(app.selectbox, "Import into") is not None

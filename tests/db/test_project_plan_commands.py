@@ -3,12 +3,14 @@ cross-project links (hand-checked plan in projects_fixtures)."""
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date
 
 import pytest
 from projects_fixtures import ANA, CSV, START, count, grid, new_project, planned, tasks_by_ref
 
 from worksmith.commands import project_plan as cpp
+from worksmith.commands import project_team as ct
 from worksmith.commands import projects as cp
 from worksmith.errors import ConflictError, CycleError, ValidationError
 from worksmith.exchange.planfile import parse_plan, plan_bytes, read_plan_frame
@@ -16,7 +18,9 @@ from worksmith.store import models as m
 from worksmith.store.db import read_session, write_session
 from worksmith.ui.projects.plan import preview_import
 from worksmith.views import project_plan as vpp
+from worksmith.views import project_team as vt
 from worksmith.views import projects as vp
+from worksmith.views.overview import overview
 from worksmith.views.plans import project_calendar
 
 
@@ -73,7 +77,8 @@ def test_changing_a_duration_moves_successors_and_reports_it(engine, today):
         change = cpp.save_plan(s, project_id=pid, rows=rows, actor=ANA, today=today)
     assert (change.updated, change.added, change.deleted) == (1, 0, 0)
     assert (change.finish_before, change.finish_after) == (date(2026, 12, 15), date(2026, 12, 17))
-    assert change.summary() == ("1 task changed. Finish Tue 15 Dec 2026 → Thu 17 Dec 2026. 4 tasks moved: "
+    assert change.summary() == ("1 task changed: #1 Design: days 3 → 5, finish Wed 2 Dec 2026 → Fri 4 Dec 2026. "
+                                "Finish Tue 15 Dec 2026 → Thu 17 Dec 2026. 4 tasks moved: "
                                 "#2 +2 d, #3 +2 d, #4 +2 d, #5 +2 d.")
     with write_session(engine) as s:
         assert cpp.save_plan(s, project_id=pid, rows=grid(engine, pid), actor=ANA, today=today).nothing
@@ -264,3 +269,101 @@ def test_export_plan_round_trips_through_import(engine, today):
                         replace=True, actor=ANA, today=today)
     assert {r: (t.start_date, t.finish_date) for r, t in tasks_by_ref(engine, copy).items()} == \
         {r: (t.start_date, t.finish_date) for r, t in tasks_by_ref(engine, pid).items()}
+
+
+# ------------------------------------------------------------------------------------------------ risks on tasks
+def test_a_risk_on_a_finished_task_is_stale_offered_to_close_and_on_the_overview(engine, today):
+    pid = planned(engine, today)
+    other = new_project(engine, "Other")
+    ids = {t.ref: t.id for t in tasks_by_ref(engine, pid).values()}
+    with write_session(engine) as s:
+        rid = ct.save_risk(s, project_id=pid, values={"title": "Build slips", "probability": 4, "impact": 4,
+                                                      "task_id": ids[2]}, actor=ANA)
+        ct.save_risk(s, project_id=pid, values={"title": "Unlinked", "probability": 5, "impact": 5}, actor=ANA)
+    with pytest.raises(ValidationError, match="not .or no longer. in this project"), write_session(engine) as s:
+        ct.save_risk(s, project_id=other, values={"title": "x", "probability": 1, "impact": 1, "task_id": ids[2]},
+                     actor=ANA)
+    with read_session(engine) as s:
+        reg = vt.risks(s, project_id=pid).set_index("title")
+    assert reg.loc["Build slips", "task"] == "#2 Build" and not reg["stale"].any()
+    rows = grid(engine, pid)
+    rows[1]["percent_complete"] = 100  # Build done: its risk is stale
+    with write_session(engine) as s:
+        cpp.save_plan(s, project_id=pid, rows=rows, actor=ANA, today=today)
+    with read_session(engine) as s:
+        reg = vt.risks(s, project_id=pid).set_index("title")
+        stale = vt.stale_risks(s)
+        attention = overview(s, today=today).attention
+    assert reg.loc["Build slips", "stale"] and not reg.loc["Unlinked", "stale"]
+    assert stale[["project", "title", "task", "level"]].values.tolist() == [["Website", "Build slips", "#2 Build",
+                                                                            "high"]]
+    assert any(item == "Risk · Website" and "stale" in why for item, why in
+               zip(attention["item"], attention["why"], strict=True))
+    with write_session(engine) as s:
+        assert ct.close_stale_risks(s, project_id=pid, actor=ANA) == ["Build slips"]
+    with read_session(engine) as s:
+        assert s.get(m.Risk, rid).status == "closed" and vt.stale_risks(s).empty
+
+
+def test_deleting_a_task_unlinks_its_risks(engine, today):
+    pid = planned(engine, today)
+    ids = {t.ref: t.id for t in tasks_by_ref(engine, pid).values()}
+    with write_session(engine) as s:
+        rid = ct.save_risk(s, project_id=pid, values={"title": "Docs late", "probability": 2, "impact": 2,
+                                                      "task_id": ids[3]}, actor=ANA)
+    rows = [r for r in grid(engine, pid) if r["ref"] != 3]
+    rows[-1]["predecessors"] = "4"
+    with write_session(engine) as s:
+        cpp.save_plan(s, project_id=pid, rows=rows, actor=ANA, today=today)
+    with read_session(engine) as s:
+        risk = s.get(m.Risk, rid)
+    assert risk.task_id is None and risk.status == "open"
+
+
+# ------------------------------------------------------------------------------------------------ save effects
+def test_save_lists_every_changed_task_and_people_pushed_over_capacity(engine, today):
+    with write_session(engine) as s:
+        s.add(m.Person(name="Ana Ruiz"))  # 40 h a week at 80 % for project work
+    pid = planned(engine, today)
+    rows = grid(engine, pid)
+    for r in rows:
+        r["assignee"] = "Ana Ruiz"
+        r["estimate_hours"] = 4.0  # a few hours each: well within 40 h × 80 % a week
+    with write_session(engine) as s:
+        first = cpp.save_plan(s, project_id=pid, rows=rows, actor=ANA, today=today)
+    assert len(first.changes) == 5 and "#1 Design: assignee — → Ana Ruiz, estimate h 0 → 4" in first.changes[0]
+    assert first.overloaded == []
+    rows = grid(engine, pid)
+    rows[1]["estimate_hours"] = 120.0  # Build: 120 h in one week of 32 h capacity
+    rows[2]["percent_complete"] = 100.0
+    with write_session(engine) as s:
+        preview = cpp.preview_plan(s, project_id=pid, rows=[dict(r) for r in rows], actor=ANA, today=today)
+    assert grid(engine, pid)[1]["estimate_hours"] == 4.0  # the preview kept nothing
+    with write_session(engine) as s:
+        change = cpp.save_plan(s, project_id=pid, rows=rows, actor=ANA, today=today)
+    assert change.changes == preview.changes == ["#2 Build: estimate h 4 → 120", "#3 Docs: % done 0 → 100"]
+    assert change.overloaded == preview.overloaded
+    assert len(change.overloaded) == 1 and change.overloaded[0].startswith("Ana Ruiz ")
+    assert "in the week of Mon 7 Dec 2026 (was within capacity)" in change.overloaded[0]
+    assert dict(change.effects())["People"].startswith("Pushed over capacity: Ana Ruiz")
+
+
+def test_create_from_plan_is_one_transaction(engine, today):
+    plan = parse_plan(read_plan_frame(CSV, "plan.csv"), "plan.csv")
+    with write_session(engine) as s:
+        pid = cpp.create_from_plan(s, data={"name": "From file", "start": START}, plan_rows=plan.rows, actor=ANA,
+                                   today=today)
+    assert len(tasks_by_ref(engine, pid)) == len(plan.rows)
+    before = count(engine, m.Project)
+    bad = [dataclasses.replace(plan.rows[0], name="")] + [dataclasses.replace(r, links=()) for r in plan.rows[1:]]
+    bad = [dataclasses.replace(bad[0], id=bad[1].id)] + bad[1:]  # a duplicate ID: the plan is refused
+    with pytest.raises(ValidationError), write_session(engine) as s:
+        cpp.create_from_plan(s, data={"name": "Bad", "start": START}, plan_rows=bad, actor=ANA, today=today)
+    assert count(engine, m.Project) == before  # no project without its plan
+
+
+def test_no_stale_risks_is_an_empty_list(engine, today):
+    planned(engine, today)
+    with read_session(engine) as s:
+        stale = vt.stale_risks(s)
+    assert stale.empty and list(stale.columns) == ["project", "title", "task", "level", "status"]

@@ -3,6 +3,8 @@ the status report."""
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from sqlalchemy import select
 
@@ -43,9 +45,28 @@ def test_demo_project_detail_and_status_report(demo_engine, today):
         d = vpp.project_detail(s, project_id=pid, today=today)
         files = status_report(s, project_id=pid, today=today)
     assert d.health == "off track" and d.finish_variance == 7
+    # target = the baseline finish, so late vs target = late vs baseline: one count, through the project calendar
+    # (before: "+9 working days vs target" skipped neither 25 Dec nor 1 Jan)
+    assert d.project["target_end"].isoformat() == d.baseline["finish"]
+    assert d.tiles[0].delta == "+7 working days vs target" and d.tiles[3].value == "+7 d"
+    assert any("is 7 working days after the target" in r for r in d.reasons)
     assert [t.label for t in d.tiles] == ["Forecast finish", "Complete", "Critical tasks", "Vs baseline",
                                           "Budget used"]
     html, md = files["html"].decode(), files["md"].decode()
     assert "Status report — Mobile app v2" in html and "<svg" in html and "RED" in html
     assert "Offline sync harder than estimated" in md and "data:image/png;base64," in md
     assert "| Release |" not in md and "#10 Release" in md
+
+
+def test_late_vs_target_and_vs_baseline_count_the_same_holidays(engine):
+    """Seeded on 2 Dec, Mobile app v2's target (= its baseline finish) and forecast straddle 25 Dec and 1 Jan:
+    the target slip read +9 (Mon–Fri only) while the baseline variance read +7 (the project calendar)."""
+    day = date(2026, 12, 2)
+    demo.seed(engine, "S", today=day)
+    with read_session(engine) as s:
+        pid = s.exec(select(m.Project.id).where(m.Project.name == "Mobile app v2")).scalars().one()
+        d = vpp.project_detail(s, project_id=pid, today=day)
+        row = vp.portfolio_view(s, today=day).table.set_index("project").loc["Mobile app v2"]
+    assert d.project["target_end"] < date(2026, 12, 25) and d.tasks["finish_date"].max() > date(2027, 1, 1)
+    assert d.finish_variance == 7 and d.tiles[0].delta == "+7 working days vs target"
+    assert row["vs_target"] == "+7 d" and d.health == "off track"

@@ -110,3 +110,33 @@ def test_an_empty_project_is_not_planned_with_next_steps():
         out = project_health(bare.assign(status=status), tasks(), pd.Series(dtype=float), pd.Series(dtype=float),
                              TODAY)
         assert out.loc[0, "health"] == health
+
+
+def test_slip_skips_the_project_calendars_holidays():
+    # target Fri 18 Dec 2026, forecast Mon 4 Jan 2027: 11 weekdays 18 Dec–1 Jan, minus 25 Dec and 1 Jan = 9
+    target, forecast = date(2026, 12, 18), date(2027, 1, 4)
+    assert working_days_late(target, forecast) == 11
+    holidays = pd.DataFrame({"day": [date(2026, 12, 25), date(2027, 1, 1)], "project_id": [None, None]})
+    t = tasks((1, 5, 10.0, 50.0, forecast))
+    out = project_health(projects(target_end=target), t, pd.Series(dtype=float), pd.Series(dtype=float), TODAY,
+                         holidays=holidays)
+    assert out.loc[0, "slip_days"] == 9
+    assert "is 9 working days after" in out.loc[0, "reasons"][0]
+
+
+def test_slip_uses_a_project_own_holiday_only_for_that_project():
+    holidays = pd.DataFrame({"day": [date(2026, 12, 7)], "project_id": [2]})
+    both = pd.concat([projects(), projects(id=2, name="Q")], ignore_index=True)
+    t = tasks((1, 5, 10.0, 50.0, date(2026, 12, 8)), (2, 5, 10.0, 50.0, date(2026, 12, 8)))
+    out = project_health(both, t, pd.Series(dtype=float), pd.Series(dtype=float), TODAY, holidays=holidays)
+    assert out["slip_days"].tolist() == [2, 1]
+
+
+def test_a_project_without_target_keeps_the_others_slip_whole():
+    # one project without a target made the column float: every reason read "4.0 working days"
+    both = pd.concat([projects(), projects(id=2, name="Q", target_end=None)], ignore_index=True)
+    t = tasks((1, 5, 10.0, 50.0, date(2026, 12, 10)), (2, 5, 10.0, 50.0, date(2026, 12, 10)))
+    out = project_health(both, t, pd.Series(dtype=float), pd.Series(dtype=float), TODAY)
+    assert out.loc[0, "slip_days"] == 4 and out.loc[1, "slip_days"] is None
+    assert "is 4 working days after" in out.loc[0, "reasons"][0]
+    assert "4.0" not in out.loc[0, "reasons"][0]

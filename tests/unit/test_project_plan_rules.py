@@ -8,7 +8,14 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from worksmith.commands.project_plan import PlanChange, check_grid, template_plan, template_rows
+from worksmith.commands.project_plan import (
+    PlanChange,
+    check_grid,
+    pushed_over,
+    task_change,
+    template_plan,
+    template_rows,
+)
 from worksmith.domain.schedule import WorkCalendar
 from worksmith.errors import CycleError, ValidationError
 from worksmith.views.project_plan import baseline_variance, project_finish_variance
@@ -89,3 +96,41 @@ def test_plan_change_summary():
                                 "2026. 1 task moved: #3 +2 d.")
     same = PlanChange(deleted=1, finish_before=date(2026, 12, 15), finish_after=date(2026, 12, 15))
     assert same.summary() == "1 task deleted. Finish unchanged (Tue 15 Dec 2026)."
+
+
+def test_task_change_and_pushed_over_capacity():
+    diff = {"duration_days": (10, 6), "assignee_id": (None, 3), "finish": (date(2026, 12, 18), date(2026, 12, 14))}
+    text = task_change(8, "Beta test", diff, {"assignee_id": {3: "James"}})
+    assert text == "#8 Beta test: days 10 → 6, assignee — → James, finish Fri 18 Dec 2026 → Mon 14 Dec 2026"
+    w1, w2 = date(2026, 12, 7), date(2026, 12, 14)
+    before = {(1, w1): 1.1}
+    after = {(1, w1): 1.1, (1, w2): 2.26, (2, w1): 1.3}  # 1 newly over in w2; 2 newly over; 1's w1 unchanged
+    assert pushed_over(before, after, {1: "James", 2: "Olivia"}) == [
+        "James 226 % in the week of Mon 14 Dec 2026 (was within capacity)",
+        "Olivia 130 % in the week of Mon 7 Dec 2026 (was within capacity)"]
+    assert pushed_over(after, after, {}) == []
+    change = PlanChange(updated=1, changes=["#8 Beta test: days 10 → 6"], finish_before=w1, finish_after=w1,
+                        overloaded=["James 226 % in the week of Mon 14 Dec 2026 (was within capacity)"])
+    assert change.summary() == ("1 task changed: #8 Beta test: days 10 → 6. Finish unchanged (Mon 7 Dec 2026). "
+                                "Pushed over capacity: James 226 % in the week of Mon 14 Dec 2026 (was within "
+                                "capacity).")
+    assert [k for k, _ in change.effects()] == ["Finish", "People"]
+
+
+def test_pending_edits_and_finished_edits_of_the_grid():
+    from worksmith.views.project_plan import editor_frame, finished_edits, pending_edits
+    tasks = pd.DataFrame({"id": [1, 2], "version": [1, 1], "ref": [1, 2], "name": ["Design", "Build"],
+                          "phase": ["A", "A"], "assignee": ["", ""], "duration_days": [3, 5], "predecessors": ["", "1"],
+                          "estimate_hours": [8.0, 16.0], "percent_complete": [100.0, 0.0],
+                          "start_no_earlier_than": [None, None], "start_date": [date(2026, 11, 30)] * 2,
+                          "finish_date": [date(2026, 12, 2)] * 2, "total_float": [0, 0], "critical": [True, True],
+                          "finish_variance": [None, None], "waits_for": ["", ""]})
+    grid = editor_frame(tasks)
+    assert pending_edits(grid, grid.copy()) == 0 and finished_edits(grid, grid.copy()) == []
+    edited = grid.copy()
+    edited.loc[0, "duration_days"] = 5  # a finished task's duration
+    edited.loc[1, "name"] = "Build it"
+    assert pending_edits(grid, edited) == 2
+    assert finished_edits(grid, edited) == ["#1 Design: days 3 → 5"]
+    added = pd.concat([edited, grid.iloc[[1]].assign(id=pd.NA, ref=3)], ignore_index=True).iloc[[1, 2]]
+    assert pending_edits(grid, added) == 3  # Build renamed, one row added, Design deleted

@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 
 from worksmith.domain.risks import risk_level
+from worksmith.views import projects as vp
 from worksmith.views.project_team import raci_problems
 from worksmith.views.projects import filter_portfolio, rank_lessons
 
@@ -47,3 +48,10 @@ def test_filter_portfolio_combines_filters():
     assert filter_portfolio(table, statuses=["active"], goal="G1")["project"].tolist() == ["Web"]
     assert filter_portfolio(table, healths=["off track"], team="Eng")["project"].tolist() == ["App"]
     assert filter_portfolio(table, text="LATE")["project"].tolist() == ["App"]
+
+
+def test_header_says_the_status_once():
+    from_reason = vp.header_summary(["status proposed"], "proposed")
+    assert from_reason.count("proposed") == 1 and from_reason == "Status proposed."
+    active = vp.header_summary(["forecast finish 04 Dec is 2 working days after the target 02 Dec"], "active")
+    assert active.endswith("Status *active*.") and active.count("active") == 1

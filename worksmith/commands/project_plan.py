@@ -35,6 +35,7 @@ from worksmith.values import finite_or_none, is_blank, whole_number
 from worksmith.views.plans import project_calendar
 from worksmith.views.project_plan import BOARD_STATUSES, current_rows
 from worksmith.views.tables import frame
+from worksmith.views.workload_data import load_workload
 
 MAX_LISTED = 20
 
@@ -163,6 +164,8 @@ def check_grid(rows: list[dict[str, Any]], people: dict[str, int]) -> list[GridR
 # --------------------------------------------------------------------------------------------- saving
 @dataclass
 class PlanChange:
+    """What a plan save did: counts, every changed task (before → after), the finish, and the knock-on effects."""
+
     added: int = 0
     updated: int = 0
     deleted: int = 0
@@ -172,29 +175,100 @@ class PlanChange:
     moved: list[str] = field(default_factory=list)
     finish_before: date | None = None
     finish_after: date | None = None
+    changes: list[str] = field(default_factory=list)  # '#8 Beta test: days 10 → 6, finish Thu 24 Dec → Fri 18 Dec'
+    overloaded: list[str] = field(default_factory=list)  # 'James Wilson 226 % in 2026-W50 (was 95 %)'
+    cost: str = ""  # the effect on the cost to complete (one line, filled by the cost rules)
 
     @property
     def nothing(self) -> bool:
         return not (self.added or self.updated or self.deleted or self.links_added or self.links_removed
                     or self.links_changed)
 
+    def finish_line(self) -> str:
+        if self.finish_before != self.finish_after:
+            return f"Finish {fmt.day(self.finish_before)} → {fmt.day(self.finish_after)}."
+        return f"Finish unchanged ({fmt.day(self.finish_after)})."
+
+    def people_line(self) -> str:
+        if not self.overloaded:
+            return "Nobody pushed over capacity."
+        return "Pushed over capacity: " + "; ".join(self.overloaded) + "."
+
+    def effects(self) -> list[tuple[str, str]]:
+        """The knock-on effects, one line each: finish, people over capacity, cost (when known)."""
+        lines = [("Finish", self.finish_line()), ("People", self.people_line())]
+        return lines + ([("Cost", self.cost)] if self.cost else [])
+
     def summary(self) -> str:
-        """'2 tasks changed, 1 added; 1 link added. Finish Fri 12 Mar 2027 → Tue 16 Mar 2027; 3 tasks moved.'"""
+        """'1 task changed: #8 Beta test: days 10 → 6. Finish Thu 24 Dec 2026 → Fri 18 Dec 2026; 2 tasks moved: …'"""
         if self.nothing:
             return "No changes to save."
         parts = [f"{n} task{'s' if n > 1 else ''} {what}" for n, what in
                  ((self.updated, "changed"), (self.added, "added"), (self.deleted, "deleted")) if n]
         links = [f"{n} link{'s' if n > 1 else ''} {what}" for n, what in
                  ((self.links_added, "added"), (self.links_changed, "changed"), (self.links_removed, "removed")) if n]
-        text = ", ".join(parts) + ("; " if parts and links else "") + ", ".join(links) + "."
-        if self.finish_before != self.finish_after:
-            text += f" Finish {fmt.day(self.finish_before)} → {fmt.day(self.finish_after)}."
-        else:
-            text += f" Finish unchanged ({fmt.day(self.finish_after)})."
+        text = ", ".join(parts) + ("; " if parts and links else "") + ", ".join(links)
+        if self.changes:
+            shown = self.changes[:MAX_LISTED] + ([f"… and {len(self.changes) - MAX_LISTED} more"]
+                                                 if len(self.changes) > MAX_LISTED else [])
+            text += ": " + "; ".join(shown)
+        text += ". " + self.finish_line()
         if self.moved:
             text += f" {len(self.moved)} task{'s' if len(self.moved) > 1 else ''} moved: " + ", ".join(
                 self.moved[:6]) + (" …" if len(self.moved) > 6 else "") + "."
+        if self.overloaded:
+            text += " " + self.people_line()
+        if self.cost:
+            text += " " + self.cost
         return text
+
+
+FIELD_LABELS = {"ref": "ID", "name": "name", "phase_id": "phase", "assignee_id": "assignee", "duration_days": "days",
+                "estimate_hours": "estimate h", "percent_complete": "% done", "start_no_earlier_than": "not before"}
+
+
+def _shown(value: Any, key: str, names: dict[str, dict[int, str]]) -> str:
+    if key in names:
+        return names[key].get(value, fmt.DASH) if value is not None else fmt.DASH
+    if isinstance(value, date):
+        return fmt.day(value)
+    if isinstance(value, float):
+        return f"{value:g}"
+    return fmt.DASH if value is None or value == "" else str(value)
+
+
+def task_change(ref: int, name: str, diff: dict[str, tuple[Any, Any]], names: dict[str, dict[int, str]]) -> str:
+    """'#8 Beta test: days 10 → 6, finish Thu 24 Dec 2026 → Fri 18 Dec 2026' (``diff``: field -> (before, after);
+    ``names``: id -> label for the id fields, e.g. ``{"assignee_id": {3: "James"}}``; pure)."""
+    parts = [f"{FIELD_LABELS.get(k, k)} {_shown(a, k, names)} → {_shown(b, k, names)}" for k, (a, b) in diff.items()]
+    return f"#{ref} {name}: " + ", ".join(parts)
+
+
+OVER_WEEKS = 26  # the workload horizon a save is checked over
+
+
+def _utilisation(session: Session, today: date) -> dict[tuple[int, date], float]:
+    """Load / capacity per (person, week) over the next :data:`OVER_WEEKS` weeks, only where over capacity."""
+    cells = load_workload(session, start=today, weeks=OVER_WEEKS, today=today).cells
+    cells = cells[cells["over"]]
+    return {(int(p), w): float(u) for p, w, u in zip(cells["person_id"], cells["week"], cells["utilisation"],
+                                                     strict=True)}
+
+
+def pushed_over(before: dict[tuple[int, date], float], after: dict[tuple[int, date], float],
+                people: dict[int, str]) -> list[str]:
+    """People over capacity after a save in a week they were not (or less) over before, each with their worst such
+    week: 'James Wilson 226 % in week of Mon 7 Dec 2026 (was 95 %)' (pure; ratios of load to capacity)."""
+    worst: dict[int, tuple[float, date]] = {}
+    for (pid, week), ratio in after.items():
+        if ratio > before.get((pid, week), 0.0) + 1e-9 and ratio > worst.get(pid, (0.0, week))[0]:
+            worst[pid] = (ratio, week)
+    out = []
+    for pid, (ratio, week) in sorted(worst.items(), key=lambda kv: -kv[1][0]):
+        was = before.get((pid, week))
+        out.append(f"{people.get(pid, f'person {pid}')} {fmt.percent(ratio)} in the week of {fmt.day(week)} "
+                   f"({'was ' + fmt.percent(was) if was else 'was within capacity'})")
+    return out
 
 
 def _people(session: Session) -> dict[str, int]:
@@ -228,7 +302,9 @@ def save_plan(session: Session, *, project_id: int, rows: list[dict[str, Any]], 
     All or nothing: any refusal leaves the plan as it was.
     """
     project = core.get(session, m.Project, project_id)
-    clean = check_grid(rows, _people(session))
+    people = _people(session)
+    clean = check_grid(rows, people)
+    over_before = _utilisation(session, today)
     existing = {t.id: t for t in session.exec(select(m.Task).where(m.Task.project_id == project_id)).scalars()}
     foreign = [r.id for r in clean if r.id is not None and r.id not in existing]
     if foreign:
@@ -257,11 +333,14 @@ def save_plan(session: Session, *, project_id: int, rows: list[dict[str, Any]], 
         core.delete(session, d, dep.id, actor=actor)
         change.links_removed += 1
     deps = [dep for dep in deps if dep.pred_id not in doomed and dep.succ_id not in doomed]
+    for risk in session.exec(select(m.Risk).where(m.Risk.task_id.in_(doomed))).scalars().all() if doomed else []:
+        core.update(session, m.Risk, risk.id, {"task_id": None}, expected_version=risk.version, actor=actor)
     for tid in doomed:
         core.delete(session, m.Task, tid, actor=actor, expected_version=None)
         change.deleted += 1
     next_pos = max((t.position for t in existing.values()), default=0) + 1
     id_of: dict[int, int] = {}
+    edits: dict[int, tuple[int, str, dict[str, tuple[Any, Any]]]] = {}
     for r in clean:
         values = {"ref": r.ref, "name": r.name, "phase_id": phases[r.phase or "Plan"].id,
                   "assignee_id": r.assignee_id, "duration_days": r.duration_days, "estimate_hours": r.estimate_hours,
@@ -279,6 +358,7 @@ def save_plan(session: Session, *, project_id: int, rows: list[dict[str, Any]], 
             if r.percent_complete != task.percent_complete else task.status
         diff = {k: v for k, v in values.items() if getattr(task, k) != v}
         if diff:
+            edits[task.id] = (r.ref, r.name, {k: (getattr(task, k), v) for k, v in diff.items() if k != "status"})
             core.update(session, m.Task, task.id, diff, expected_version=r.version, actor=actor)
             change.updated += 1
     own = set(id_of.values())
@@ -315,7 +395,24 @@ def save_plan(session: Session, *, project_id: int, rows: list[dict[str, Any]], 
     change.moved = [f"#{by_ref[tid]} {fmt.days(cal.working_days_between(before[tid][0], start))}"
                     for tid, (start, _finish) in sorted(after.items(), key=lambda kv: by_ref.get(kv[0], 0))
                     if tid in by_ref and before.get(tid, (None,))[0] and start and before[tid][0] != start]
+    names = {"assignee_id": {v: k for k, v in people.items()}, "phase_id": {p.id: n for n, p in phases.items()}}
+    for tid, (ref, name, diff) in sorted(edits.items(), key=lambda kv: kv[1][0]):
+        if before.get(tid, (None, None))[1] != after.get(tid, (None, None))[1]:
+            diff = diff | {"finish": (before[tid][1], after[tid][1])}
+        change.changes.append(task_change(ref, name, diff, names))
+    change.overloaded = pushed_over(over_before, _utilisation(session, today), names["assignee_id"])
     return change
+
+
+def preview_plan(session: Session, *, project_id: int, rows: list[dict[str, Any]], actor: Actor,
+                 today: date) -> PlanChange:
+    """What :func:`save_plan` would do with ``rows`` — every change, the finish, people over capacity — without
+    keeping it (run in a savepoint that is rolled back)."""
+    savepoint = session.begin_nested()
+    try:
+        return save_plan(session, project_id=project_id, rows=rows, actor=actor, today=today)
+    finally:
+        savepoint.rollback()
 
 
 def import_plan(session: Session, *, project_id: int, plan_rows: Sequence[Any], replace: bool, actor: Actor,
@@ -451,4 +548,13 @@ def create_from_template(session: Session, *, template_id: int, data: dict[str, 
         if finish:
             core.update(session, m.Project, project_id, {"target_end": finish}, expected_version=project.version,
                         actor=actor)
+    return project_id
+
+
+def create_from_plan(session: Session, *, data: dict[str, Any], plan_rows: Sequence[Any], actor: Actor,
+                     today: date) -> int:
+    """A new project (``data`` as for :func:`~worksmith.commands.projects.create_project`) with a plan file's
+    parsed rows, in one transaction: a refused plan creates no project. Returns the project id."""
+    project_id = create_project(session, data=data, actor=actor)
+    import_plan(session, project_id=project_id, plan_rows=plan_rows, replace=True, actor=actor, today=today)
     return project_id

@@ -14,6 +14,7 @@ from sqlmodel import Session
 
 from worksmith.commands import core
 from worksmith.commands.core import Actor
+from worksmith.domain.risks import LIVE_STATUSES
 from worksmith.errors import ValidationError
 from worksmith.store import models as m
 from worksmith.views.project_team import members, raci_problems
@@ -74,9 +75,26 @@ def save_raci(session: Session, *, project_id: int, matrix: pd.DataFrame, actor:
 
 def save_risk(session: Session, *, project_id: int, values: dict[str, Any], risk_id: int | None = None,
               expected_version: int | None = None, actor: Actor) -> int:
-    """Add a risk (``risk_id`` None) or edit one (checked against ``expected_version``)."""
+    """Add a risk (``risk_id`` None) or edit one (checked against ``expected_version``); ``task_id`` (optional)
+    must be a task of the same project."""
     fields = {k: v for k, v in values.items() if k in ("title", "probability", "impact", "owner_id", "mitigation",
-                                                        "status")}
+                                                        "status", "task_id")}
+    if fields.get("task_id") is not None:
+        task = session.get(m.Task, int(fields["task_id"]))
+        if task is None or task.project_id != project_id:
+            raise ValidationError(f"Risk not saved — task {fields['task_id']} is not (or no longer) in this "
+                                  "project; pick another task or none.", field="task_id")
+        fields["task_id"] = task.id
     if risk_id is None:
         return core.create(session, m.Risk, {"project_id": project_id, **fields}, actor=actor).id
     return core.update(session, m.Risk, risk_id, fields, expected_version=expected_version, actor=actor).id
+
+
+def close_stale_risks(session: Session, *, project_id: int, actor: Actor) -> list[str]:
+    """Close every open or mitigating risk of the project whose task is done; returns their titles."""
+    r, t = m.Risk, m.Task
+    rows = session.exec(select(r).join(t, t.id == r.task_id).where(
+        r.project_id == project_id, r.status.in_(LIVE_STATUSES), t.status == "done")).scalars().all()
+    for risk in rows:
+        core.update(session, m.Risk, risk.id, {"status": "closed"}, expected_version=risk.version, actor=actor)
+    return [risk.title for risk in rows]

@@ -3,7 +3,9 @@
 Rules (each reason is shown to the user next to the status):
 
 * % complete = Σ estimate × % complete / Σ estimate (by duration when no task has an estimate).
-* Forecast finish = the latest scheduled task finish; slip = working days from the target end to it.
+* Forecast finish = the latest scheduled task finish; slip = working days from the target end to it, counted by
+  the project's calendar (:meth:`worksmith.domain.calendar.WorkCalendar.working_days_between`: Mon–Fri without the
+  workspace's and the project's holidays — the same count as the baseline variance).
   slip > 5 working days → off track; slip > 0 → at risk.
 * Cost: spent to date (expenses + booked hours × cost rate) against **planned to date** per project
   (:func:`worksmith.domain.money.planned_to_date`, the one rule — it is the project's PV on Budgets too: budget lines
@@ -19,12 +21,14 @@ The worst rule wins; a project with no reason against it is on track.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 
 import numpy as np
 import pandas as pd
 
 from worksmith import fmt
+from worksmith.domain.calendar import WorkCalendar
 from worksmith.domain.money import planned_to_date  # noqa: F401 - re-exported: lines [owner, month, planned]
 
 SLIP_RED_DAYS = 5
@@ -33,22 +37,38 @@ RANK = {"on track": 0, "at risk": 1, "off track": 2}
 HEALTHS = ("on track", "at risk", "off track", "not started", "not planned", "done")
 
 
-def working_days_late(target: date | None, forecast: date | None) -> int | None:
-    """Working days (Mon–Fri) from ``target`` to ``forecast``; negative when early."""
+def working_days_late(target: date | None, forecast: date | None, calendar: WorkCalendar | None = None) -> int | None:
+    """Working days of ``calendar`` (default Mon–Fri) from ``target`` to ``forecast``; negative when early.
+
+    The one slip count: ``calendar.working_days_between(target, forecast)``, so a holiday between the two dates is
+    not a day late (the baseline variance counts the same way).
+    """
     if target is None or forecast is None or pd.isna(target) or pd.isna(forecast):
         return None
-    if forecast >= target:
-        return int(np.busday_count(target, forecast))
-    return -int(np.busday_count(forecast, target))
+    return int((calendar or WorkCalendar()).working_days_between(pd.Timestamp(target).date(),
+                                                                 pd.Timestamp(forecast).date()))
+
+
+def project_calendars(project_ids, holidays: pd.DataFrame | None) -> Mapping[int, WorkCalendar]:
+    """Each project's calendar: Mon–Fri without the workspace's holidays (``project_id`` empty) and its own.
+
+    ``holidays``: [day, project_id] (None or empty: no holidays)."""
+    if holidays is None or holidays.empty:
+        return {}
+    common = frozenset(holidays.loc[holidays["project_id"].isna(), "day"])
+    own = holidays.dropna(subset=["project_id"]).groupby("project_id")["day"].apply(frozenset)
+    shared = WorkCalendar(holidays=common)
+    return {int(p): WorkCalendar(holidays=common | own[p]) if p in own.index else shared for p in project_ids}
 
 
 def project_health(projects: pd.DataFrame, tasks: pd.DataFrame, spent: pd.Series, planned: pd.Series,
-                   today: date, currency: str = "") -> pd.DataFrame:
+                   today: date, currency: str = "", holidays: pd.DataFrame | None = None) -> pd.DataFrame:
     """One row per project with the computed columns and ``health`` + ``reasons`` (see the module docstring).
 
     ``projects``: [id, name, status, target_end, budget] (and ``manager_id`` for the next steps); ``tasks``:
     [project_id, duration_days, estimate_hours, percent_complete, finish_date]; ``spent`` / ``planned``: Series
-    indexed by project id; ``currency``: prefix of the amounts in the reasons ("€").
+    indexed by project id; ``currency``: prefix of the amounts in the reasons ("€"); ``holidays``: [day,
+    project_id] for the slip count (see :func:`project_calendars`).
     """
     out = projects.copy()
     if tasks.empty:
@@ -70,8 +90,11 @@ def project_health(projects: pd.DataFrame, tasks: pd.DataFrame, spent: pd.Series
     out["overdue_tasks"] = out["id"].map(overdue).fillna(0).astype(int)
     out["spent"] = out["id"].map(spent).fillna(0.0).astype(float)
     out["planned_to_date"] = out["id"].map(planned).fillna(0.0).astype(float)
-    out["slip_days"] = [working_days_late(a, b) for a, b in zip(out["target_end"], out["forecast_finish"],
-                                                                   strict=True)]
+    calendars = project_calendars(out["id"], holidays)
+    # object dtype: whole numbers stay whole ("4 working days", never "4.0") when a project has no target (None)
+    out["slip_days"] = pd.Series([working_days_late(a, b, calendars.get(pid)) for pid, a, b in
+                                  zip(out["id"], out["target_end"], out["forecast_finish"], strict=True)],
+                                 index=out.index, dtype=object)
     budget = out["budget"].astype(float)
     out["budget_used"] = (out["spent"] / budget.replace(0, np.nan)).astype(float)
     healths, reasons = [], []

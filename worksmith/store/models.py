@@ -473,6 +473,8 @@ class RiskBase(Input):
     owner_id: int | None = Field(default=None, foreign_key="person.id")
     mitigation: str = ""
     status: RiskStatus = Field(default="open", sa_type=String(20))
+    task_id: int | None = Field(default=None, foreign_key="task.id", index=True,
+                                description="the task the risk is about: done task + open risk = stale")
 
 
 class Risk(RiskBase, Versioned, table=True):

@@ -236,7 +236,7 @@ def empty_state(message: str) -> None:
     st.info(message, icon=":material/waving_hand:")
     c0, c1, c2 = st.columns(3)
     c0.page_link("pages/people.py", label="Add people and teams", icon=":material/person_add:")
-    c1.page_link("pages/data.py", label="Import a plan or start from the Data page", icon=":material/upload_file:")
+    c1.page_link("pages/data.py", label="Import a plan file on the Data page", icon=":material/upload_file:")
     if c2.button("Load the demo workspace", key="empty_load_demo"):
         demo.seed(engine(), "S", today=today(), reset=True)
         st.cache_data.clear()

@@ -17,6 +17,7 @@ from worksmith.views import budgets
 from worksmith.views import portfolio as portfolio_service
 from worksmith.views.metric import Metric
 from worksmith.views.operations import UNALIGNED, overdue_flags
+from worksmith.views.project_team import stale_risks
 from worksmith.views.tables import activity, frame
 from worksmith.views.workload_data import load_workload
 from worksmith.views.workspace import is_empty, settings
@@ -96,6 +97,11 @@ def overview(session: Session, *, today: date) -> Overview:
     rows += [("off track", f"Person · {names.get(pid, pid)}",
               f"{fmt.hours(load)} planned this week against {fmt.hours(cap)} capacity", "workload", {})
              for pid, load, cap in zip(over["person_id"], over["load"], over["capacity"], strict=True)]
+    stale = stale_risks(session)  # open risks whose task is done: close them (Risks tab)
+    rows += [("at risk", f"Risk · {project}", f"stale: '{title}' is still {status} ({level}) but its task {task} is "
+              "done — close it", "projects", {"project": project, "tab": "Risks"})
+             for project, title, task, level, status in stale[["project", "title", "task", "level", "status"]]
+             .itertuples(index=False)]
     flags = overdue_flags(session, today=today)
     rows += [(status, item, why, page, {}) for status, item, why, page in
              zip(flags["status"], flags["item"], flags["why"], flags["page"], strict=True)]

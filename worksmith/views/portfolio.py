@@ -38,7 +38,8 @@ def portfolio(session: Session, *, today: date) -> pd.DataFrame:
     spent = costs.dropna(subset=["project_id"]).groupby("project_id")["amount"].sum()
     lines = frame(session, m.BudgetLine, m.BudgetLine.project_id.is_not(None))
     planned = planned_to_date(lines.rename(columns={"project_id": "owner"}), today)
-    out = project_health(projects, tasks, spent, planned, today, settings(session)["currency"])
+    out = project_health(projects, tasks, spent, planned, today, settings(session)["currency"],
+                         holidays=frame(session, m.Holiday))
     names = {
         "goal": frame(session, m.Goal).set_index("id")["title"],
         "manager": frame(session, m.Person).set_index("id")["name"],

@@ -37,6 +37,10 @@ EDITOR_COLUMNS = ["id", "version", "ref", "name", "phase", "assignee", "duration
 GRID_ORDER = ["ref", "name", "phase", "assignee", "duration_days", "predecessors", "start_date", "finish_date",
               "total_float", "critical", "finish_variance", "estimate_hours", "percent_complete",
               "start_no_earlier_than", "waits_for"]
+MAIN_COLUMNS = ["ref", "name", "assignee", "duration_days", "percent_complete", "estimate_hours",
+                "start_no_earlier_than", "start_date", "finish_date", "predecessors", "critical"]  # fit 1600 px
+EDITABLE = ["ref", "name", "phase", "assignee", "duration_days", "predecessors", "estimate_hours", "percent_complete",
+            "start_no_earlier_than"]
 COMPUTED = ["start_date", "finish_date", "total_float", "critical", "finish_variance", "waits_for"]
 BOARD_STATUSES = list(m.TASK_STATUSES)
 
@@ -264,6 +268,11 @@ def plan_export(session: Session, *, project_id: int) -> pd.DataFrame:
     return table
 
 
+def plan_tasks(session: Session, *, project_id: int) -> pd.DataFrame:
+    """The project's tasks [id, ref, name] (how many an import would replace)."""
+    return frame(session, m.Task, m.Task.project_id == project_id)[["id", "ref", "name"]]
+
+
 def board(session: Session, *, project_id: int) -> pd.DataFrame:
     """Cards: [id, version, ref, name, status, assignee, start_date, finish_date, critical, percent_complete]."""
     tasks = frame(session, m.Task, m.Task.project_id == project_id, order_by=[m.Task.start_date, m.Task.ref])
@@ -310,3 +319,47 @@ def status_report_content(session: Session, *, project_id: int, today: date) -> 
                     "figures": figures, "milestones": milestones, "risks": risk_rows, "updates": update_rows,
                     "summary": updates["summary"].iloc[0] if len(updates) else "",
                     "workspace": settings(session)["name"]}
+
+
+# --------------------------------------------------------------------------------------------- pending grid edits
+def _blank(v: Any) -> bool:
+    return v is None or (v == "" if isinstance(v, str) else bool(pd.isna(v)))
+
+
+def _same(a: Any, b: Any) -> bool:
+    if _blank(a) or _blank(b):
+        return _blank(a) and _blank(b)
+    if isinstance(a, str) or isinstance(b, str):
+        return str(a) == str(b)
+    try:
+        return bool(a == b)
+    except (TypeError, ValueError):
+        return False
+
+
+def pending_edits(grid: pd.DataFrame, edited: pd.DataFrame) -> int:
+    """Unsaved edits of the plan grid: changed cells of kept rows + added rows + deleted rows (pure)."""
+    old = grid.set_index("id") if len(grid) else grid
+    kept = edited[edited["id"].notna()]
+    added = int(edited["id"].isna().sum())
+    deleted = len(set(grid["id"].dropna()) - set(kept["id"]))
+    cells = sum(not _same(old.loc[r["id"], c], r[c]) for r in kept.to_dict("records") if r["id"] in old.index
+                for c in EDITABLE)
+    return cells + added + deleted
+
+
+def finished_edits(grid: pd.DataFrame, edited: pd.DataFrame) -> list[str]:
+    """Tasks 100 % done whose duration or 'not before' date the edit changes: '#3 Design: days 3 → 5' (pure)."""
+    old = grid.set_index("id") if len(grid) else grid
+    out = []
+    for r in edited[edited["id"].notna()].to_dict("records"):
+        if r["id"] not in old.index or not old.loc[r["id"], "percent_complete"] >= 100:
+            continue
+        was = old.loc[r["id"]]
+        parts = [f"{label} {fmt.DASH if pd.isna(was[c]) else fmt.day(was[c]) if c != 'duration_days' else int(was[c])}"
+                 f" → {fmt.DASH if pd.isna(r[c]) else fmt.day(r[c]) if c != 'duration_days' else int(r[c])}"
+                 for c, label in (("duration_days", "days"), ("start_no_earlier_than", "not before"))
+                 if not _same(was[c], r[c])]
+        if parts:
+            out.append(f"#{was['ref']} {was['name']}: " + ", ".join(parts))
+    return out

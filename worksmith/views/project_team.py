@@ -3,7 +3,8 @@ register.
 
 RACI rule: every phase row has exactly one Accountable (A); a milestone row is optional, but once it names anyone
 it needs exactly one A too. Risk score = probability × impact (1–25), levelled by
-:func:`worksmith.domain.risks.risk_level`: 15 or more is high, 5–14 medium, below low.
+:func:`worksmith.domain.risks.risk_level`: 15 or more is high, 5–14 medium, below low. A risk still open or
+mitigating while its task is done is *stale* (:func:`worksmith.domain.risks.is_stale`).
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import pandas as pd
 from sqlmodel import Session
 
 from worksmith import fmt
-from worksmith.domain.risks import risk_level
+from worksmith.domain.risks import is_stale, risk_level
 from worksmith.store import models as m
 from worksmith.views.projects import lookup
 from worksmith.views.tables import frame
@@ -91,13 +92,31 @@ def raci_problems(matrix: pd.DataFrame, people: list[str]) -> list[str]:
 # --------------------------------------------------------------------------------------------- risks
 def risks(session: Session, *, project_id: int) -> pd.DataFrame:
     """The register, highest score first: [id, version, title, probability, impact, score, level, owner, owner_id,
-    mitigation, status]."""
+    mitigation, status, task_id, task ('#8 Beta test' or ''), stale]."""
     r = frame(session, m.Risk, m.Risk.project_id == project_id)
     people = frame(session, m.Person).set_index("id")["name"]
+    tasks = frame(session, m.Task, m.Task.project_id == project_id).set_index("id")
     score = (r["probability"] * r["impact"]).astype(int)
+    label = {tid: f"#{ref} {name}" for tid, ref, name in zip(tasks.index, tasks["ref"], tasks["name"], strict=True)}
     out = r.assign(score=score, level=[risk_level(s) for s in score],
-                   owner=lookup(r["owner_id"], people, fmt.DASH))
+                   owner=lookup(r["owner_id"], people, fmt.DASH), task=lookup(r["task_id"], label),
+                   stale=[is_stale(st, tasks["status"].get(t) if pd.notna(t) else None)
+                          for st, t in zip(r["status"], r["task_id"], strict=True)])
+    out["task_id"] = pd.array([None if pd.isna(t) else int(t) for t in out["task_id"]], dtype="Int64")
     out = out.sort_values(["status", "score"], ascending=[True, False], key=lambda s: s.map(
         {"open": 0, "mitigating": 1, "closed": 2}) if s.name == "status" else s, kind="stable")
     return out[["id", "version", "title", "probability", "impact", "score", "level", "owner", "owner_id",
-                "mitigation", "status"]].reset_index(drop=True)
+                "mitigation", "status", "task_id", "task", "stale"]].reset_index(drop=True)
+
+
+def stale_risks(session: Session) -> pd.DataFrame:
+    """Open or mitigating risks whose task is done, in every project: [project, title, task, level, status]."""
+    r, t = frame(session, m.Risk, m.Risk.task_id.is_not(None)), frame(session, m.Task, m.Task.status == "done")
+    r = r[r["task_id"].isin(t["id"])]
+    r = r[pd.Series([is_stale(s, "done") for s in r["status"]], index=r.index, dtype=bool)]
+    tasks = t.set_index("id")
+    names = frame(session, m.Project).set_index("id")["name"]
+    return pd.DataFrame({"project": r["project_id"].map(names), "title": r["title"],
+                         "task": [f"#{tasks.loc[i, 'ref']} {tasks.loc[i, 'name']}" for i in r["task_id"]],
+                         "level": [risk_level(int(p * i)) for p, i in zip(r["probability"], r["impact"], strict=True)],
+                         "status": r["status"]}).reset_index(drop=True)

@@ -49,6 +49,15 @@ def sentence(parts: list[str]) -> str:
     return (text[:1].upper() + text[1:] + ".") if text else ""
 
 
+def header_summary(reasons: list[str], status: str) -> str:
+    """The project header's sentence: the health reasons, then the status unless a reason already says it
+    ('Status proposed.' once, never 'Status proposed. Status proposed')."""
+    text = sentence(reasons)
+    if any(r.strip().lower() == f"status {status}" for r in reasons):
+        return text
+    return f"{text} Status *{status}*.".strip()
+
+
 def health_label(health: str) -> str:
     """'at risk' -> '🟡 at risk' (never colour alone)."""
     return f"{STATUS_ICONS.get(health, '')} {health}".strip()

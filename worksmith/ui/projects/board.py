@@ -7,12 +7,14 @@ import streamlit as st
 from worksmith import fmt
 from worksmith.commands import project_plan as cpp
 from worksmith.ui import shell as ui
+from worksmith.ui.projects.risks import stale_offer
 from worksmith.views import project_plan as vpp
 
 MAX_CARDS = 40
 
 
 def board(pid: int) -> None:
+    stale_offer(pid)  # a card just moved to done may leave its risks open
     cards = ui.query(vpp.board, project_id=pid)
     who = st.selectbox("Assignee", [None, *sorted(set(cards["assignee"]))], key="projects_board_who",
                        format_func=lambda w: "Everyone" if w is None else w)

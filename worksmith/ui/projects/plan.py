@@ -3,6 +3,7 @@ its preview (read and checked by :mod:`worksmith.exchange.planfile`, saved by a 
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -15,6 +16,7 @@ from worksmith.domain.calendar import WorkCalendar
 from worksmith.errors import WorksmithError
 from worksmith.exchange.planfile import annotate_errors, parse_plan, plan_bytes, read_plan_frame, validate_plan
 from worksmith.ui import shell as ui
+from worksmith.ui.projects import OPEN
 from worksmith.values import is_blank
 from worksmith.views import project_plan as vpp
 from worksmith.views.plans import project_calendar
@@ -50,60 +52,129 @@ def preview_import(data: pd.DataFrame, people: list[str], *, start: date | None 
     return ImportPreview(table, [str(e) for e in errors], warnings, list(unknown.values()))
 
 
+def _column_config(people: dict[int, str]) -> dict:
+    cc = st.column_config
+    return {
+        "ref": cc.NumberColumn("ID", min_value=1, step=1, width="small", help="Plan ID, used in predecessors",
+                               pinned=True),
+        "name": cc.TextColumn("Task", required=True, width="medium", pinned=True), "phase": cc.TextColumn("Phase"),
+        "assignee": cc.SelectboxColumn("Assignee", options=list(people.values())),
+        "duration_days": cc.NumberColumn("Days", min_value=0, step=1, width="small",
+                                         help="Working days; 0 = milestone"),
+        "predecessors": cc.TextColumn("Predecessors", width="small",
+                                      help="MS Project notation by ID: 3, 3FS+2d, 5SS, 7FF-1d"),
+        "estimate_hours": cc.NumberColumn("Estimate h", min_value=0, width="small"),
+        "percent_complete": cc.NumberColumn("% done", min_value=0, max_value=100, step=5, width="small"),
+        "start_no_earlier_than": cc.DateColumn("Not before", format="ddd D MMM YYYY"),
+        "start_date": cc.DateColumn("Start", format="ddd D MMM YYYY"),
+        "finish_date": cc.DateColumn("Finish", format="ddd D MMM YYYY"),
+        "total_float": cc.NumberColumn("Float d"), "critical": cc.CheckboxColumn("Critical", width="small"),
+        "finish_variance": cc.NumberColumn("Vs baseline d", format="%+d"),
+        "waits_for": cc.TextColumn("Waits for (other projects)")}
+
+
+def pending_key(pid: int) -> str:
+    return f"projects_plan_pending_{pid}"
+
+
+def _save(pid: int, rows: list[dict], today: date) -> None:
+    change = ui.run(cpp.save_plan, project_id=pid, rows=rows, today=today)
+    if change is not None:
+        st.session_state.pop(pending_key(pid), None)
+        ui.flash(change.summary(), **{f"projects_plan_effects_{pid}": change})
+
+
+@st.dialog("Change finished work?", width="large")
+def confirm_finished(pid: int, touched: list[str], rows: list[dict], today: date) -> None:
+    st.markdown("These tasks are **100 % done**; changing their duration or dates moves recorded work:\n\n"
+                + "\n".join(f"- {ui.md(t)}" for t in touched))
+    preview = ui.run(cpp.preview_plan, project_id=pid, rows=rows, today=today)
+    if preview is not None:
+        st.markdown("**What will move if you save:**\n\n" + "\n".join(f"- {ui.md(c)}" for c in preview.changes)
+                    + "\n" + "\n".join(f"- {ui.md(text)}" for _label, text in preview.effects())
+                    + ("\n- " + ", ".join(preview.moved) + " move" if preview.moved else ""))
+    c1, c2 = st.columns(2)
+    if c1.button("Save anyway", type="primary", key="projects_plan_confirm"):
+        _save(pid, rows, today)
+    if c2.button("Cancel: keep editing", key="projects_plan_cancel"):
+        st.rerun()
+
+
 def plan_grid(pid: int, d: vpp.ProjectDetail, people: dict[int, str], today: date) -> None:
-    """The plan grid, Save and the CSV download."""
+    """The plan grid with its unsaved-edits bar (Save, Discard), the last save's effects and the CSV download.
+
+    Pending edits live in session state (``projects_plan_pending_<pid>``), so they survive a switch to another tab
+    and back: a grid drawn afresh starts from them (only while the plan in the database is the one they were made
+    on)."""
     grid = vpp.editor_frame(d.tasks)
     stamp = int(pd.util.hash_pandas_object(grid[["id", "version", "start_date", "finish_date"]].astype(str)).sum())
-    cc = st.column_config
+    more = st.toggle("More columns (phase, float, vs baseline, other projects)", key="projects_plan_more")
+    gen = st.session_state.get(f"projects_plan_gen_{pid}", 0)
+    key = f"projects_plan_editor_{pid}_{stamp}_{gen}_{int(more)}"
+    pending = st.session_state.get(pending_key(pid))
+    base_key = f"projects_plan_base_{pid}"
+    if key not in st.session_state or st.session_state.get(base_key, (None,))[0] != key:
+        # a grid drawn afresh (first time, back from another tab, columns toggled): start from the pending edits
+        base = pending[1] if pending is not None and pending[0] == stamp else grid
+        st.session_state[base_key] = (key, base)
+    base = st.session_state[base_key][1]
+    effects = st.session_state.get(f"projects_plan_effects_{pid}")
+    bar = st.container(border=True, key="projects_plan_bar")  # fixed place above the grid: nothing shifts rows
     edited = st.data_editor(
-        grid, key=f"projects_plan_editor_{pid}_{stamp}", num_rows="dynamic", hide_index=True, width="stretch",
-        column_order=vpp.GRID_ORDER, disabled=vpp.COMPUTED,
-        height=min(38 + 35 * (len(grid) + 1), 640),
-        column_config={
-            "ref": cc.NumberColumn("ID", min_value=1, step=1, width="small", help="Plan ID, used in predecessors"),
-            "name": cc.TextColumn("Task", required=True, width="medium"), "phase": cc.TextColumn("Phase"),
-            "assignee": cc.SelectboxColumn("Assignee", options=list(people.values())),
-            "duration_days": cc.NumberColumn("Days", min_value=0, step=1, help="Working days; 0 = milestone"),
-            "predecessors": cc.TextColumn("Predecessors", help="MS Project notation by ID: 3, 3FS+2d, 5SS, 7FF-1d"),
-            "estimate_hours": cc.NumberColumn("Estimate h", min_value=0), "percent_complete": cc.NumberColumn(
-                "% done", min_value=0, max_value=100, step=5), "start_no_earlier_than": cc.DateColumn(
-                "Not before", format="ddd D MMM YYYY"),
-            "start_date": cc.DateColumn("Start", format="ddd D MMM YYYY"),
-            "finish_date": cc.DateColumn("Finish", format="ddd D MMM YYYY"),
-            "total_float": cc.NumberColumn("Float d"), "critical": cc.CheckboxColumn("Critical"),
-            "finish_variance": cc.NumberColumn("Vs baseline d", format="%+d"),
-            "waits_for": cc.TextColumn("Waits for (other projects)")})
+        base, key=key, num_rows="dynamic", hide_index=True, width="stretch",
+        column_order=vpp.GRID_ORDER if more else vpp.MAIN_COLUMNS, disabled=vpp.COMPUTED,
+        height=min(38 + 35 * (len(grid) + 1), 640), column_config=_column_config(people))
+    n = vpp.pending_edits(grid, edited)
+    if n:
+        st.session_state[pending_key(pid)] = (stamp, edited)
+    else:
+        st.session_state.pop(pending_key(pid), None)
+    with bar:
+        c1, c2, c3, c4 = st.columns([2, 1, 1, 3], vertical_alignment="center")
+        c1.markdown(f"**{n} unsaved edit{'s' * (n != 1)}**" if n else "No unsaved edits")
+        save = c2.button("Save plan", type="primary", key="projects_plan_save", width="stretch")
+        if c3.button("Discard", key="projects_plan_discard", disabled=not n, width="stretch"):
+            st.session_state.pop(pending_key(pid), None)
+            ui.flash("Edits discarded", **{f"projects_plan_gen_{pid}": gen + 1})
+        c4.download_button("Download plan (CSV)", plan_bytes(ui.query(vpp.plan_export, project_id=pid), "csv"),
+                           f"{d.project['name']}-plan.csv", "text/csv", key="projects_plan_download",
+                           icon=":material/download:")
+        if effects is not None:
+            st.caption("Last save — " + " · ".join(text for _label, text in effects.effects()))
     st.caption("Edit cells, add rows at the bottom, delete with the row checkbox; **Save** checks everything at "
-               "once and reschedules. Start/finish/float/critical are computed.")
-    c1, c2 = st.columns([1, 5])
-    c2.download_button("Download plan (CSV)", plan_bytes(ui.query(vpp.plan_export, project_id=pid), "csv"),
-                       f"{d.project['name']}-plan.csv", "text/csv", key="projects_plan_download",
-                       icon=":material/download:")
-    if c1.button("Save plan", type="primary", key="projects_plan_save"):
-        change = ui.run(cpp.save_plan, project_id=pid, rows=edited.to_dict("records"), today=today)
-        if change is not None:
-            ui.flash(change.summary())
+               "once and reschedules. Start/finish/critical are computed. Unsaved edits are kept when you switch "
+               "tabs.")
+    if save:
+        rows = edited.to_dict("records")
+        touched = vpp.finished_edits(grid, edited)
+        if touched:
+            confirm_finished(pid, touched, rows, today)
+        else:
+            _save(pid, rows, today)
 
 
-def plan_import(pid: int, tasks: pd.DataFrame, people: dict[int, str], today: date) -> None:
-    """Upload, preview (problems per row, unknown assignees) and import a plan file, all or nothing."""
-    st.caption("Columns: id, name, phase, duration_days, predecessors (e.g. 3FS+2d), assignee, estimate_hours, "
-               "start_no_earlier_than (working days from the start, or a date). All or nothing.")
-    upload = st.file_uploader("Plan file", type=["csv", "xlsx"], key="projects_import_file")
+COLUMNS_HELP = ("Columns: id, name, phase, duration_days, predecessors (e.g. 3FS+2d), assignee, estimate_hours, "
+                "start_no_earlier_than (working days from the start, or a date), optionally duration_min_days and "
+                "duration_max_days (a three-point estimate). All or nothing.")
+IMPORTED = "projects_imported"  # sha256 of every plan file imported in this session, per project
+
+
+def _upload(people: dict[int, str], key: str, start: date | None, calendar: WorkCalendar | None) -> tuple | None:
+    """Uploader + preview; returns (file name, rows frame, digest) when the file can be imported, else None."""
+    n = st.session_state.get(key + "_n", 0)  # a new uploader after a successful import: the file is cleared
+    upload = st.file_uploader("Plan file", type=["csv", "xlsx"], key=f"{key}_file_{n}")
     if upload is None:
-        return
+        return None
     try:
         raw = read_plan_frame(upload.getvalue(), upload.name)
     except WorksmithError as error:
         st.error(str(error), icon="⚠️")
-        return
-    start = ui.query(vpp.project_detail, project_id=pid, today=today).project["start"] or today  # as import_plan
-    calendar = ui.query(project_calendar, project_id=pid)
+        return None
     pre = preview_import(raw, list(people.values()), start=start, calendar=calendar)
     for w in pre.warnings:
         st.warning(w)
     if pre.unknown and st.button(f"Create {len(pre.unknown)} {'person' if len(pre.unknown) == 1 else 'people'}: "
-                                 f"{', '.join(pre.unknown)}", key="projects_import_create_people",
+                                 f"{', '.join(pre.unknown)}", key=f"{key}_create_people",
                                  icon=":material/person_add:", help="Adds them with default capacity (40 h, 80 %); "
                                  "edit them on the People page. The import then assigns their tasks to them."):
         if (made := ui.run(cmd_people.create_people, names=pre.unknown)) is not None:
@@ -112,16 +183,73 @@ def plan_import(pid: int, tasks: pd.DataFrame, people: dict[int, str], today: da
     if pre.errors:
         st.error("Nothing can be imported until these are fixed:\n\n" + "\n".join(f"- {e}" for e in pre.errors),
                  icon="⚠️")
-    st.dataframe(pre.table, width="stretch", key="projects_import_preview")
+    st.dataframe(pre.table, width="stretch", key=f"{key}_preview")
+    return (upload.name, raw, hashlib.sha256(upload.getvalue()).hexdigest()) if pre.ok else None
+
+
+def _parsed(raw: pd.DataFrame, name: str, start: date | None, calendar: WorkCalendar | None):
+    try:
+        # PlanFileError / CycleError name the row and problem
+        return parse_plan(raw, name, start=start, calendar=calendar)
+    except WorksmithError as error:
+        st.error(str(error), icon=":material/error:")
+        return None
+
+
+def plan_import(pid: int, tasks: pd.DataFrame, people: dict[int, str], today: date,
+                key: str = "projects_import") -> None:
+    """Upload, preview (problems per row, unknown assignees) and import a plan file, all or nothing; a file is
+    imported once per project (a second click or the same file again does not append the plan twice)."""
+    st.caption(COLUMNS_HELP)
+    start = ui.query(vpp.project_detail, project_id=pid, today=today).project["start"] or today  # as import_plan
+    calendar = ui.query(project_calendar, project_id=pid)
+    got = _upload(people, key, start, calendar)
+    if got is None:
+        return
+    name, raw, digest = got
+    done = st.session_state.setdefault(IMPORTED, set())
+    if (pid, digest) in done:
+        st.info(f"{name} is already imported into this project; upload another file or edit the plan.",
+                icon=":material/check_circle:")
+        return
     replace = len(tasks) > 0 and st.toggle(f"Replace the current {len(tasks)} tasks (otherwise add after them)",
-                                           key="projects_import_replace")
-    if pre.ok and st.button(f"Import {len(raw)} tasks", type="primary", key="projects_import_go"):
-        try:
-            # PlanFileError / CycleError name the row and problem
-            plan = parse_plan(raw, upload.name, start=start, calendar=calendar)
-        except WorksmithError as error:
-            st.error(str(error), icon=":material/error:")
-            return
+                                           key=f"{key}_replace")
+    if st.button(f"Import {len(raw)} tasks", type="primary", key=f"{key}_go") and (
+            plan := _parsed(raw, name, start, calendar)) is not None:
         change = ui.run(cpp.import_plan, project_id=pid, plan_rows=plan.rows, replace=replace, today=today)
         if change is not None:
-            ui.flash(f"Imported {upload.name}: {change.summary()}")
+            done.add((pid, digest))
+            ui.flash(f"Imported {name}: {change.summary()}", **{key + "_n": st.session_state.get(key + "_n", 0) + 1})
+
+
+def import_plan_file(pick: dict, today: date, key: str = "plan_file") -> None:
+    """Import a plan file into a new project (name and start) or an existing one — the Projects landing and the
+    Data page."""
+    projects = pick.get("projects", {})
+    target = st.selectbox("Import into", [None, *projects], key=f"{key}_target",
+                          format_func=lambda i: "A new project" if i is None else projects[i])
+    if target is not None:
+        plan_import(int(target), ui.query(vpp.plan_tasks, project_id=int(target)), pick["people"], today,
+                    key=f"{key}_{target}")
+        return
+    c1, c2 = st.columns(2)
+    name = c1.text_input("Project name", key=f"{key}_name", placeholder="e.g. Website relaunch")
+    start = c2.date_input("Start", today, format=ui.DATE_INPUT_FORMAT, key=f"{key}_start")
+    st.caption(COLUMNS_HELP)
+    calendar = ui.query(project_calendar, project_id=0)  # the workspace's holidays
+    got = _upload(pick["people"], key, start, calendar)
+    if got is None:
+        return
+    fname, raw, digest = got
+    done = st.session_state.setdefault(IMPORTED, set())
+    if (None, digest, name.strip()) in done:
+        st.info(f"{fname} was already imported as '{name.strip()}'.", icon=":material/check_circle:")
+        return
+    if st.button(f"Create the project and import {len(raw)} tasks", type="primary", key=f"{key}_go") and (
+            plan := _parsed(raw, fname, start, calendar)) is not None:
+        made = ui.run(cpp.create_from_plan, data={"name": name, "start": start, "status": "proposed"},
+                      plan_rows=plan.rows, today=today)
+        if made is not None:
+            done.add((None, digest, name.strip()))
+            ui.flash(f"Created '{name.strip()}' from {fname}", **{key + "_n": st.session_state.get(key + "_n", 0) + 1,
+                                                                   OPEN: name.strip()})
