@@ -28,6 +28,7 @@ from worksmith.commands.core import Actor
 from worksmith.commands.plans import reschedule_named
 from worksmith.errors import ValidationError
 from worksmith.store import models as m
+from worksmith.store.db import lock_plans
 from worksmith.views.plans import project_calendar
 
 DEFAULT_PHASE = "Plan"
@@ -85,6 +86,7 @@ def prepare(plan_rows: Sequence[Any], *, project_id: int) -> Prepared:
 def apply(session: Session, prepared: Prepared, *, project_id: int, replace: bool, actor: Actor,
           today: date) -> Applied:
     """Store ``prepared`` in the project (``replace``: instead of its tasks; else after them) and reschedule."""
+    lock_plans(session)  # Core writes below: take the plan lock first (PostgreSQL; see store.db.lock_plans)
     project = core.get(session, m.Project, project_id)
     conn = session.connection()
     t, d = m.Task.__table__, m.Dependency.__table__

@@ -4,29 +4,29 @@ Computed columns (dates, float, critical) are written without bumping ``version`
 engine, not anybody's edit, and must not make a person's open form stale. Every command that can move dates ends
 with :func:`reschedule` (or :func:`reschedule_named`), so they are stored before the transaction commits.
 
-Concurrency (PostgreSQL): two reschedules that run at once used to update every task row in whatever order the
-engine returned them, while grid saves and board moves held other task rows: ``DeadlockDetected``. Now a
-reschedule (1) takes a transaction-level advisory lock, so reschedules queue instead of interleaving and each
-computes from the others' committed dates, (2) writes only the rows whose computed values changed, and (3) locks
-those rows with ``SELECT … ORDER BY id FOR UPDATE`` before one bulk update in the same id order. A deadlock that
-remains (two commands that each edited a row the other's reschedule must move) is rolled back whole by the
-database and retried by :func:`worksmith.store.db.run_in_transaction`. SQLite has one writer at a time
-(``BEGIN IMMEDIATE``), so none of this applies there.
+Concurrency (PostgreSQL): two reschedules that ran at once used to update every task row in whatever order the
+engine returned them, while grid saves and board moves held other task rows: ``DeadlockDetected``. Now
+(1) every transaction that writes plan rows holds the plan lock (:func:`worksmith.store.db.lock_plans`, taken
+before its first plan row is flushed, and here before reading), so such writers queue and each reschedule
+computes from the others' committed work; (2) only rows whose computed values changed are written; (3) those are
+locked with ``SELECT … ORDER BY id FOR UPDATE`` and updated in the same id order, so a writer that does not take
+the plan lock (a Core write elsewhere) meets them in one order. A deadlock or lock timeout that remains is rolled
+back whole by the database and retried by :func:`worksmith.store.db.run_in_transaction`. SQLite has one writer
+at a time (``BEGIN IMMEDIATE``), so the locks are PostgreSQL-only.
 """
 
 from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import bindparam, func, select, update
+from sqlalchemy import bindparam, select, update
 from sqlmodel import Session
 
 from worksmith.errors import CycleError
 from worksmith.store import models as m
+from worksmith.store.db import lock_plans
 from worksmith.views.plans import plan_frames, schedule_frames
 from worksmith.views.tables import frame
-
-RESCHEDULE_LOCK = 0x5753_0001  # pg_advisory_xact_lock key: one reschedule at a time ("WS" 1)
 
 
 def _computed(session: Session) -> dict[int, tuple]:
@@ -42,11 +42,10 @@ def reschedule(session: Session, *, today: date | None = None) -> int:
 
     Returns the number of task rows written (0 when the stored schedule is already right).
     """
+    lock_plans(session)  # PostgreSQL: reschedules queue; each reads the others' committed dates
     session.flush()  # the engine reads through the connection: pending ORM changes must be in the database
     conn = session.connection()
     postgres = conn.dialect.name == "postgresql"
-    if postgres:
-        conn.execute(select(func.pg_advisory_xact_lock(RESCHEDULE_LOCK)))
     inputs = plan_frames(session)
     result = schedule_frames(inputs.projects, inputs.tasks, inputs.deps, inputs.holidays,
                              today=today or date.today())
