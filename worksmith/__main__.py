@@ -141,8 +141,11 @@ def cmd_restore(args: argparse.Namespace) -> int:
 
 
 def cmd_bench(args: argparse.Namespace) -> int:
-    from worksmith.bench import run
+    from worksmith.bench import run, soak
 
+    if args.soak:
+        soak(pg_url=args.db)
+        return 0
     run(args.size, pages=not args.no_pages)
     return 0
 
@@ -187,6 +190,9 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("bench", help="benchmark on a temporary database")
     p.add_argument("--size", choices=["S", "M", "L"], default="S")
     p.add_argument("--no-pages", action="store_true", help="skip the page render timings")
+    p.add_argument("--soak", action="store_true", help="instead: 8 processes × 200 overlapping edits on SQLite and "
+                   "on PostgreSQL (--db or WORKSMITH_TEST_PG_URL); commits, conflicts, retries, lost updates")
+    p.add_argument("--db", help="with --soak: a PostgreSQL URL to soak in a temporary schema")
     p.set_defaults(func=cmd_bench)
 
     args = parser.parse_args(argv)
