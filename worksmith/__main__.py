@@ -157,8 +157,11 @@ def _login() -> str | None:
 
 
 def cmd_bench(args: argparse.Namespace) -> int:
-    from worksmith.bench import print_rows, run, scenario_bench
+    from worksmith.bench import print_rows, run, scenario_bench, soak
 
+    if args.soak:
+        soak(pg_url=args.db)
+        return 0
     if args.scenarios:
         print_rows("scenarios " + ", ".join(args.scenarios),
                    scenario_bench(tuple(args.scenarios), postgres=not args.no_postgres))
@@ -256,6 +259,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--scenarios", nargs="+", choices=["S", "M", "L"], metavar="SIZE",
                    help="only the scenario rows (branch, compare, apply) for these sizes, e.g. --scenarios S M L")
     p.add_argument("--no-postgres", action="store_true", help="with --scenarios: skip the PostgreSQL branch rows")
+    p.add_argument("--soak", action="store_true", help="instead: 8 processes × 200 overlapping edits on SQLite and "
+                   "on PostgreSQL (--db or WORKSMITH_TEST_PG_URL); commits, conflicts, retries, lost updates")
+    p.add_argument("--db", help="with --soak: a PostgreSQL URL to soak in a temporary schema")
     p.set_defaults(func=cmd_bench)
 
     args = parser.parse_args(argv)

@@ -14,6 +14,7 @@ import os
 import resource
 import tempfile
 import time
+import uuid
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -33,6 +34,7 @@ from worksmith.domain.allocation import over_allocations, suggest_fixes
 from worksmith.domain.calendar import np_day
 from worksmith.domain.schedule import bench_network, compute_schedule
 from worksmith.domain.workload import compute_load
+from worksmith.soak import run_soak
 from worksmith.store import branches
 from worksmith.store import models as m
 from worksmith.store.db import get_engine, read_session, upgrade, write_session
@@ -91,7 +93,7 @@ def run(size: str = "S", *, pages: bool = True, today: date | None = None) -> li
             return reschedule(session, today=today)
 
     seconds, n = _timed(_reschedule)
-    rows.append(("reschedule all stored projects", seconds, f"{n:,} tasks written"))
+    rows.append(("reschedule all stored projects", seconds, f"{n:,} task rows changed"))
     seconds = workload_engine(n_people=500, n_tasks=30_000, weeks=26)
     rows.append(("workload engine 500 people × 26 weeks, 30k tasks", seconds, "compute_load on generated data"))
 
@@ -359,3 +361,40 @@ def print_rows(what: str, rows: list[tuple[str, float, str]]) -> None:
     for name, seconds, note in rows:
         shown = f"{seconds:8.3f}" if seconds else " " * 8
         print(f"{name:<{width}}  {shown}  {note}")
+
+
+# --- soak -------------------------------------------------------------------------------------------------------
+
+
+def soak(processes: int = 8, edits: int = 200, pg_url: str | None = None) -> list[tuple[str, float, str]]:
+    """``bench --soak``: :func:`worksmith.soak.run_soak` on a temporary SQLite file and, when ``pg_url`` (or
+    ``WORKSMITH_TEST_PG_URL``) names a reachable PostgreSQL, in a temporary schema there (dropped afterwards)."""
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        url = f"sqlite:///{Path(tmp) / 'soak.db'}"
+        engine = get_engine(url)
+        upgrade(engine)
+        engine.dispose()
+        result = run_soak(url, processes=processes, edits=edits)
+        rows.append(("soak SQLite", result.seconds, result.line()))
+    pg_url = pg_url or os.environ.get("WORKSMITH_TEST_PG_URL")
+    if pg_url:
+        schema = f"soak_{uuid.uuid4().hex[:10]}"
+        admin = get_engine(pg_url)
+        with admin.begin() as conn:
+            conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+        try:
+            url = f"{pg_url}{'&' if '?' in pg_url else '?'}options=-csearch_path%3D{schema}"
+            engine = get_engine(url)
+            upgrade(engine)
+            engine.dispose()
+            result = run_soak(url, processes=processes, edits=edits)
+            rows.append(("soak PostgreSQL", result.seconds, result.line()))
+        finally:
+            with admin.begin() as conn:
+                conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+            admin.dispose()
+    else:
+        rows.append(("soak PostgreSQL", 0.0, "skipped: set WORKSMITH_TEST_PG_URL (or --db postgresql://…)"))
+    print_rows(f"soak {processes} × {edits}", rows)
+    return rows

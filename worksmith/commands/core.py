@@ -59,6 +59,7 @@ CREATE_MODELS: dict[type[SQLModel], type[SQLModel]] = {
     m.StatusUpdate: m.StatusUpdateCreate, m.Template: m.TemplateCreate, m.Operation: m.OperationCreate,
     m.RecurringTask: m.RecurringTaskCreate, m.WorkItem: m.WorkItemCreate, m.Request: m.RequestCreate,
     m.BudgetLine: m.BudgetLineCreate, m.Expense: m.ExpenseCreate, m.AutomationRule: m.AutomationRuleCreate,
+    m.Comment: m.CommentCreate,
 }
 
 

@@ -3,34 +3,69 @@
 Computed columns (dates, float, critical) are written without bumping ``version``: they are outputs of the
 engine, not anybody's edit, and must not make a person's open form stale. Every command that can move dates ends
 with :func:`reschedule` (or :func:`reschedule_named`), so they are stored before the transaction commits.
+
+Concurrency (PostgreSQL): two reschedules that ran at once used to update every task row in whatever order the
+engine returned them, while grid saves and board moves held other task rows: ``DeadlockDetected``. Now
+(1) every transaction that writes plan rows holds the plan lock (:func:`worksmith.store.db.lock_plans`, taken
+before its first plan row is flushed, and here before reading), so such writers queue and each reschedule
+computes from the others' committed work; (2) only rows whose computed values changed are written; (3) those are
+locked with ``SELECT … ORDER BY id FOR UPDATE`` and updated in the same id order, so a writer that does not take
+the plan lock (a Core write elsewhere) meets them in one order. A deadlock or lock timeout that remains is rolled
+back whole by the database and retried by :func:`worksmith.store.db.run_in_transaction`. SQLite has one writer
+at a time (``BEGIN IMMEDIATE``), so the locks are PostgreSQL-only.
 """
 
 from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import bindparam, update
+from sqlalchemy import bindparam, select, update
 from sqlmodel import Session
 
 from worksmith.errors import CycleError
 from worksmith.store import models as m
+from worksmith.store.db import lock_plans
 from worksmith.views.plans import plan_frames, schedule_frames
 from worksmith.views.tables import frame
 
 
+def _computed(session: Session) -> dict[int, tuple]:
+    """Every task's stored computed columns: id -> (start, finish, float, critical)."""
+    t = m.Task.__table__
+    rows = session.connection().execute(select(t.c.id, t.c.start_date, t.c.finish_date, t.c.total_float,
+                                               t.c.critical))
+    return {r[0]: (r[1], r[2], r[3], bool(r[4])) for r in rows}
+
+
 def reschedule(session: Session, *, today: date | None = None) -> int:
-    """Recompute and store every task's dates, float and critical flag. Returns the number of tasks updated."""
+    """Recompute every task's dates, float and critical flag; store those that changed.
+
+    Returns the number of task rows written (0 when the stored schedule is already right).
+    """
+    lock_plans(session)  # PostgreSQL: reschedules queue; each reads the others' committed dates
+    session.flush()  # the engine reads through the connection: pending ORM changes must be in the database
+    conn = session.connection()
+    postgres = conn.dialect.name == "postgresql"
     inputs = plan_frames(session)
     result = schedule_frames(inputs.projects, inputs.tasks, inputs.deps, inputs.holidays,
                              today=today or date.today())
-    rows = [{"tid": int(r.id), "s": r.start_date, "f": r.finish_date, "tf": int(r.total_float), "c": bool(r.critical)}
-            for r in result.itertuples()]
-    if rows:
-        t = m.Task.__table__
-        stmt = (update(t).where(t.c.id == bindparam("tid"))
-                .values(start_date=bindparam("s"), finish_date=bindparam("f"), total_float=bindparam("tf"),
-                        critical=bindparam("c")))
-        session.connection().execute(stmt, rows)
+    stored = _computed(session)
+    rows = []
+    for r in result.itertuples():
+        values = (r.start_date, r.finish_date, int(r.total_float), bool(r.critical))
+        if stored.get(int(r.id)) != values:
+            rows.append({"tid": int(r.id), "s": values[0], "f": values[1], "tf": values[2], "c": values[3]})
+    if not rows:
+        return 0
+    rows.sort(key=lambda row: row["tid"])  # one lock order for every writer of task rows: by id
+    t = m.Task.__table__
+    if postgres:
+        ids = [row["tid"] for row in rows]
+        conn.execute(select(t.c.id).where(t.c.id.in_(ids)).order_by(t.c.id).with_for_update())
+    stmt = (update(t).where(t.c.id == bindparam("tid"))
+            .values(start_date=bindparam("s"), finish_date=bindparam("f"), total_float=bindparam("tf"),
+                    critical=bindparam("c")))
+    conn.execute(stmt, rows)
     return len(rows)
 
 

@@ -54,6 +54,7 @@ SHEETS: dict[str, tuple[str, str]] = {
     "request": ("Requests", "Intake requests and their decisions"),
     "budget_line": ("Budget lines", "Planned budget per month and category"),
     "expense": ("Expenses", "Actual expenses"),
+    "comment": ("Comments", "Updates and comments on projects, tasks, requests, goals and work items"),
     "activity_log": ("Activity log", "Who changed what, when"),
     "setting": ("Settings", "Workspace settings"),
 }
@@ -61,9 +62,11 @@ SHEETS: dict[str, tuple[str, str]] = {
 # keys the schema does not declare as foreign keys, and targets named differently from the column
 EXTRA_KEYS: dict[tuple[str, str], str] = {("request", "work_item_id"): "work_item"}
 KEY_LABELS: dict[str, str] = {"pred_id": "Predecessor", "succ_id": "Successor", "item_id": "Work item",
-                              "parent_id": "Parent goal", "decided_by_id": "Decided by"}
+                              "decided_by_id": "Decided by"}
+TARGET_LABELS: dict[str, str] = {"goal": "Parent goal", "comment": "Replies to"}  # parent_id by what it points to
 HEADER_WORDS: dict[str, str] = {"id": "ID", "rag": "RAG", "raci": "RACI", "okr": "OKR", "roi": "ROI"}
-LABEL_COLUMNS = ("name", "title")
+LABEL_COLUMNS = ("name", "title", "body")  # what a row is called (a comment by the start of its text)
+LABEL_LENGTH = 80
 
 
 def _plain(df: pd.DataFrame) -> pd.DataFrame:
@@ -108,7 +111,8 @@ def _labels(frames: dict[str, pd.DataFrame]) -> dict[str, pd.Series]:
     for name, df in frames.items():
         label = next((c for c in LABEL_COLUMNS if c in df.columns), None)
         if label is not None and "id" in df.columns:
-            out[name] = pd.Series(df[label].tolist(), index=df["id"].tolist(), dtype=object)
+            out[name] = pd.Series([v[:LABEL_LENGTH] if isinstance(v, str) else v for v in df[label].tolist()],
+                                  index=df["id"].tolist(), dtype=object)
     return out
 
 
@@ -120,7 +124,8 @@ def readable(name: str, df: pd.DataFrame, keys: dict[str, str], labels: dict[str
     columns: dict[str, pd.Series] = {}
     for col in order:
         target = keys.get(col)
-        base = KEY_LABELS.get(col, header(col.removesuffix("_id")))
+        base = KEY_LABELS.get(col) or (TARGET_LABELS.get(target) if col == "parent_id" else None) or header(
+            col.removesuffix("_id"))
         columns[f"{base} id" if target else header(col)] = df[col]
         if target and target in labels:
             names = labels[target]

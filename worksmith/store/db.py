@@ -17,14 +17,14 @@ from typing import TypeVar
 
 from alembic import command
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import event, select, update
+from sqlalchemy import event, func, select, update
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlmodel import Session, create_engine
 
 from worksmith.errors import BusyError, ConflictError, WorksmithError
 from worksmith.store.migrations import alembic_config
-from worksmith.store.models import WorkspaceRevision
+from worksmith.store.models import Dependency, Holiday, Phase, Project, Task, WorkspaceRevision
 
 ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_URL = f"sqlite:///{ROOT / 'data' / 'worksmith.db'}"
@@ -93,6 +93,7 @@ def write_session(engine: Engine) -> Iterator[Session]:
     try:
         with (Session(engine.execution_options(worksmith_write=True), expire_on_commit=False) as session,
               session.begin()):
+            event.listen(session, "before_flush", _lock_plans_before_flush)
             yield session
             session.execute(_BUMP)  # last lock taken, held only for the commit: no lock-order cycle with it
     except IntegrityError as exc:
@@ -105,6 +106,33 @@ def write_session(engine: Engine) -> Iterator[Session]:
 
 BUSY_MESSAGE = "The workspace is busy with another save — try again in a moment; nothing was saved."
 _BUSY_SQLSTATES = {"40001", "40P01", "55P03"}  # serialization failure, deadlock detected, lock not available
+
+
+PLAN_LOCK = 0x5753_0001  # pg_advisory_xact_lock key ("WS" 1): one writer of plans (and their schedule) at a time
+PLAN_MODELS = (Task, Dependency, Phase, Project, Holiday)
+
+
+def lock_plans(session: Session) -> None:
+    """PostgreSQL: wait for other transactions writing plans, then hold the plan lock until commit (once per
+    transaction; SQLite needs none, its writers already queue on ``BEGIN IMMEDIATE``).
+
+    Every command that edits a task, link, phase, project or holiday ends by rescheduling *every* plan, i.e. by
+    writing computed columns of task rows that another such command may hold: two of them interleaved is a
+    deadlock. Taking this lock before the first plan row is written (see :func:`write_session`'s flush hook, and
+    :func:`worksmith.commands.plans.reschedule` for Core writes) makes them queue instead, in one order.
+    """
+    if session.info.get("plans_locked"):
+        return
+    conn = session.connection()
+    if conn.dialect.name == "postgresql":
+        conn.execute(select(func.pg_advisory_xact_lock(PLAN_LOCK)))
+    session.info["plans_locked"] = True
+
+
+def _lock_plans_before_flush(session: Session, _context, _instances) -> None:
+    if not session.info.get("plans_locked") and any(
+            isinstance(obj, PLAN_MODELS) for obj in (*session.new, *session.dirty, *session.deleted)):
+        lock_plans(session)
 
 
 def _is_busy(exc: DBAPIError) -> bool:

@@ -33,6 +33,8 @@ CADENCES = ("weekly", "monthly", "quarterly")
 REQUEST_STATUSES = ("submitted", "approved", "rejected", "converted")
 BUDGET_CATEGORIES = ("labour", "software", "travel", "services", "other")
 KR_DIRECTIONS = ("up", "down")
+ACCESS_ROLES = ("viewer", "editor", "approver", "admin")  # what a person may do (enforced in the commands)
+COMMENT_SUBJECTS = ("project", "task", "request", "goal", "work_item")
 
 ProjectStatus = Literal["proposed", "approved", "active", "on hold", "done", "cancelled"]
 TaskStatus = Literal["todo", "in progress", "blocked", "done"]
@@ -45,6 +47,8 @@ Cadence = Literal["weekly", "monthly", "quarterly"]
 RequestStatus = Literal["submitted", "approved", "rejected", "converted"]
 BudgetCategory = Literal["labour", "software", "travel", "services", "other"]
 Direction = Literal["up", "down"]
+AccessRole = Literal["viewer", "editor", "approver", "admin"]
+CommentSubject = Literal["project", "task", "request", "goal", "work_item"]
 
 
 def utcnow() -> datetime:
@@ -173,6 +177,8 @@ class PersonBase(Input):
     cost_rate: float = Field(default=0.0, ge=0, le=MAX_MONEY, description="hourly cost")
     skills: list[str] = Field(default_factory=list, sa_type=JSON)
     active: bool = True
+    access: AccessRole = Field(default="editor", sa_type=String(20),
+                               description="viewer / editor / approver / admin: what the person may change")
 
     @field_validator("cost_rate", "weekly_hours", "availability")
     @classmethod
@@ -393,11 +399,24 @@ class TaskBase(Input):
     total_float: int | None = None
     critical: bool = False
     position: int = 0
+    duration_min_days: int | None = Field(default=None, ge=0, le=MAX_DAYS,
+                                          description="three-point estimate: optimistic (most likely = duration)")
+    duration_max_days: int | None = Field(default=None, ge=0, le=MAX_DAYS, description="three-point: pessimistic")
 
     @field_validator("estimate_hours", "percent_complete")
     @classmethod
     def _finite_numbers(cls, v: float, info) -> float:
         return _finite(v, info.field_name)
+
+    @model_validator(mode="after")
+    def _three_point(self):
+        low, high = self.duration_min_days, self.duration_max_days
+        if (low is None) != (high is None):
+            raise ValueError("give both the minimum and the maximum duration, or neither")
+        if low is not None and not low <= self.duration_days <= high:
+            raise ValueError(f"a three-point estimate needs minimum ({low}) ≤ duration ({self.duration_days}) ≤ "
+                             f"maximum ({high})")
+        return self
 
 
 class Task(TaskBase, Versioned, table=True):
@@ -562,6 +581,8 @@ class RecurringTaskBase(Input):
     hours: float = Field(default=1.0, ge=0, le=MAX_HOURS, description="hours each time it recurs")
     assignee_id: int | None = Field(default=None, foreign_key="person.id")
     anchor: date = Field(description="first due date; later ones follow the cadence")
+    rrule: str = Field(default="", max_length=500,
+                       description="RFC 5545 recurrence rule (e.g. FREQ=MONTHLY;BYMONTHDAY=-1); empty: the cadence")
 
 
 class RecurringTask(RecurringTaskBase, Versioned, table=True):
@@ -729,6 +750,39 @@ class ExpenseCreate(ExpenseBase):
     pass
 
 
+# --- collaboration --------------------------------------------------------------------------------------------
+
+
+class CommentBase(Input):
+    """An update or comment on a project, task, request, goal or work item (markdown, shown escaped)."""
+
+    subject: CommentSubject = Field(sa_type=String(20))
+    subject_id: int = Field(index=True)
+    author_id: int | None = Field(default=None, foreign_key="person.id")
+    body: str = Field(min_length=1, max_length=10_000)
+    parent_id: int | None = Field(default=None, foreign_key="comment.id", description="the comment it replies to")
+    created_at: datetime = Field(default_factory=utcnow)
+    edited_at: datetime | None = None
+    deleted: bool = False
+
+
+class Comment(CommentBase, Versioned, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+
+
+class CommentCreate(CommentBase):
+    pass
+
+
+class InboxRead(SQLModel, table=True):
+    """An inbox item a person marked read (items themselves are computed from the data)."""
+
+    __tablename__ = "inbox_read"
+    person_id: int = Field(foreign_key="person.id", primary_key=True)
+    item: str = Field(primary_key=True, max_length=120, description="e.g. 'mention:12', 'assigned:340'")
+    read_at: datetime = Field(default_factory=utcnow)
+
+
 # --- audit ----------------------------------------------------------------------------------------------------
 
 
@@ -779,3 +833,4 @@ RequestUpdate = _partial(RequestCreate)
 BudgetLineUpdate = _partial(BudgetLineCreate)
 ExpenseUpdate = _partial(ExpenseCreate)
 AutomationRuleUpdate = _partial(AutomationRuleCreate)
+CommentUpdate = _partial(CommentCreate)

@@ -14,7 +14,7 @@ EXPORT_TABLES: tuple[type[SQLModel], ...] = (
     m.Team, m.Person, m.TimeOff, m.Holiday, m.Goal, m.KeyResult, m.CheckIn, m.Project, m.Baseline,
     m.ProjectMember, m.Phase, m.Task, m.Dependency, m.Raci, m.TimeEntry, m.Risk, m.StatusUpdate, m.Template,
     m.Operation, m.RecurringTask, m.WorkItem, m.WorkItemMove, m.AutomationRule, m.Request, m.BudgetLine, m.Expense,
-    m.ActivityLog, m.Setting,
+    m.Comment, m.ActivityLog, m.Setting,
 )
 
 
