@@ -88,6 +88,7 @@ def test_data_page_starts_an_empty_workspace(app: AppTest, workspace) -> None:
     """"Start an empty workspace" goes through ui.run (commands.workspace.start_empty) and reruns on the result;
     nobody chosen under "Acting as" is refused with a message, not a traceback."""
     workspace(demo=True)
+    del app.query_params["as"]  # start as nobody
     _open(app, "data.py")
     app.checkbox(key="data_confirm_empty").check().run()
     app.button(key="data_start_empty").click().run()

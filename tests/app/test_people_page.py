@@ -218,7 +218,7 @@ def test_plan_import_offers_to_create_the_people_it_names(app: AppTest, workspac
     workspace(demo=True)
     open_page(app, "pages/projects.py", project="Website relaunch", tab="Plan")
     assert not app.exception, _exceptions(app)
-    app.file_uploader(key="projects_import_file").set_value(("plan.csv", PLAN, "text/csv")).run()
+    app.file_uploader(key="projects_import_file_0").set_value(("plan.csv", PLAN, "text/csv")).run()
     assert any("'Rita Ng' is not a person" in w.value for w in app.warning)
     create = app.button(key="projects_import_create_people")
     assert create.label == "Create 1 person: Rita Ng"

@@ -97,7 +97,10 @@ def test_apply_a_reassignment_in_one_click(app: AppTest, workspace) -> None:
     assert any("reassigned to Isla Novak" in t.value for t in app.toast)
 
 
-def test_a_stale_fix_is_refused_with_a_message_and_changes_nothing(app: AppTest, workspace) -> None:
+def test_a_fix_after_someone_else_edited_reads_their_edit_first(app: AppTest, workspace) -> None:
+    """Reads are cached per workspace revision: the click's rerun sees the other edit, so the fix is computed (and
+    version-checked) on the current task and keeps their change. (A fix racing a write inside the same instant is
+    refused by the command's version check: tests/db/test_workload_service.py.)"""
     workspace(demo=True)
     open_page(app)
     before = task("Landing pages")
@@ -106,10 +109,9 @@ def test_a_stale_fix_is_refused_with_a_message_and_changes_nothing(app: AppTest,
                actor=Actor(None, "Bob"))
     (button,) = fix_buttons(app, "shift", "Olivia Martin")
     button.click().run()
-    assert not app.exception
-    assert any("changed by someone else" in e.value for e in app.error)
+    assert not app.exception and not app.error
     after = task("Landing pages")
-    assert (after.start_no_earlier_than, after.assignee_id) == (None, before.assignee_id)
+    assert after.estimate_hours == 30 and after.start_no_earlier_than is not None  # both edits kept
 
 
 @pytest.mark.parametrize("button", ["workload_timeoff_save", "workload_capacity_save"])

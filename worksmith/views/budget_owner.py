@@ -146,6 +146,10 @@ def owner_view(session: Session, *, owner: str, today: date) -> OwnerView:
 def _finish_tile(evm: Evm, project: Mapping[str, Any]) -> Metric:
     """The schedule's forecast finish (as on Projects), against the target; the earned-value projection in the help."""
     finish, target = evm.forecast_finish, project["target_end"] if pd.notna(project["target_end"]) else None
+    if finish is None:
+        return Metric("Forecast finish", fmt.DASH, "no scheduled tasks yet", "off",
+                      help="The schedule's finish is the latest task finish from the plan, as on Projects; this "
+                           "project has no scheduled tasks yet.")
     late = working_days_late(target, finish)
     projection = evm.ev_projection
     why = ("the same date" if projection == finish else

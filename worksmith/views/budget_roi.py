@@ -44,7 +44,7 @@ def roi_rows(data: BudgetData, evms: list[tuple[Mapping[str, Any], Evm]]) -> pd.
         owner = owner_key("project", p["id"])
         if p["status"] in ALERT_STATUSES:
             cost, basis = (e.metrics["EAC"] if e.metrics["EAC"] is not None else max(e.bac, e.ac)), "forecast (EAC)"
-            finish = e.forecast_finish
+            finish = e.forecast_finish or e.planned_finish  # no schedule yet: benefits from the planned finish
         elif p["status"] in ("done", "cancelled"):
             cost, basis = e.ac, "actual"
             finish = p["closed_on"] if pd.notna(p["closed_on"]) else e.planned_finish

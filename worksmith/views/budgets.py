@@ -99,7 +99,7 @@ class Evm:
     method: str
     start: date
     planned_finish: date
-    forecast_finish: date  # the schedule's (latest task finish), as on Projects
+    forecast_finish: date | None  # the schedule's (latest task finish), as on Projects; None without scheduled tasks
     ev_projection: date  # start + planned duration / SPI: named "earned-value projection" wherever shown
     today: date
     baseline_tasks: pd.DataFrame
@@ -310,10 +310,12 @@ def evm_of(data: BudgetData, project: Mapping[str, Any]) -> Evm:
     metrics = earned_value(bac, pv, ev, ac)
     done = bac > 0 and metrics["EV"] >= bac
     finishes = tasks["finish_date"].dropna()
-    schedule = max(finishes) if len(finishes) else planned_finish
+    schedule = max(finishes) if len(finishes) else None  # no plan yet: "—", as on Projects
     closed = project["status"] in ("done", "cancelled")
-    projection = schedule if closed else today if done else forecast_finish(start, planned_finish, metrics["SPI"],
-                                                                            today)
+    if closed:
+        projection = schedule or planned_finish
+    else:
+        projection = today if done else forecast_finish(start, planned_finish, metrics["SPI"], today)
     bottom_up = _bottom_up(data, owner, tasks.iloc[:0] if closed else tasks, ac, closed)
     return Evm(bac, pv, metrics["EV"], ac, metrics, method, start, planned_finish, schedule, projection, today,
                tb, exp, time, lines[["month", "planned"]], bottom_up)

@@ -51,8 +51,8 @@ def time_off() -> None:
         pid = c1.selectbox("Person", list(people), format_func=people.get, key="people_timeoff_person",
                            index=None, placeholder="Choose a person")
         today = ui.today()
-        start = c2.date_input("First day off", today, format="DD/MM/YYYY", key="people_timeoff_start")
-        end = c3.date_input("Last day off", today, format="DD/MM/YYYY", key="people_timeoff_end")
+        start = c2.date_input("First day off", today, format=ui.DATE_INPUT_FORMAT, key="people_timeoff_start")
+        end = c3.date_input("Last day off", today, format=ui.DATE_INPUT_FORMAT, key="people_timeoff_end")
         note = c4.text_input("Note", key="people_timeoff_note", placeholder="e.g. holiday")
         if st.form_submit_button("Add time off", type="primary"):
             if pid is None:
