@@ -14,12 +14,18 @@ import pandas as pd
 from worksmith.errors import ValidationError
 
 _INT_RE = re.compile(r"^[+-]?\d+(?:\.0*)?$")
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 def is_missing(value: Any) -> bool:
     """None, NaN, NaT or pandas NA."""
     if value is None:
         return True
+    kind = type(value)
+    if kind is float:  # the common cases first, without pandas
+        return value != value
+    if kind is str or kind is int or kind is date or kind is datetime:
+        return False
     try:
         return bool(pd.isna(value))
     except (TypeError, ValueError):
@@ -44,6 +50,11 @@ def finite_or_none(value: Any) -> float | None:
 
 def to_number(value: Any, field: str, *, default: float | None = None) -> float:
     """A finite float; a missing value gives ``default`` or a ValidationError naming ``field``."""
+    kind = type(value)
+    if kind is float and math.isfinite(value):
+        return value
+    if kind is int:
+        return float(value)
     if is_missing(value):
         if default is not None:
             return default
@@ -59,6 +70,14 @@ def to_number(value: Any, field: str, *, default: float | None = None) -> float:
 
 def to_date(value: Any, field: str) -> date:
     """A date from a date, datetime, Timestamp or ISO text; a ValidationError naming ``field`` otherwise."""
+    kind = type(value)
+    if kind is date:
+        return value
+    if kind is str and len(value) == 10 and _ISO_DAY.fullmatch(value):
+        try:
+            return date.fromisoformat(value)  # what pd.Timestamp reads, without its cost
+        except ValueError:
+            pass  # not a real day: pandas words the error below
     if is_missing(value):
         raise ValidationError(f"{field} is missing", field=field)
     if isinstance(value, datetime):

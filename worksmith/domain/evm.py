@@ -54,6 +54,10 @@ from worksmith.domain.money import (
     require_columns,
     safe_div,
 )
+from worksmith.domain.money import (
+    lines_baseline as lines_baseline,  # re-exported: it lives with the other budget-line arithmetic
+)
+from worksmith.domain.sums import clean_floats, cumulative, day_array, running_sum, within
 from worksmith.errors import ValidationError
 from worksmith.values import finite_or_none, is_missing, to_date
 
@@ -233,8 +237,10 @@ def ev_to_date(tasks: pd.DataFrame, *, bac: float | None = None, percent_complet
         A missing column, a negative budget or a percentage outside 0–100.
     """
     require_columns(tasks, ["task_id", "budget", "percent_complete"], "Tasks")
-    earned, budgeted = 0.0, 0.0
-    for row, rec in enumerate(tasks.to_dict("records")):
+    budget, pct = clean_floats(tasks["budget"], 0.0), clean_floats(tasks["percent_complete"], 0.0)
+    fast = within(budget, 0) and within(pct, 0, 100)  # then the loop's sums, without the loop
+    earned, budgeted = (running_sum(pct / 100 * budget), running_sum(budget)) if fast else (0.0, 0.0)
+    for row, rec in enumerate([] if fast else tasks.to_dict("records")):
         budget = checked_number(rec["budget"], "budget", default=0.0, minimum=0)
         pct = checked_number(rec["percent_complete"], "percent_complete", default=0.0)
         if not 0 <= pct <= 100:
@@ -292,18 +298,36 @@ def actual_cost_curve(expenses: pd.DataFrame, time: pd.DataFrame, dates: Iterabl
     ValidationError
         A missing column, a negative or non-finite number, or a day that is not a date.
     """
-    require_columns(expenses, ["day", "amount"], "Expenses")
     days = _sorted_dates(dates)
-    spent = [(to_date(r["day"], "day"), checked_number(r["amount"], "amount", default=0.0, minimum=0))
-             for r in expenses.to_dict("records")]
-    cum_exp = _cumulative(spent, days)
-    cum_lab = _cumulative(_labour(time), days)
+    cum_exp, cum_lab = _cumulative_costs(expenses, time, days)
     return pd.DataFrame({
         "date": pd.Series(days, dtype=object),
         "expenses": pd.Series(cum_exp, dtype="float64"),
         "labour": pd.Series(cum_lab, dtype="float64"),
         "ac": pd.Series([e + lab for e, lab in zip(cum_exp, cum_lab, strict=True)], dtype="float64"),
     })
+
+
+def actual_cost_to_date(expenses: pd.DataFrame, time: pd.DataFrame, today: date) -> float:
+    """AC today: :func:`actual_cost_curve` at ``today`` alone (the same float), without building the frame."""
+    cum_exp, cum_lab = _cumulative_costs(expenses, time, [to_date(today, "today")])
+    return cum_exp[0] + cum_lab[0]
+
+
+def _cumulative_costs(expenses: pd.DataFrame, time: pd.DataFrame, days: list[date]) -> tuple[list, list]:
+    require_columns(expenses, ["day", "amount"], "Expenses")
+    require_columns(time, ["day", "hours", "cost_rate"], "Time entries")
+    amount, hours, rate = (clean_floats(expenses["amount"], 0.0), clean_floats(time["hours"], 0.0),
+                           clean_floats(time["cost_rate"], 0.0))
+    exp_days, time_days = day_array(expenses["day"]), day_array(time["day"])
+    if within(amount, 0) and within(hours, 0) and within(rate, 0) and exp_days is not None and time_days is not None:
+        cum_exp, cum_lab = cumulative(exp_days, amount, days), cumulative(time_days, hours * rate, days)
+    else:
+        spent = [(to_date(r["day"], "day"), checked_number(r["amount"], "amount", default=0.0, minimum=0))
+                 for r in expenses.to_dict("records")]
+        cum_exp = _cumulative(spent, days)
+        cum_lab = _cumulative(_labour(time), days)
+    return cum_exp, cum_lab
 
 
 def forecast_finish(start: date, planned_finish: date, spi: float | None, today: date) -> date:
@@ -512,49 +536,17 @@ def task_budgets(snapshot: Mapping[Any, Mapping[str, Any]], bac: float) -> pd.Da
     total = total_hours if total_hours > 0 else total_days
     budgets = [bac * w / total if total > 0 else 0.0 for w in weights]
     rows = sorted(zip(rows, budgets, strict=True), key=lambda x: (x[0][1] or date.max, str(x[0][0])))
+    def objects(values: list) -> np.ndarray:
+        out = np.empty(len(values), dtype=object)
+        out[:] = values
+        return out
+
     return pd.DataFrame({
-        "task_id": pd.Series([r[0] for r, _ in rows], dtype=object),
-        "start": pd.Series([r[1] for r, _ in rows], dtype=object),
-        "finish": pd.Series([r[2] for r, _ in rows], dtype=object),
-        "estimate_hours": pd.Series([r[3] for r, _ in rows], dtype="float64"),
-        "budget": pd.Series([b for _, b in rows], dtype="float64"),
+        "task_id": objects([r[0] for r, _ in rows]), "start": objects([r[1] for r, _ in rows]),
+        "finish": objects([r[2] for r, _ in rows]),
+        "estimate_hours": np.array([r[3] for r, _ in rows], dtype="float64"),
+        "budget": np.array([b for _, b in rows], dtype="float64"),
     }, columns=TASK_BUDGET_COLUMNS)
-
-
-def lines_baseline(lines: pd.DataFrame) -> pd.DataFrame:
-    """Budget lines as pseudo baseline tasks, one per month, for :func:`planned_value_curve`.
-
-    The fallback when a project has no baseline (or its baseline has no estimates): PV(t) is the money planned
-    in the budget lines, each month's total spread evenly over that month's working days.
-
-    Parameters
-    ----------
-    lines : DataFrame
-        ``month``, ``planned`` (≥ 0).
-
-    Returns
-    -------
-    DataFrame
-        ``task_id`` ("YYYY-MM"), ``start`` (first day of the month), ``finish`` (last day), ``budget``; one row per
-        month, sorted.
-
-    Raises
-    ------
-    ValidationError
-        A missing column, a month that is not a date, or a negative amount.
-    """
-    require_columns(lines, ["month", "planned"], "Budget lines")
-    months: dict[date, float] = {}
-    for rec in lines.to_dict("records"):
-        month = month_start(rec["month"])
-        months[month] = months.get(month, 0.0) + checked_number(rec["planned"], "planned", minimum=0)
-    keys = sorted(months)
-    return pd.DataFrame({
-        "task_id": pd.Series([f"{k:%Y-%m}" for k in keys], dtype=object),
-        "start": pd.Series(keys, dtype=object),
-        "finish": pd.Series([month_end(k) for k in keys], dtype=object),
-        "budget": pd.Series([months[k] for k in keys], dtype="float64"),
-    }, columns=["task_id", "start", "finish", "budget"])
 
 
 def bottom_up_etc(tasks: pd.DataFrame, non_labour: pd.DataFrame, *, default_rate: float = 0.0) -> dict[str, Any]:
@@ -580,7 +572,13 @@ def bottom_up_etc(tasks: pd.DataFrame, non_labour: pd.DataFrame, *, default_rate
     require_columns(non_labour, ["category", "planned", "actual"], "Non-labour budget")
     default = checked_number(default_rate, "default_rate", default=0.0, minimum=0)
     hours = labour = 0.0
-    for rec in tasks.to_dict("records"):
+    estimate, pct = clean_floats(tasks["estimate_hours"], 0.0), clean_floats(tasks["percent_complete"], 0.0)
+    rate = clean_floats(tasks["cost_rate"], default)
+    fast = within(estimate, 0) and within(pct, 0, 100) and within(rate, 0)  # the loop's sums, without the loop
+    if fast:
+        left = estimate * (1 - pct / 100)
+        hours, labour = running_sum(left), running_sum(left * rate)
+    for rec in [] if fast else tasks.to_dict("records"):
         estimate = checked_number(rec["estimate_hours"], "estimate_hours", default=0.0, minimum=0)
         pct = checked_number(rec["percent_complete"], "percent_complete", default=0.0, minimum=0)
         if pct > 100:
@@ -589,9 +587,9 @@ def bottom_up_etc(tasks: pd.DataFrame, non_labour: pd.DataFrame, *, default_rate
         left = estimate * (1 - pct / 100)
         hours += left
         labour += left * rate
-    rest = sum(max(checked_number(r["planned"], "planned", default=0.0, minimum=0)
-                   - checked_number(r["actual"], "actual", default=0.0, minimum=0), 0.0)
-               for r in non_labour.to_dict("records"))
+    rest = sum(max(checked_number(p, "planned", default=0.0, minimum=0)
+                   - checked_number(a, "actual", default=0.0, minimum=0), 0.0)
+               for p, a in zip(non_labour["planned"].tolist(), non_labour["actual"].tolist(), strict=True))
     money, etc = partial(fmt.money, currency=""), labour + rest
     return {"hours": hours, "labour": labour, "non_labour": rest, "etc": etc,
             "formula": f"ETC = {fmt.hours(hours)} left × cost rates + non-labour budget left = {money(labour)} + "

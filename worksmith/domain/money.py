@@ -22,9 +22,11 @@ from collections.abc import Iterable
 from datetime import date, timedelta
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from worksmith import fmt
+from worksmith.domain.sums import clean_floats, day_array, within
 from worksmith.errors import ValidationError
 from worksmith.values import is_missing, month_starts, to_date, to_number
 
@@ -123,9 +125,51 @@ def planned_to_date(lines: pd.DataFrame, today: date, by: str | None = "owner") 
     day = to_date(today, "today")
     this_month = day.replace(day=1)
     share_now = day.day / month_end(day).day
+    months_np, planned_np = day_array(lines["month"]), clean_floats(lines["planned"], float("nan"))
+    if months_np is not None and within(planned_np, 0):  # the loop below, on whole columns
+        month_np, now = months_np.astype("datetime64[M]"), np.datetime64(this_month, "M")
+        amounts_np = np.where(month_np < now, planned_np, np.where(month_np == now, planned_np * share_now, 0.0))
+        out = pd.Series(amounts_np, index=lines.index, dtype="float64")
+        return out if by is None else out.groupby(lines[by]).sum()
     months = [month_start(v) for v in lines["month"]]
     planned = [checked_number(v, "planned", minimum=0) for v in lines["planned"]]
     amounts = [p if mo < this_month else p * share_now if mo == this_month else 0.0
                for mo, p in zip(months, planned, strict=True)]
     out = pd.Series(amounts, index=lines.index, dtype="float64")
     return out if by is None else out.groupby(lines[by]).sum()
+
+
+def lines_baseline(lines: pd.DataFrame) -> pd.DataFrame:
+    """Budget lines as pseudo baseline tasks, one per month, for :func:`planned_value_curve`.
+
+    The fallback when a project has no baseline (or its baseline has no estimates): PV(t) is the money planned
+    in the budget lines, each month's total spread evenly over that month's working days.
+
+    Parameters
+    ----------
+    lines : DataFrame
+        ``month``, ``planned`` (≥ 0).
+
+    Returns
+    -------
+    DataFrame
+        ``task_id`` ("YYYY-MM"), ``start`` (first day of the month), ``finish`` (last day), ``budget``; one row per
+        month, sorted.
+
+    Raises
+    ------
+    ValidationError
+        A missing column, a month that is not a date, or a negative amount.
+    """
+    require_columns(lines, ["month", "planned"], "Budget lines")
+    months: dict[date, float] = {}
+    for rec in lines.to_dict("records"):
+        month = month_start(rec["month"])
+        months[month] = months.get(month, 0.0) + checked_number(rec["planned"], "planned", minimum=0)
+    keys = sorted(months)
+    return pd.DataFrame({
+        "task_id": pd.Series([f"{k:%Y-%m}" for k in keys], dtype=object),
+        "start": pd.Series(keys, dtype=object),
+        "finish": pd.Series([month_end(k) for k in keys], dtype=object),
+        "budget": pd.Series([months[k] for k in keys], dtype="float64"),
+    }, columns=["task_id", "start", "finish", "budget"])

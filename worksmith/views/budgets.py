@@ -39,9 +39,9 @@ import calendar
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from functools import cached_property
 from typing import Any
 
+import numpy as np
 import pandas as pd
 from sqlmodel import Session
 
@@ -60,7 +60,7 @@ from worksmith.domain.budget_plan import (
 )
 from worksmith.domain.evm import (
     TASK_BUDGET_COLUMNS,
-    actual_cost_curve,
+    actual_cost_to_date,
     bottom_up_etc,
     earned_value,
     ev_to_date,
@@ -69,12 +69,18 @@ from worksmith.domain.evm import (
 )
 from worksmith.domain.expenses import parse_expense_csv
 from worksmith.domain.money import safe_div
-from worksmith.errors import NotFoundError, ValidationError
+from worksmith.errors import NotFoundError
 from worksmith.status import STATUS_ICONS
 from worksmith.store import models as m
+from worksmith.values import is_missing
+from worksmith.views.budget_data import BudgetData as BudgetData
+from worksmith.views.budget_data import load as load
+from worksmith.views.budget_data import owner_key as owner_key
+from worksmith.views.budget_data import owners as owners
+from worksmith.views.budget_data import parse_owner as parse_owner
 from worksmith.views.metric import Metric
-from worksmith.views.tables import frame, labour_cost
-from worksmith.views.workspace import is_empty, settings
+from worksmith.views.tables import frame
+from worksmith.views.workspace import is_empty
 
 ALERT_STATUSES = ("active", "on hold")
 EVM_STATUSES = ("active", "on hold", "done")
@@ -123,124 +129,6 @@ class Organisation:
     alerts: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
-# --- loading --------------------------------------------------------------------------------------------------
-
-
-def owner_key(kind: str, owner_id: int) -> str:
-    return f"{kind}:{int(owner_id)}"
-
-
-def parse_owner(owner: str) -> tuple[str, int]:
-    """``"project:4"`` → ``("project", 4)``; anything else raises ``ValidationError``."""
-    kind, _, number = str(owner).partition(":")
-    if kind not in ("project", "operation") or not number.isdigit():
-        raise ValidationError(f"'{owner}' is not a project or operation (expected e.g. project:4)", field="owner")
-    return kind, int(number)
-
-
-def _owner_column(df: pd.DataFrame) -> pd.Series:
-    project = pd.to_numeric(df["project_id"], errors="coerce")
-    operation = pd.to_numeric(df["operation_id"], errors="coerce")
-    return pd.Series([f"project:{int(p)}" if pd.notna(p) else f"operation:{int(o)}" if pd.notna(o) else ""
-                      for p, o in zip(project, operation, strict=True)], index=df.index, dtype=object)
-
-
-@dataclass
-class BudgetData:
-    today: date
-    currency: str
-    projects: pd.DataFrame
-    operations: pd.DataFrame
-    owners: pd.DataFrame
-    lines: pd.DataFrame  # owner, id, version, category, month, planned
-    expenses: pd.DataFrame  # owner, id, version, day, category, amount, note
-    labour: pd.DataFrame  # owner, day, hours, cost_rate, cost
-    tasks: pd.DataFrame
-    baselines: dict[int, dict]
-    holidays: pd.DataFrame
-    rates: pd.Series  # person id → hourly cost rate
-
-    _groups: dict[int, dict[str, pd.DataFrame]] = field(default_factory=dict)
-
-    def of(self, df: pd.DataFrame, owner: str) -> pd.DataFrame:
-        """The rows of ``df`` (lines, expenses, labour or costs) that belong to ``owner``; grouped once per frame."""
-        groups = self._groups.get(id(df))
-        if groups is None:
-            groups = self._groups[id(df)] = {k: g for k, g in df.groupby("owner")} if len(df) else {}
-        return groups.get(owner, df.iloc[:0])
-
-    @cached_property
-    def all_costs(self) -> pd.DataFrame:
-        """Actual costs up to today [owner, day, category, amount]: expenses plus labour."""
-        exp = self.expenses[self.expenses["day"] <= self.today]
-        parts = [exp[["owner", "day", "category", "amount"]],
-                 self.labour.assign(category="labour", amount=self.labour["cost"])[
-                     ["owner", "day", "category", "amount"]]]
-        parts = [p for p in parts if len(p)]
-        out = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(
-            {"owner": [], "day": [], "category": [], "amount": []})
-        out["amount"] = out["amount"].astype(float)
-        return out
-
-    @cached_property
-    def tasks_by_project(self) -> dict[int, pd.DataFrame]:
-        return {int(k): g for k, g in self.tasks.groupby("project_id")} if len(self.tasks) else {}
-
-    def holidays_for(self, project_id: int | None) -> list[date]:
-        """Workspace holidays plus the project's own."""
-        h = self.holidays
-        return h.loc[h["project_id"].isna() | (h["project_id"] == project_id), "day"].tolist() if len(h) else []
-
-    def costs(self, owner: str | None = None) -> pd.DataFrame:
-        return self.all_costs if owner is None else self.of(self.all_costs, owner)
-
-
-def _owners(projects: pd.DataFrame, operations: pd.DataFrame, teams: pd.Series) -> pd.DataFrame:
-    owners = pd.concat([
-        pd.DataFrame({"owner": [owner_key("project", i) for i in projects["id"]], "kind": "project",
-                      "id": projects["id"], "name": projects["name"], "status": projects["status"],
-                      "team_id": projects["team_id"]}),
-        pd.DataFrame({"owner": [owner_key("operation", i) for i in operations["id"]], "kind": "operation",
-                      "id": operations["id"], "name": operations["name"],
-                      "status": ["active" if a else "inactive" for a in operations["active"]],
-                      "team_id": operations["team_id"]}),
-    ], ignore_index=True)
-    owners["team"] = [teams.get(t, "— no team —") if pd.notna(t) else "— no team —" for t in owners["team_id"]]
-    return owners
-
-
-def load(session: Session, today: date) -> BudgetData:
-    projects = frame(session, m.Project)
-    operations = frame(session, m.Operation)
-    owners = _owners(projects, operations, frame(session, m.Team).set_index("id")["name"])
-    lines = frame(session, m.BudgetLine)
-    lines["owner"] = _owner_column(lines) if len(lines) else pd.Series(dtype=object)
-    lines["planned"] = lines["planned"].astype(float)
-    expenses = frame(session, m.Expense)
-    expenses["owner"] = _owner_column(expenses) if len(expenses) else pd.Series(dtype=object)
-    expenses["amount"] = expenses["amount"].astype(float)
-    labour = labour_cost(session, until=today)
-    labour["owner"] = _owner_column(labour) if len(labour) else pd.Series(dtype=object)
-    labour = labour[labour["owner"] != ""]
-    tasks = frame(session, m.Task)[["id", "project_id", "estimate_hours", "duration_days", "percent_complete",
-                                    "assignee_id", "finish_date"]]
-    baselines: dict[int, dict] = {}
-    base = frame(session, m.Baseline, order_by=[m.Baseline.taken_at, m.Baseline.id])
-    for rec in base.to_dict("records"):
-        baselines[int(rec["project_id"])] = rec  # the latest wins
-    people = frame(session, m.Person)
-    return BudgetData(today, settings(session)["currency"], projects, operations, owners, lines, expenses, labour,
-                      tasks, baselines, frame(session, m.Holiday),
-                      people.set_index("id")["cost_rate"].astype(float))
-
-
-def owners(session: Session) -> pd.DataFrame:
-    """Projects and operations that can hold money: [owner, kind, id, name, status, team], projects first."""
-    teams = frame(session, m.Team).set_index("id")["name"]
-    out = _owners(frame(session, m.Project), frame(session, m.Operation), teams)
-    return out[["owner", "kind", "id", "name", "status", "team"]].reset_index(drop=True)
-
-
 # --- earned value ---------------------------------------------------------------------------------------------
 
 
@@ -256,20 +144,20 @@ def _percent_complete(tasks: pd.DataFrame) -> float:
     return float((weight * tasks["percent_complete"].astype(float)).sum() / weight.sum())
 
 
-def _bottom_up(data: BudgetData, owner: str, tasks: pd.DataFrame, ac: float, closed: bool) -> dict[str, Any]:
-    """Bottom-up ETC and EAC of a project (``evm.bottom_up_etc``) from its tasks, rates, lines and costs; nothing
-    left to do on a closed (done or cancelled) project."""
-    rates = tasks["assignee_id"].map(data.rates) if len(tasks) else pd.Series(dtype="float64")
-    known = rates.dropna()
+def _bottom_up(data: BudgetData, owner: str, at: np.ndarray, ac: float, closed: bool) -> dict[str, Any]:
+    """Bottom-up ETC and EAC of a project (``evm.bottom_up_etc``) from its tasks (row positions ``at``), rates,
+    lines and costs; nothing left to do on a closed (done or cancelled) project."""
+    rates = data.task_rates[at]
+    known = rates[~np.isnan(rates)]
     default = float(known.mean()) if len(known) else float(data.rates.mean()) if len(data.rates) else 0.0
-    lines, costs = data.of(data.lines, owner), data.costs(owner)
-    planned = lines[lines["category"] != "labour"].groupby("category")["planned"].sum()
-    actual = costs[costs["category"] != "labour"].groupby("category")["amount"].sum() if len(costs) else planned[:0]
-    cats = [] if closed else sorted(set(planned.index) | set(actual.index))
+    all_planned, all_actual = data.non_labour
+    planned, actual = all_planned.get(owner, {}), all_actual.get(owner, {})
+    cats = [] if closed else sorted(set(planned) | set(actual))
     non_labour = pd.DataFrame({"category": cats, "planned": [float(planned.get(c, 0.0)) for c in cats],
                                "actual": [float(actual.get(c, 0.0)) for c in cats]})
-    out = bottom_up_etc(pd.DataFrame({"estimate_hours": tasks["estimate_hours"],
-                                      "percent_complete": tasks["percent_complete"], "cost_rate": rates}),
+    out = bottom_up_etc(pd.DataFrame({"estimate_hours": data.task_column("estimate_hours")[at],
+                                      "percent_complete": data.task_column("percent_complete")[at],
+                                      "cost_rate": rates}),
                         non_labour, default_rate=default)
     out["eac"] = ac + out["etc"]
     out["default_rate"] = default
@@ -281,22 +169,24 @@ def evm_of(data: BudgetData, project: Mapping[str, Any]) -> Evm:
     owner = owner_key("project", pid)
     lines = data.of(data.lines, owner)
     bac = float(project["budget"] or 0) or float(lines["planned"].sum())
-    tasks = data.tasks_by_project.get(pid, data.tasks.iloc[:0])
+    at = data.task_positions.get(pid, np.zeros(0, dtype=np.int64))
     baseline = data.baselines.get(pid)
     tb = task_budgets(baseline["snapshot"] or {}, bac) if baseline else pd.DataFrame(columns=TASK_BUDGET_COLUMNS)
     pv_method = "Planned to date (PV) = the budget lines of past months in full, this month pro rata"
     if tb["budget"].sum() > 0:
-        pct = dict(zip(tasks["id"].astype(int), tasks["percent_complete"].astype(float), strict=True))
-        ev = ev_to_date(pd.DataFrame({"task_id": tb["task_id"], "budget": tb["budget"],
-                                        "percent_complete": [pct.get(t, 0.0) for t in tb["task_id"]]}))
-        dated = tb[[st is not None and f is not None and f >= st for st, f in zip(tb["start"], tb["finish"],
-                                                                                 strict=True)]]
+        pct = dict(zip(data.task_column("id")[at].astype(int).tolist(),
+                       data.task_column("percent_complete")[at].astype(float).tolist(), strict=True))
+        ids = tb["task_id"].tolist()
+        ev = ev_to_date(pd.DataFrame({"task_id": ids, "budget": tb["budget"].to_numpy(),
+                                        "percent_complete": [pct.get(t, 0.0) for t in ids]}))
+        dated = [f for st, f in zip(tb["start"].tolist(), tb["finish"].tolist(), strict=True)
+                 if st is not None and f is not None and f >= st]
         method = (f"{pv_method}; EV from the baseline '{baseline['name']}' of {fmt.day(baseline['taken_at'])}: "
                   "each task's budget is its share of BAC by baseline estimate hours")
-        planned_finish = max(dated["finish"]) if len(dated) else None
+        planned_finish = max(dated) if dated else None
     else:
         ev = ev_to_date(pd.DataFrame({"task_id": [], "budget": [], "percent_complete": []}), bac=bac,
-                          percent_complete=_percent_complete(tasks))
+                          percent_complete=_percent_complete(data.tasks_by_project.get(pid, data.tasks.iloc[:0])))
         method = f"{pv_method}; no baseline with estimates: EV = overall % complete × BAC"
         planned_finish = None
     start = project["start"] if pd.notna(project["start"]) else (min(lines["month"]) if len(lines) else today)
@@ -304,19 +194,19 @@ def evm_of(data: BudgetData, project: Mapping[str, Any]) -> Evm:
         planned_finish = project["target_end"] if pd.notna(project["target_end"]) else start
     planned_finish = max(planned_finish, start)
     pv = float(planned_to_date(lines, today, None).sum())
-    exp = data.of(data.expenses, owner)[["day", "amount"]]
-    time = data.of(data.labour, owner)[["day", "hours", "cost_rate"]]
-    ac = float(actual_cost_curve(exp, time, [today])["ac"].iloc[0])
+    exp = data.of(data.expenses, owner, ("day", "amount"))
+    time = data.of(data.labour, owner, ("day", "hours", "cost_rate"))
+    ac = float(actual_cost_to_date(exp, time, today))
     metrics = earned_value(bac, pv, ev, ac)
     done = bac > 0 and metrics["EV"] >= bac
-    finishes = tasks["finish_date"].dropna()
-    schedule = max(finishes) if len(finishes) else None  # no plan yet: "—", as on Projects
+    finishes = [f for f in data.task_column("finish_date")[at].tolist() if not is_missing(f)]
+    schedule = max(finishes) if finishes else None  # no plan yet: "—", as on Projects
     closed = project["status"] in ("done", "cancelled")
     if closed:
         projection = schedule or planned_finish
     else:
         projection = today if done else forecast_finish(start, planned_finish, metrics["SPI"], today)
-    bottom_up = _bottom_up(data, owner, tasks.iloc[:0] if closed else tasks, ac, closed)
+    bottom_up = _bottom_up(data, owner, at[:0] if closed else at, ac, closed)
     return Evm(bac, pv, metrics["EV"], ac, metrics, method, start, planned_finish, schedule, projection, today,
                tb, exp, time, lines[["month", "planned"]], bottom_up)
 
@@ -344,9 +234,14 @@ def month_figures(data: BudgetData, owner: str) -> tuple[float, float]:
     """(spent since the 1st of this month, this month's plan pro rata to today)."""
     today = data.today
     first = today.replace(day=1)
-    costs = data.costs(owner)
-    spent = float(costs.loc[costs["day"] >= first, "amount"].sum())
-    lines = data.of(data.lines, owner)
+    days, amounts = data.cost_arrays
+    if days is None:
+        costs = data.costs(owner)
+        spent = float(costs.loc[costs["day"] >= first, "amount"].sum())
+    else:  # the same sum over the same rows, without pandas indexing per owner
+        at = data.positions(data.all_costs, owner)
+        spent = float(amounts[at][days[at] >= np.datetime64(first, "D")].sum())
+    lines = data.of(data.lines, owner, ("month", "planned"))
     planned = float(lines.loc[lines["month"] == first, "planned"].sum())
     return spent, planned * today.day / calendar.monthrange(today.year, today.month)[1]
 

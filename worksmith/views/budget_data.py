@@ -1,0 +1,189 @@
+"""Budgets, the data behind every budget read: one load of lines, expenses, labour and tasks per workspace,
+grouped by owner once (``"project:4"`` / ``"operation:2"``) so that earned value for all projects reads arrays by
+row position instead of filtering frames per project. The views are :mod:`worksmith.views.budgets`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from functools import cached_property
+
+import numpy as np
+import pandas as pd
+from sqlmodel import Session
+
+from worksmith.domain.sums import day_array
+from worksmith.errors import ValidationError
+from worksmith.store import models as m
+from worksmith.views.tables import frame, labour_cost
+from worksmith.views.workspace import settings
+
+# --- loading --------------------------------------------------------------------------------------------------
+
+
+def owner_key(kind: str, owner_id: int) -> str:
+    return f"{kind}:{int(owner_id)}"
+
+
+def parse_owner(owner: str) -> tuple[str, int]:
+    """``"project:4"`` → ``("project", 4)``; anything else raises ``ValidationError``."""
+    kind, _, number = str(owner).partition(":")
+    if kind not in ("project", "operation") or not number.isdigit():
+        raise ValidationError(f"'{owner}' is not a project or operation (expected e.g. project:4)", field="owner")
+    return kind, int(number)
+
+
+def _owner_column(df: pd.DataFrame) -> pd.Series:
+    project = pd.to_numeric(df["project_id"], errors="coerce").to_numpy(dtype="float64")
+    operation = pd.to_numeric(df["operation_id"], errors="coerce").to_numpy(dtype="float64")
+    out = np.full(len(df), "", dtype=object)
+    is_project, is_operation = ~np.isnan(project), np.isnan(project) & ~np.isnan(operation)
+    out[is_project] = [f"project:{p}" for p in project[is_project].astype(np.int64).tolist()]
+    out[is_operation] = [f"operation:{o}" for o in operation[is_operation].astype(np.int64).tolist()]
+    return pd.Series(out, index=df.index, dtype=object)
+
+
+@dataclass
+class BudgetData:
+    today: date
+    currency: str
+    projects: pd.DataFrame
+    operations: pd.DataFrame
+    owners: pd.DataFrame
+    lines: pd.DataFrame  # owner, id, version, category, month, planned
+    expenses: pd.DataFrame  # owner, id, version, day, category, amount, note
+    labour: pd.DataFrame  # owner, day, hours, cost_rate, cost
+    tasks: pd.DataFrame
+    baselines: dict[int, dict]
+    holidays: pd.DataFrame
+    rates: pd.Series  # person id → hourly cost rate
+
+    _groups: dict[int, dict[str, pd.DataFrame]] = field(default_factory=dict)
+
+    def of(self, df: pd.DataFrame, owner: str, columns: tuple[str, ...] | None = None) -> pd.DataFrame:
+        """The rows of ``df`` (lines, expenses, labour or costs) that belong to ``owner`` (only ``columns`` when
+        given); grouped once per frame."""
+        key = (id(df), columns)
+        groups = self._groups.get(key)
+        if groups is None:
+            part = df if columns is None else df[list(columns)]
+            groups = self._groups[key] = {k: g for k, g in part.groupby(df["owner"])} if len(df) else {}
+        if owner in groups:
+            return groups[owner]
+        return df.iloc[:0] if columns is None else df[list(columns)].iloc[:0]
+
+    def positions(self, df: pd.DataFrame, owner: str) -> np.ndarray:
+        """Row positions of ``owner``'s rows in ``df``, in order (grouped once per frame)."""
+        key = (id(df), "positions")
+        groups = self._groups.get(key)
+        if groups is None:
+            groups = self._groups[key] = df.groupby("owner").indices if len(df) else {}
+        return groups.get(owner, np.zeros(0, dtype=np.int64))
+
+    @cached_property
+    def cost_arrays(self) -> tuple[np.ndarray | None, np.ndarray]:
+        """All costs' days (datetime64, None if one is not a plain date) and amounts, by row position."""
+        costs = self.all_costs
+        return day_array(costs["day"]), costs["amount"].to_numpy(dtype="float64")
+
+    @cached_property
+    def non_labour(self) -> tuple[dict[str, dict[str, float]], dict[str, dict[str, float]]]:
+        """Planned (all months) and spent per (owner, category) other than labour — the same sums per owner."""
+        lines, costs = self.lines, self.all_costs
+        lines = lines[lines["category"] != "labour"]
+        costs = costs[costs["category"] != "labour"]
+        out: tuple[dict[str, dict[str, float]], dict[str, dict[str, float]]] = ({}, {})
+        for sums, into in ((lines.groupby(["owner", "category"])["planned"].sum(), out[0]),
+                           (costs.groupby(["owner", "category"])["amount"].sum(), out[1])):
+            for (owner, category), value in sums.items():
+                into.setdefault(owner, {})[category] = value
+        return out
+
+    @cached_property
+    def task_rates(self) -> np.ndarray:
+        """Each task's assignee's cost rate (NaN when unassigned), by row position in ``tasks``."""
+        if not len(self.tasks):
+            return np.zeros(0)
+        return self.tasks["assignee_id"].map(self.rates).to_numpy(dtype="float64")
+
+    def task_column(self, name: str) -> np.ndarray:
+        """A column of ``tasks`` as an array (made once), for picking a project's rows by position."""
+        key = ("task column", name)
+        if key not in self._groups:
+            self._groups[key] = self.tasks[name].to_numpy()
+        return self._groups[key]
+
+    @cached_property
+    def task_positions(self) -> dict[int, np.ndarray]:
+        return {int(k): v for k, v in self.tasks.groupby("project_id").indices.items()} if len(self.tasks) else {}
+
+    @cached_property
+    def all_costs(self) -> pd.DataFrame:
+        """Actual costs up to today [owner, day, category, amount]: expenses plus labour."""
+        exp = self.expenses[self.expenses["day"] <= self.today]
+        parts = [exp[["owner", "day", "category", "amount"]],
+                 self.labour.assign(category="labour", amount=self.labour["cost"])[
+                     ["owner", "day", "category", "amount"]]]
+        parts = [p for p in parts if len(p)]
+        out = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(
+            {"owner": [], "day": [], "category": [], "amount": []})
+        out["amount"] = out["amount"].astype(float)
+        return out
+
+    @cached_property
+    def tasks_by_project(self) -> dict[int, pd.DataFrame]:
+        return {int(k): g for k, g in self.tasks.groupby("project_id")} if len(self.tasks) else {}
+
+    def holidays_for(self, project_id: int | None) -> list[date]:
+        """Workspace holidays plus the project's own."""
+        h = self.holidays
+        return h.loc[h["project_id"].isna() | (h["project_id"] == project_id), "day"].tolist() if len(h) else []
+
+    def costs(self, owner: str | None = None) -> pd.DataFrame:
+        return self.all_costs if owner is None else self.of(self.all_costs, owner)
+
+
+def _owners(projects: pd.DataFrame, operations: pd.DataFrame, teams: pd.Series) -> pd.DataFrame:
+    owners = pd.concat([
+        pd.DataFrame({"owner": [owner_key("project", i) for i in projects["id"]], "kind": "project",
+                      "id": projects["id"], "name": projects["name"], "status": projects["status"],
+                      "team_id": projects["team_id"]}),
+        pd.DataFrame({"owner": [owner_key("operation", i) for i in operations["id"]], "kind": "operation",
+                      "id": operations["id"], "name": operations["name"],
+                      "status": ["active" if a else "inactive" for a in operations["active"]],
+                      "team_id": operations["team_id"]}),
+    ], ignore_index=True)
+    owners["team"] = [teams.get(t, "— no team —") if pd.notna(t) else "— no team —" for t in owners["team_id"]]
+    return owners
+
+
+def load(session: Session, today: date) -> BudgetData:
+    projects = frame(session, m.Project)
+    operations = frame(session, m.Operation)
+    owners = _owners(projects, operations, frame(session, m.Team).set_index("id")["name"])
+    lines = frame(session, m.BudgetLine)
+    lines["owner"] = _owner_column(lines) if len(lines) else pd.Series(dtype=object)
+    lines["planned"] = lines["planned"].astype(float)
+    expenses = frame(session, m.Expense)
+    expenses["owner"] = _owner_column(expenses) if len(expenses) else pd.Series(dtype=object)
+    expenses["amount"] = expenses["amount"].astype(float)
+    labour = labour_cost(session, until=today)
+    labour["owner"] = _owner_column(labour) if len(labour) else pd.Series(dtype=object)
+    labour = labour[labour["owner"] != ""]
+    tasks = frame(session, m.Task)[["id", "project_id", "estimate_hours", "duration_days", "percent_complete",
+                                    "assignee_id", "finish_date"]]
+    baselines: dict[int, dict] = {}
+    base = frame(session, m.Baseline, order_by=[m.Baseline.taken_at, m.Baseline.id])
+    for rec in base.to_dict("records"):
+        baselines[int(rec["project_id"])] = rec  # the latest wins
+    people = frame(session, m.Person)
+    return BudgetData(today, settings(session)["currency"], projects, operations, owners, lines, expenses, labour,
+                      tasks, baselines, frame(session, m.Holiday),
+                      people.set_index("id")["cost_rate"].astype(float))
+
+
+def owners(session: Session) -> pd.DataFrame:
+    """Projects and operations that can hold money: [owner, kind, id, name, status, team], projects first."""
+    teams = frame(session, m.Team).set_index("id")["name"]
+    out = _owners(frame(session, m.Project), frame(session, m.Operation), teams)
+    return out[["owner", "kind", "id", "name", "status", "team"]].reset_index(drop=True)
