@@ -56,7 +56,7 @@ from worksmith.exchange.planfile import Plan, PlanFileError, RowError, parse_pla
 from worksmith.exchange.planread import frame_of, read_plan_frame, source_name
 
 __all__ = ["MAX_XML_BYTES", "MspdiFile", "MspdiFileError", "Saved", "compare_saved", "is_mspdi", "mspdi_bytes",
-           "read_mspdi", "read_plan_source", "read_plan_table"]
+           "read_mspdi", "read_plan_table", "read_upload", "table_mspdi"]
 
 MAX_XML_BYTES = 50_000_000
 LINK_TYPES = {"0": "FF", "1": "FS", "2": "SF", "3": "SS"}
@@ -328,8 +328,8 @@ def _task_row(task: Element, phase: str, per_day: int, clock: _Clock, uids: dict
     kind = _t(task, "ConstraintType", "0") or "0"
     snet = None
     if kind in CONSTRAINTS:
-        problems.append(f"{where} has a '{CONSTRAINTS[kind]}' constraint; only As Soon As Possible and Start No "
-                        "Earlier Than can be imported")
+        problems.append(f"{where} has the constraint '{CONSTRAINTS[kind]}'; only As Soon As Possible and Start "
+                        "No Earlier Than can be imported")
     elif kind == "4":
         snet = clock.boundary(_when(_t(task, "ConstraintDate")))
         if snet is None:
@@ -484,21 +484,29 @@ def is_mspdi(name: str | None) -> bool:
     return bool(name) and Path(str(name)).suffix.lower() == ".xml"
 
 
-def read_plan_table(source: str | Path | bytes | IO[Any], filename: str | None = None) -> pd.DataFrame:
+def read_upload(source: str | Path | bytes | IO[Any], filename: str | None = None
+                ) -> tuple[pd.DataFrame, MspdiFile | None]:
     """:func:`~worksmith.exchange.planread.read_plan_frame` that also reads MS Project XML (by the .xml suffix):
-    the file's plan as the plan-file table, for the preview and :func:`~worksmith.exchange.planfile.parse_plan`.
-    A workspace project works Monday to Friday, so an MS Project file with another working week is refused."""
-    if not is_mspdi(source_name(source, filename)):
-        return read_plan_frame(source, filename)
+    the plan-file table for the preview and :func:`~worksmith.exchange.planfile.parse_plan`, and for an .xml file
+    the :class:`MspdiFile` (its start and holidays for a new project), else None. A workspace project works Monday
+    to Friday, so an MS Project file with another working week is refused here (the command line takes it)."""
+    name = source_name(source, filename)
+    if not is_mspdi(name):
+        return read_plan_frame(source, filename), None
     file = read_mspdi(source, filename)
     if file.calendar.workdays != MON_FRI:
         days = ", ".join(_DAY_NAMES[d] for d in sorted(file.calendar.workdays))
         raise MspdiFileError([RowError(None, f"the project calendar works {days}; a Worksmith project works "
                                              "Monday to Friday (the command line schedules any week)")],
-                             Path(source_name(source, filename) or "").name)
-    return file.plan.frame()
+                             Path(name or "").name)
+    return file.plan.frame(), file
 
 
-def read_plan_source(source: str | Path | bytes | IO[Any], filename: str | None = None) -> MspdiFile | None:
-    """The :class:`MspdiFile` of an .xml plan file (start and holidays for a new project), None for CSV/xlsx."""
-    return read_mspdi(source, filename) if is_mspdi(source_name(source, filename)) else None
+def read_plan_table(source: str | Path | bytes | IO[Any], filename: str | None = None) -> pd.DataFrame:
+    """The table of :func:`read_upload` (CSV, .xlsx or MS Project XML)."""
+    return read_upload(source, filename)[0]
+
+
+def table_mspdi(table: pd.DataFrame, start: date, calendar: WorkCalendar, name: str) -> bytes:
+    """A plan-file table (e.g. a project's plan export) as MS Project XML scheduled from ``start``."""
+    return mspdi_bytes(parse_plan(table, name), start, calendar, name=name)

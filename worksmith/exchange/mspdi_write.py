@@ -100,6 +100,8 @@ def mspdi_bytes(plan: Plan, start: date, calendar: WorkCalendar | None = None, *
                       _el("EarlyFinish", end(t.ef)), _el("LateStart", end(t.ls) if milestone else begin(t.ls)),
                       _el("LateFinish", end(t.lf)), _el("FreeSlack", t.free_float * 4800),
                       _el("TotalSlack", t.total_float * 4800)]
+        parts += [_el("PercentComplete", 0), _el("ActualDuration", "PT0H0M0S"),
+                  _el("RemainingDuration", _hours(ef - es))]
         snet = row.start_no_earlier_than if row is not None else None
         parts += [_el("ConstraintType", 4 if snet is not None else 0), _el("CalendarUID", -1)]
         if snet is not None:
@@ -117,7 +119,7 @@ def mspdi_bytes(plan: Plan, start: date, calendar: WorkCalendar | None = None, *
         if not phase:
             for r in rows:
                 top += 1
-                task_xml(r.id, r.name or f"Task {r.id}", 1, str(top), result.tasks[r.id].es, result.tasks[r.id].ef,
+                task_xml(r.id, r.name, 1, str(top), result.tasks[r.id].es, result.tasks[r.id].ef,
                          row=r)
             continue
         top += 1
@@ -125,7 +127,7 @@ def mspdi_bytes(plan: Plan, start: date, calendar: WorkCalendar | None = None, *
                  max(result.tasks[r.id].ef for r in rows), summary=True)
         next_uid += 1
         for i, r in enumerate(rows, start=1):
-            task_xml(r.id, r.name or f"Task {r.id}", 2, f"{top}.{i}", result.tasks[r.id].es, result.tasks[r.id].ef,
+            task_xml(r.id, r.name, 2, f"{top}.{i}", result.tasks[r.id].es, result.tasks[r.id].ef,
                      row=r)
     out.append("</Tasks><Resources>")
     for i, person in enumerate(people, start=1):
