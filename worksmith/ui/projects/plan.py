@@ -11,6 +11,7 @@ from functools import partial
 import pandas as pd
 import streamlit as st
 
+from worksmith import fmt
 from worksmith.commands import people as cmd_people
 from worksmith.commands import project_plan as cpp
 from worksmith.domain.calendar import WorkCalendar
@@ -257,7 +258,7 @@ def import_plan_file(pick: dict, today: date, key: str = "plan_file") -> None:
     holidays = project_file.holidays if project_file is not None else []
     if project_file is not None:
         start = project_file.start
-        st.caption(f"From the MS Project file: start {ui.md(start.isoformat())}"
+        st.caption(f"From the MS Project file: start {fmt.day(start)}"
                    + (f", {len(holidays)} holidays for the project calendar" if holidays else "") + ".")
     done = st.session_state.setdefault(IMPORTED, set())
     if (None, digest, name.strip()) in done:
