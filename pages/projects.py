@@ -39,7 +39,7 @@ if name is None:
     view = ui.query(vp.portfolio_view, today=today)
     if view.empty:
         ui.empty_state("No projects yet. Create the first one below (from scratch or a template), or start it from "
-                       "a plan file (CSV or Excel).")
+                       "a plan file (CSV, Excel or MS Project XML).")
         new_project(pick, today)
         with st.expander("New project from a plan file", icon=":material/upload_file:"):
             import_plan_file(pick, today)
@@ -80,7 +80,7 @@ task_labels = {int(i): f"#{r} {n}" for i, r, n in zip(d.tasks["id"], d.tasks["re
 def plan_tab() -> None:
     stale_offer(pid)
     plan_grid(pid, d, people, today)
-    with st.expander("Import a plan file (CSV or Excel)", icon=":material/upload_file:"):
+    with st.expander("Import a plan file (CSV, Excel or MS Project XML)", icon=":material/upload_file:"):
         plan_import(pid, d.tasks, people, today)
     with st.expander(f"Links to other projects ({len(d.links)})", icon=":material/link:"):
         cross_links(pid, d, today)

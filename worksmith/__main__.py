@@ -2,7 +2,7 @@
 
 demo      seed the demo workspace (sizes S, M, L)
 migrate   bring the database schema up to date
-schedule  schedule a plan file (no database): plan.csv -o out.csv [--start YYYY-MM-DD]
+schedule  schedule a plan file (no database): plan.csv|.xlsx|.xml -o out.csv|.xlsx|.xml [--start YYYY-MM-DD]
 export    write the whole workspace as an Excel workbook
 backup    back up the workspace (SQLite file copy via the online backup API, or portable JSON)
 restore   replace the workspace with a JSON backup
@@ -56,20 +56,24 @@ def run_schedule_cli(in_path: str | Path, out_path: str | Path | None, start: st
                      calendar: WorkCalendar | None = None) -> int:
     """``python -m worksmith schedule plan.csv -o out.csv [--start YYYY-MM-DD]``.
 
-    Reads the plan, schedules it and writes the export table to ``out_path`` (.csv or .xlsx), or as CSV to
-    stdout when ``out_path`` is None or ``"-"``. A one-line summary goes to stdout after writing a file, to
-    stderr when the table itself went to stdout.
+    Reads the plan (.csv, .xlsx or MS Project XML .xml), schedules it and writes the export table to ``out_path``
+    (.csv or .xlsx), MS Project XML (.xml), or CSV to stdout when ``out_path`` is None or ``"-"``. An .xml input
+    brings its own start (``--start`` overrides it) and calendar (working week and holidays); an .xml output
+    without a start starts today. A one-line summary goes to stdout after writing a file, to stderr when the
+    table itself went to stdout.
 
     Returns
     -------
     int
-        0 on success; 2 for bad input (unreadable or invalid plan, cycle, bad date, bad output name) with
-        the message on stderr; 1 if the output cannot be written.
+        0 on success; 2 for bad input (unreadable, invalid or refused plan, cycle, bad date, bad output name)
+        with the message on stderr; 1 if the output cannot be written.
     """
     from worksmith.domain.schedule import WorkCalendar
-    from worksmith.exchange.planfile import file_format, plan_bytes, read_plan, schedule_plan, write_plan
+    from worksmith.exchange.mspdi import is_mspdi, mspdi_bytes, read_mspdi
+    from worksmith.exchange.planfile import file_format, plan_bytes, read_plan, schedule_plan
 
     to_stdout = out_path is None or str(out_path) == "-"
+    to_xml = not to_stdout and is_mspdi(str(out_path))
     try:
         start_date = None
         if start:
@@ -77,10 +81,16 @@ def run_schedule_cli(in_path: str | Path, out_path: str | Path | None, start: st
                 start_date = date.fromisoformat(start.strip())
             except ValueError:
                 raise ValidationError(f"--start must be a date YYYY-MM-DD, got '{start}'.", field="start") from None
-        if not to_stdout:
+        if not to_stdout and not to_xml:
             file_format(out_path)  # type: ignore[arg-type]
-        calendar = calendar or WorkCalendar()
-        plan = read_plan(in_path, start=start_date, calendar=calendar)  # a 'not before' date counts from --start
+        if is_mspdi(str(in_path)):
+            project = read_mspdi(in_path)
+            plan, calendar, start_date = project.plan, project.calendar, start_date or project.start
+        else:
+            calendar = calendar or WorkCalendar()
+            plan = read_plan(in_path, start=start_date, calendar=calendar)  # a 'not before' date counts from --start
+        if to_xml and start_date is None:
+            start_date = date.today()
         table = schedule_plan(plan, start_date, calendar)
     except WorksmithError as exc:
         print(str(exc), file=sys.stderr)
@@ -90,14 +100,16 @@ def run_schedule_cli(in_path: str | Path, out_path: str | Path | None, start: st
     finish = max((int(v) for v in table["early_finish"]), default=0)
     summary = f"Scheduled {len(table)} tasks: project finish day {finish}, {critical} critical"
     if start_date is not None and len(table):
-        summary += f", last working day {max(table['finish_date'])}"
+        summary += f", from {start_date.isoformat()} to the last working day {max(table['finish_date'])}"
     try:
         if to_stdout:
             sys.stdout.write(plan_bytes(table, "csv").decode("utf-8"))
             sys.stdout.flush()
             print(summary + ".", file=sys.stderr)
         else:
-            write_plan(table, out_path)  # type: ignore[arg-type]
+            data = (mspdi_bytes(plan, start_date, calendar, name=Path(str(in_path)).stem) if to_xml  # type: ignore[arg-type]
+                    else plan_bytes(table, file_format(out_path)))  # type: ignore[arg-type]
+            Path(out_path).write_bytes(data)  # type: ignore[arg-type]
             print(f"{summary}. Wrote {out_path}.")
     except OSError as exc:
         print(f"Cannot write '{out_path}': {exc.strerror or exc}.", file=sys.stderr)
@@ -221,10 +233,12 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--db", help=db_help)
     p.set_defaults(func=cmd_migrate)
 
-    p = sub.add_parser("schedule", help="schedule a plan file (CSV or .xlsx)")
+    p = sub.add_parser("schedule", help="schedule a plan file (CSV, .xlsx or MS Project XML .xml)")
     p.add_argument("plan")
-    p.add_argument("-o", "--output", default=None, help="out.csv or out.xlsx (default: CSV on stdout)")
-    p.add_argument("--start", help="project start date YYYY-MM-DD (adds start_date, finish_date)")
+    p.add_argument("-o", "--output", default=None,
+                   help="out.csv, out.xlsx or out.xml (MS Project XML) (default: CSV on stdout)")
+    p.add_argument("--start", help="project start date YYYY-MM-DD (adds start_date, finish_date; an .xml plan "
+                   "brings its own start, which this overrides)")
     p.set_defaults(func=cmd_schedule)
 
     p = sub.add_parser("risk", help="Monte Carlo finish-date forecast of a plan file with three-point estimates")

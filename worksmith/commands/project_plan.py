@@ -553,9 +553,17 @@ def create_from_template(session: Session, *, template_id: int, data: dict[str, 
 
 
 def create_from_plan(session: Session, *, data: dict[str, Any], plan_rows: Sequence[Any], actor: Actor,
-                     today: date) -> int:
+                     today: date, holidays: Sequence[date] = ()) -> int:
     """A new project (``data`` as for :func:`~worksmith.commands.projects.create_project`) with a plan file's
-    parsed rows, in one transaction: a refused plan creates no project. Returns the project id."""
+    parsed rows, in one transaction: a refused plan creates no project. Returns the project id. ``holidays`` (an
+    MS Project file's non-working exceptions) become the project's own holidays before the plan is scheduled."""
     project_id = create_project(session, data=data, actor=actor)
+    days = sorted(set(holidays))
+    if days:
+        session.add_all(m.Holiday(day=day, name="From the MS Project calendar", project_id=project_id)
+                        for day in days)
+        session.flush()
+        core.log(session, actor, "create", m.Holiday.__tablename__, None, f"added {len(days)} project holiday"
+                 f"{'s' * (len(days) != 1)} from the MS Project calendar ({days[0]:%d %b %Y} to {days[-1]:%d %b %Y})")
     import_plan(session, project_id=project_id, plan_rows=plan_rows, replace=True, actor=actor, today=today)
     return project_id

@@ -6,15 +6,18 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 from datetime import date
+from functools import partial
 
 import pandas as pd
 import streamlit as st
 
+from worksmith import fmt
 from worksmith.commands import people as cmd_people
 from worksmith.commands import project_plan as cpp
 from worksmith.domain.calendar import WorkCalendar
 from worksmith.errors import WorksmithError
-from worksmith.exchange.planfile import annotate_errors, parse_plan, plan_bytes, read_plan_frame, validate_plan
+from worksmith.exchange.mspdi import read_upload, table_mspdi
+from worksmith.exchange.planfile import annotate_errors, parse_plan, plan_bytes, validate_plan
 from worksmith.ui import shell as ui
 from worksmith.ui.projects import OPEN
 from worksmith.values import is_blank
@@ -130,15 +133,22 @@ def plan_grid(pid: int, d: vpp.ProjectDetail, people: dict[int, str], today: dat
     else:
         st.session_state.pop(pending_key(pid), None)
     with bar:
-        c1, c2, c3, c4 = st.columns([2, 1, 1, 3], vertical_alignment="center")
+        c1, c2, c3, c4, c5 = st.columns([2, 1, 1, 2, 2], vertical_alignment="center")
         c1.markdown(f"**{n} unsaved edit{'s' * (n != 1)}**" if n else "No unsaved edits")
         save = c2.button("Save plan", type="primary", key="projects_plan_save", width="stretch")
         if c3.button("Discard", key="projects_plan_discard", disabled=not n, width="stretch"):
             st.session_state.pop(pending_key(pid), None)
             ui.flash("Edits discarded", **{f"projects_plan_gen_{pid}": gen + 1})
-        c4.download_button("Download plan (CSV)", plan_bytes(ui.query(vpp.plan_export, project_id=pid), "csv"),
+        export = ui.query(vpp.plan_export, project_id=pid)
+        c4.download_button("Download plan (CSV)", plan_bytes(export, "csv"),
                            f"{d.project['name']}-plan.csv", "text/csv", key="projects_plan_download",
                            icon=":material/download:")
+        c5.download_button("Download as MS Project XML", partial(
+            table_mspdi, export, d.project["start"] or today, ui.query(project_calendar, project_id=pid),
+            str(d.project["name"])), f"{d.project['name']}-plan.xml", "application/xml",
+            key="projects_plan_download_xml", icon=":material/download:",
+            help="MS Project XML (MSPDI): tasks, links with type and lag, 'not before' dates, milestones and phases "
+                 "(as summary tasks), scheduled on the project calendar; MS Project and ProjectLibre open it.")
         if effects is not None:
             st.caption("Last save — " + " · ".join(text for _label, text in effects.effects()))
     st.caption("Edit cells, add rows at the bottom, delete with the row checkbox; **Save** checks everything at "
@@ -155,18 +165,22 @@ def plan_grid(pid: int, d: vpp.ProjectDetail, people: dict[int, str], today: dat
 
 COLUMNS_HELP = ("Columns: id, name, phase, duration_days, predecessors (e.g. 3FS+2d), assignee, estimate_hours, "
                 "start_no_earlier_than (working days from the start, or a date), optionally duration_min_days and "
-                "duration_max_days (a three-point estimate). All or nothing.")
+                "duration_max_days (a three-point estimate). All or nothing. An MS Project XML file (.xml) brings "
+                "its tasks, links, phases, 'not before' dates, assignees and calendar, or is refused with the "
+                "reasons.")
 IMPORTED = "projects_imported"  # sha256 of every plan file imported in this session, per project
 
 
 def _upload(people: dict[int, str], key: str, start: date | None, calendar: WorkCalendar | None) -> tuple | None:
-    """Uploader + preview; returns (file name, rows frame, digest) when the file can be imported, else None."""
+    """Uploader + preview; returns (file name, rows frame, digest, MS Project file or None) when the file can be
+    imported, else None."""
     n = st.session_state.get(key + "_n", 0)  # a new uploader after a successful import: the file is cleared
-    upload = st.file_uploader("Plan file", type=["csv", "xlsx"], key=f"{key}_file_{n}")
+    upload = st.file_uploader("Plan file", type=["csv", "xlsx", "xml"], key=f"{key}_file_{n}",
+                              help="CSV, Excel (.xlsx) or MS Project XML (.xml)")
     if upload is None:
         return None
     try:
-        raw = read_plan_frame(upload.getvalue(), upload.name)
+        raw, project_file = read_upload(upload.getvalue(), upload.name)
     except WorksmithError as error:
         st.error(str(error), icon="⚠️")
         return None
@@ -184,7 +198,7 @@ def _upload(people: dict[int, str], key: str, start: date | None, calendar: Work
         st.error("Nothing can be imported until these are fixed:\n\n" + "\n".join(f"- {e}" for e in pre.errors),
                  icon="⚠️")
     st.dataframe(pre.table, width="stretch", key=f"{key}_preview")
-    return (upload.name, raw, hashlib.sha256(upload.getvalue()).hexdigest()) if pre.ok else None
+    return (upload.name, raw, hashlib.sha256(upload.getvalue()).hexdigest(), project_file) if pre.ok else None
 
 
 def _parsed(raw: pd.DataFrame, name: str, start: date | None, calendar: WorkCalendar | None):
@@ -206,7 +220,7 @@ def plan_import(pid: int, tasks: pd.DataFrame, people: dict[int, str], today: da
     got = _upload(people, key, start, calendar)
     if got is None:
         return
-    name, raw, digest = got
+    name, raw, digest, _project_file = got
     done = st.session_state.setdefault(IMPORTED, set())
     if (pid, digest) in done:
         st.info(f"{name} is already imported into this project; upload another file or edit the plan.",
@@ -240,7 +254,12 @@ def import_plan_file(pick: dict, today: date, key: str = "plan_file") -> None:
     got = _upload(pick["people"], key, start, calendar)
     if got is None:
         return
-    fname, raw, digest = got
+    fname, raw, digest, project_file = got
+    holidays = project_file.holidays if project_file is not None else []
+    if project_file is not None:
+        start = project_file.start
+        st.caption(f"From the MS Project file: start {fmt.day(start)}"
+                   + (f", {len(holidays)} holidays for the project calendar" if holidays else "") + ".")
     done = st.session_state.setdefault(IMPORTED, set())
     if (None, digest, name.strip()) in done:
         st.info(f"{fname} was already imported as '{name.strip()}'.", icon=":material/check_circle:")
@@ -248,7 +267,7 @@ def import_plan_file(pick: dict, today: date, key: str = "plan_file") -> None:
     if st.button(f"Create the project and import {len(raw)} tasks", type="primary", key=f"{key}_go") and (
             plan := _parsed(raw, fname, start, calendar)) is not None:
         made = ui.run(cpp.create_from_plan, data={"name": name, "start": start, "status": "proposed"},
-                      plan_rows=plan.rows, today=today)
+                      plan_rows=plan.rows, today=today, holidays=holidays)
         if made is not None:
             done.add((None, digest, name.strip()))
             ui.flash(f"Created '{name.strip()}' from {fname}", **{key + "_n": st.session_state.get(key + "_n", 0) + 1,
