@@ -6,8 +6,15 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from worksmith.domain.mentions import autocomplete, escape, mentioned, quote_update, render, safe_url, \
-    within_edit_window
+from worksmith.domain.mentions import (
+    autocomplete,
+    escape,
+    mentioned,
+    quote_update,
+    render,
+    safe_url,
+    within_edit_window,
+)
 from worksmith.ui.markdown import md
 
 PEOPLE = {1: "Ava Thompson", 2: "Liam Chen", 3: "Zoë van Dijk", 4: "Ann", 5: "Ann Lee", 6: "José Álvarez"}
