@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
+from worksmith import demo
 from worksmith.commands import comments as cc
 from worksmith.commands import core
 from worksmith.commands import inbox as ci
@@ -19,6 +20,7 @@ from worksmith.store.db import read_session, write_session
 from worksmith.views import comments as vc
 from worksmith.views import inbox as vi
 from worksmith.views import my_work as vmw
+from worksmith.views.workload_data import load_workload
 
 TODAY = date(2026, 11, 25)
 NOW = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
@@ -192,3 +194,14 @@ def test_my_work_buckets_summary_and_quick_actions(engine, ws):
     assert [vmw.bucket_of(d, TODAY) for d in (date(2026, 11, 24), date(2026, 11, 29), date(2026, 12, 6),
                                               date(2026, 12, 7), None)] == \
         ["overdue", "this week", "next week", "later", "later"]
+
+
+def test_my_work_hours_match_the_whole_workspace_workload(engine):
+    """My work reads only the person's team; its planned hours and capacity equal the Workload page's figures."""
+    demo.seed(engine, "S", today=TODAY, reset=True)
+    with read_session(engine) as s:
+        full = load_workload(s, start=TODAY, weeks=1, today=TODAY).cells.set_index("person_id")
+        for person_id in (1, 2, 3, 8):
+            work = vmw.my_work(s, person_id=person_id, today=TODAY)
+            assert (work.planned_hours, work.capacity_hours) == pytest.approx(
+                (float(full.loc[person_id, "load"]), float(full.loc[person_id, "capacity"])))

@@ -74,15 +74,13 @@ def summary_line(items: pd.DataFrame, approvals: int, planned: float, capacity: 
 
 
 def _week_load(session: Session, person: m.Person, today: date) -> tuple[float, float]:
-    inputs = workload_inputs(session)
-    team = inputs.people[(inputs.people["team_id"] == person.team_id) if person.team_id is not None
-                         else (inputs.people["id"] == person.id)]
-    ids = set(team["id"].astype(int))
-    ops = inputs.operations[inputs.operations["team_id"] == person.team_id] if person.team_id is not None \
-        else inputs.operations.iloc[0:0]
-    mine = replace(inputs, people=team, tasks=inputs.tasks[inputs.tasks["assignee_id"].isin(ids)],
-                   recurring=inputs.recurring[inputs.recurring["assignee_id"].isin(ids)], operations=ops)
-    wl = compute_workload(mine, start=today, weeks=1, today=today)
+    if person.team_id is not None:
+        inputs = workload_inputs(session, team_id=person.team_id)
+    else:  # no team: no operation demand reaches the person; their own tasks and recurring work only
+        everyone = workload_inputs(session)
+        inputs = replace(everyone, people=everyone.people[everyone.people["id"] == person.id],
+                         operations=everyone.operations.iloc[0:0])
+    wl = compute_workload(inputs, start=today, weeks=1, today=today)
     cell = wl.cells[wl.cells["person_id"] == person.id]
     return (float(cell["load"].sum()), float(cell["capacity"].sum())) if len(cell) else (0.0, 0.0)
 
