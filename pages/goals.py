@@ -9,6 +9,7 @@ import streamlit as st
 from worksmith.charts import goals as charts
 from worksmith.commands import goals as cmd
 from worksmith.ui import shell as ui
+from worksmith.ui.comments import subject_updates
 from worksmith.ui.goals import edit
 from worksmith.views import goals as views
 from worksmith.views import initiatives
@@ -69,6 +70,8 @@ if detail is not None:
     st.markdown(f"**Work serving this goal** — {detail.work_title}")
     if len(detail.work):
         st.dataframe(detail.work_table, hide_index=True, width="stretch")
+    with st.expander("Updates on this goal", icon=":material/forum:"):
+        subject_updates("goal", int(chosen), today, key=f"goal_upd_{chosen}")
 
 # --- editing: check-ins, key results, the goal, new goals, archived goals --------------------------------------
 edit.tabs(view, detail, today)

@@ -12,6 +12,7 @@ from worksmith.charts import operations as op_charts
 from worksmith.commands import operations as commands
 from worksmith.status import chip
 from worksmith.ui import shell as ui
+from worksmith.ui.comments import subject_updates
 from worksmith.views import operations as views
 from worksmith.views import requests as request_views
 
@@ -75,6 +76,12 @@ for col, stage in zip(st.columns(len(d.stages)), d.stats.itertuples(), strict=Tr
             card(item)
         if stage.final and len(here) > 5:
             st.caption(f"+ {len(here) - 5} more done earlier")
+
+if len(d.items):
+    with st.expander("Updates on a work item", icon=":material/forum:"):
+        titles = dict(zip(d.items["id"], d.items["title"], strict=True))
+        wid = st.selectbox("Work item", list(titles), format_func=titles.get, key="ops_upd_item")
+        subject_updates("work_item", int(wid), today, key=f"ops_upd_{wid}")
 
 st.subheader("Bottlenecks")
 left, right = st.columns(2)

@@ -8,6 +8,7 @@ import streamlit as st
 
 from worksmith import fmt
 from worksmith.ui import shell as ui
+from worksmith.ui.comments import project_updates
 from worksmith.ui.projects import OPEN
 from worksmith.ui.projects.board import board
 from worksmith.ui.projects.closeout import close_out
@@ -87,6 +88,7 @@ def plan_tab() -> None:
 
 
 RENDER = {"Plan": plan_tab, "Gantt": lambda: gantt(pid, d, today), "Board": lambda: board(pid),
+          "Updates": lambda: project_updates(pid, task_labels, today),
           "Risks": lambda: risks(pid, people, task_labels), "Status": lambda: status(pid, d, today),
           "Team": lambda: team(pid, people), "Close-out": lambda: close_out(pid, p, today),
           "Details": lambda: details(pid, p, pick, today)}

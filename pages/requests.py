@@ -12,6 +12,7 @@ import streamlit as st
 from worksmith import fmt
 from worksmith.commands import requests as commands
 from worksmith.ui import shell as ui
+from worksmith.ui.comments import subject_updates
 from worksmith.views import operations as op_views
 from worksmith.views import requests as views
 
@@ -115,6 +116,8 @@ with queue_tab:
                     item = ui.run(commands.convert_to_work_item, request_id=rid, operation_id=op_id, owner_id=owner,
                                   reason=reason, expected_version=ver, now=now)
                     done(item, f"'{r.title}' is now a work item in {operations[op_id]}")
+        with st.expander("Updates and questions on this request", icon=":material/forum:"):
+            subject_updates("request", int(rid), today, key=f"req_upd_{rid}")
 
 with new_tab:
     with st.form("req_new_form", clear_on_submit=True):

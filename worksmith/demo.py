@@ -412,6 +412,7 @@ def build(size: str = "S", *, today: date | None = None, seed: int = 7) -> _Buil
     projects = list(PROJECTS) + _generated_projects(rng, spec, team_ids, person_info, goal_ids)
     _projects(b, rng, today, week0, projects, person_ids, person_info, team_ids, goal_ids)
     _operations(b, rng, today, week0, spec, person_ids, person_info, team_ids, goal_ids)
+    _threads(b, today)
     b.add(m.Setting, key="name", value="Northwind Studio")
     b.add(m.Setting, key="currency", value="€")
     b.add(m.Setting, key="demo", value="1")
@@ -419,6 +420,34 @@ def build(size: str = "S", *, today: date | None = None, seed: int = 7) -> _Buil
     b.add(m.ActivityLog, at=datetime.now(UTC), actor="system", action="seed", entity="workspace",
           summary=f"demo workspace (size {size}) created for {today:%d %b %Y}")
     return b
+
+
+def _threads(b: _Builder, today: date) -> None:
+    """A few realistic update threads on the first projects, a task, a goal and a request, with @mentions."""
+    people = {r["id"]: r["name"] for r in b.rows["person"]}
+    ids = {n: i for i, n in people.items()}
+    projects = b.rows["project"][:2]
+    tasks = [t for t in b.rows["task"] if t["project_id"] == projects[0]["id"]][:2]
+    at = datetime.combine(today, time(9, 0), tzinfo=UTC)
+
+    def post(subject: str, subject_id: int, author: str, body: str, hours_ago: float, parent: int | None = None):
+        return b.add(m.Comment, subject=subject, subject_id=subject_id, author_id=ids[author], body=body,
+                     parent_id=parent, created_at=at - timedelta(hours=hours_ago), deleted=False)
+
+    p0, p1 = projects[0], projects[1]
+    root = post("project", p0["id"], people[p0["manager_id"]],
+                "Design review moved to Thursday. @Liam Chen can you confirm the API contract by then? Notes: "
+                "https://wiki.northwind.example/reviews/42", 30)
+    post("project", p0["id"], "Liam Chen", "Confirmed — the contract is frozen; two open questions in the doc.", 26,
+         parent=root)
+    post("project", p1["id"], "Sofia Rossi", "Vendor quote came in 8 % over budget; @Ava Thompson please decide "
+         "whether we trim scope or ask for more.", 5)
+    if tasks:
+        post("task", tasks[0]["id"], "Olivia Martin", "Blocked on test data until the export is fixed. "
+             "@Sofia Rossi do you know who owns it?", 20)
+    if b.rows["goal"]:
+        goal = b.rows["goal"][0]
+        post("goal", goal["id"], "Ava Thompson", "Check-ins are due Friday; add a note on confidence please.", 48)
 
 
 def _goals(b: _Builder, rng: random.Random, today: date, week0: date, person_ids, team_ids) -> dict[str, int]:

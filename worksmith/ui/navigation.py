@@ -6,7 +6,8 @@
 from __future__ import annotations
 
 LAYOUT: dict[str, list[tuple[str, str, str]]] = {
-    "": [("overview.py", "Overview", ":material/dashboard:")],
+    "": [("overview.py", "Overview", ":material/dashboard:"), ("my_work.py", "My work", ":material/checklist:"),
+         ("inbox.py", "Inbox", ":material/notifications:")],
     "Plan": [("goals.py", "Goals", ":material/flag:"), ("projects.py", "Projects", ":material/view_timeline:")],
     "What if": [("scenarios.py", "Scenarios", ":material/science:"),
                 ("compare.py", "Compare", ":material/compare_arrows:")],

@@ -21,6 +21,7 @@ from worksmith.ui import router, workspace
 from worksmith.ui.markdown import md  # noqa: F401 - pages escape user text with ui.md
 from worksmith.ui.router import DEEP_LINK, ROUTED  # noqa: F401 - re-exported for tests
 from worksmith.ui.workspace import today  # noqa: F401 - pages pin "today" with ui.today
+from worksmith.views import inbox as inbox_view
 from worksmith.views import people as people_view
 from worksmith.views import workspace as workspace_view
 from worksmith.views.metric import Metric
@@ -186,6 +187,9 @@ def _sidebar() -> None:
                      help="Until sign-in exists, changes and approvals are recorded under this name. It is kept "
                           "while you browse and in the page address (?as=…), so a reload or a shared link keeps it.")
         _write_actor_param()
+        if (me := st.session_state.get(ACTOR)) not in (None, NOBODY):
+            unread = query(inbox_view.unread_count, person_id=int(me), today=today())
+            st.page_link("pages/inbox.py", label=f"Inbox ({unread})", icon=":material/notifications:")
         if not choosable:
             st.caption("Nobody to act as yet: add yourself and your colleagues first.")
             st.page_link("pages/people.py", label="Add people", icon=":material/person_add:")

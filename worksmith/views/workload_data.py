@@ -77,7 +77,7 @@ def _read(session: Session, stmt) -> pd.DataFrame:
     return pd.DataFrame([tuple(r) for r in result.fetchall()], columns=list(result.keys()))
 
 
-def _tasks_frame(session: Session) -> pd.DataFrame:
+def _tasks_frame(session: Session, assignees: list[int] | None = None) -> pd.DataFrame:
     t, p = m.Task.__table__, m.Project.__table__
     stmt = (select(t.c.id.label("task_id"), t.c.project_id, t.c.name, t.c.assignee_id,
                    t.c.start_date.label("start"), t.c.finish_date.label("finish"), t.c.estimate_hours,
@@ -86,6 +86,8 @@ def _tasks_frame(session: Session) -> pd.DataFrame:
             .join(p, p.c.id == t.c.project_id)
             .where(p.c.status.in_(LOAD_STATUSES))
             .order_by(t.c.id))
+    if assignees is not None:
+        stmt = stmt.where(t.c.assignee_id.in_(assignees))
     tasks = _read(session, stmt)
     if len(tasks):
         done = tasks["status"].eq("done").to_numpy(bool)
@@ -94,22 +96,28 @@ def _tasks_frame(session: Session) -> pd.DataFrame:
     return tasks
 
 
-def workload_inputs(session: Session) -> WorkloadInputs:
-    """Read everything the workload engine needs from the database (see :class:`WorkloadInputs`)."""
+def workload_inputs(session: Session, team_id: int | None = None) -> WorkloadInputs:
+    """Read everything the workload engine needs from the database (see :class:`WorkloadInputs`).
+
+    With ``team_id`` only that team's people, their tasks, recurring tasks and time off, and the team's operations
+    (operation demand is shared within a team, so the team's figures are the same as in the whole workspace)."""
     teams = frame(session, m.Team)[["id", "name"]]
-    people = frame(session, m.Person)
+    people = frame(session, m.Person, *(() if team_id is None else (m.Person.team_id == team_id,)))
     people = people.merge(teams.rename(columns={"id": "team_id", "name": "team"}), on="team_id", how="left")
     people["skills"] = [list(s) if isinstance(s, list) else [] for s in people["skills"]]
     people = people.assign(_team=people["team"].fillna("~")).sort_values(["_team", "name"], kind="stable")
     people = people.drop(columns="_team").reset_index(drop=True)
     people = people[["id", "name", "team_id", "team", "role", "weekly_hours", "availability", "skills", "active",
                      "version"]]
-    tasks = _tasks_frame(session)
+    ids = None if team_id is None else [int(i) for i in people["id"]]
+    tasks = _tasks_frame(session, ids)
     holidays = frame(session, m.Holiday, m.Holiday.project_id.is_(None))
-    ops = frame(session, m.Operation)[["id", "name", "team_id", "demand_hours_per_week", "active"]]
-    rec = frame(session, m.RecurringTask)[["id", "operation_id", "name", "cadence", "hours", "assignee_id",
-                                           "anchor"]]
-    time_off = frame(session, m.TimeOff)[["id", "person_id", "start", "end", "note", "version"]]
+    ops = frame(session, m.Operation, *(() if team_id is None else (m.Operation.team_id == team_id,)))[
+        ["id", "name", "team_id", "demand_hours_per_week", "active"]]
+    rec = frame(session, m.RecurringTask, *(() if ids is None else (m.RecurringTask.assignee_id.in_(ids),)))[
+        ["id", "operation_id", "name", "cadence", "hours", "assignee_id", "anchor"]]
+    time_off = frame(session, m.TimeOff, *(() if ids is None else (m.TimeOff.person_id.in_(ids),)))[
+        ["id", "person_id", "start", "end", "note", "version"]]
     floats = {tid: int(f) for tid, f in zip(tasks["task_id"].tolist(), tasks["total_float"].tolist(), strict=True)
               if f is not None and not pd.isna(f)}
     return WorkloadInputs(tasks=tasks, people=people, time_off=time_off, holidays=frozenset(holidays["day"]),

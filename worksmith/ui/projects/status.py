@@ -14,6 +14,7 @@ from worksmith.commands import projects as cp
 from worksmith.exchange.report import StatusReport, chart_images, render_html, render_markdown
 from worksmith.ui import shell as ui
 from worksmith.ui.projects import LABELS
+from worksmith.views import comments as vc
 from worksmith.views import project_plan as vpp
 from worksmith.views import projects as vp
 
@@ -56,6 +57,12 @@ def status(pid: int, d: vpp.ProjectDetail, today: date) -> None:
                                    key=f"projects_status_rag_{pid}")
             summary = st.text_area("What changed, what is next, what help is needed",
                                    key=f"projects_status_summary_{pid}")
+            quotes = ui.query(vc.quotable_updates, project_id=pid)
+            quoted = st.selectbox("Quote an update (from the Updates tab)", [None, *quotes],
+                                  key=f"projects_quote_{pid}",
+                                  format_func=lambda c: "— none —" if c is None else quotes[c][:90])
+            if quoted is not None:
+                summary = f"{quotes[quoted]}\n\n{summary}".strip()
             if st.form_submit_button("Add status update", type="primary") and ui.run(
                     cp.add_status_update, project_id=pid, rag=new_rag, summary=summary, today=today) is not None:
                 ui.flash("Status update added")
