@@ -72,6 +72,16 @@ def _upload(page, path: Path, settle) -> None:
     settle(page)
 
 
+def _row_of(page, task: str) -> int:
+    """The grid row (0 = first) showing ``task`` in its Task column (the grid's order follows phases and positions)."""
+    editor = page.locator("[class*='st-key-projects_plan_editor']")
+    for row in range(40):
+        cell = editor.locator(f"[id='glide-cell-2-{row}']")
+        if cell.count() and cell.inner_text().strip() == task:
+            return row
+    raise AssertionError(f"no row for {task!r} in the plan grid")
+
+
 def _edit_cell(page, column: int, row: int, value: str) -> None:
     """Type into a cell of the plan grid (a canvas): click the first cell, walk there with the arrow keys, Enter opens
     the editor, replace the value, Enter commits. Column 1 is the ID, row 0 the first task. The grid can swallow an
@@ -114,8 +124,8 @@ def test_project_from_template_import_gantt_board_baseline_variance(app_server, 
     settle(page)
     expect(page.get_by_text("Lessons from 1 closed project")).to_be_visible()
     page.locator(".st-key-projects_new_name input").fill("Intranet")
-    page.locator(".st-key-projects_new_start [data-type='day']").click()
-    page.keyboard.type("04012027")  # day, month, year segments of the date field
+    page.locator(".st-key-projects_new_start [data-type='year']").click()
+    page.keyboard.type("20270104")  # year, month, day segments (ui.DATE_INPUT_FORMAT is YYYY-MM-DD)
     expect(page.locator(".st-key-projects_new_start input[type=date]")).to_have_value("2027-01-04")
     _select(page, "projects_new_status", "active")
     page.get_by_role("button", name="Create project").click()
@@ -161,7 +171,7 @@ def test_project_from_template_import_gantt_board_baseline_variance(app_server, 
     expect(page.get_by_text("Variance against 'Kick-off plan'")).to_be_visible()
 
     _tab(page, "Plan", settle)
-    _edit_cell(page, 4, 2, "9")  # Build pages: 6 -> 9 working days
+    _edit_cell(page, 4, _row_of(page, "Build pages"), "9")  # Build pages: 6 -> 9 working days
     settle(page)
     page.get_by_role("button", name="Save plan").click()
     settle(page)

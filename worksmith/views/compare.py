@@ -152,7 +152,8 @@ def compare(base: Session, scenario: Session, *, today: date, base_name: str = "
     pa, pb = _projects(base, today), _projects(scenario, today)
     projects = _pair(pa.drop(columns=["id"]), pb.drop(columns=["id"]), "project")
     projects["change"] = projects["slip_scenario"].astype(float) - projects["slip_base"].astype(float)
-    moved = projects[projects["finish_base"].astype(str) != projects["finish_scenario"].astype(str)]
+    moved = projects[[_differs(a, b) for a, b in zip(projects["finish_base"], projects["finish_scenario"],
+                                                      strict=True)]]
     if len(moved):
         worst = moved.assign(size=moved["change"].abs().fillna(np.inf)).sort_values("size", ascending=False).iloc[0]
         change = worst["change"]
@@ -211,6 +212,13 @@ def compare(base: Session, scenario: Session, *, today: date, base_name: str = "
     out.headline = "; ".join(h for h in (_first(out.projects_headline), _first(out.workload_headline),
                                          _budget_short(delta)) if h)
     return out
+
+
+def _differs(a, b) -> bool:
+    """Two forecast finishes differ (both missing — a project without a schedule on either side — is no change)."""
+    if pd.isna(a) and pd.isna(b):
+        return False
+    return pd.isna(a) or pd.isna(b) or pd.Timestamp(a) != pd.Timestamp(b)
 
 
 def _days(change: float) -> str:
