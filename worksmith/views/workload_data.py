@@ -108,7 +108,7 @@ def workload_inputs(session: Session) -> WorkloadInputs:
     holidays = frame(session, m.Holiday, m.Holiday.project_id.is_(None))
     ops = frame(session, m.Operation)[["id", "name", "team_id", "demand_hours_per_week", "active"]]
     rec = frame(session, m.RecurringTask)[["id", "operation_id", "name", "cadence", "hours", "assignee_id",
-                                           "anchor"]]
+                                           "anchor", "rrule"]]
     time_off = frame(session, m.TimeOff)[["id", "person_id", "start", "end", "note", "version"]]
     floats = {tid: int(f) for tid, f in zip(tasks["task_id"].tolist(), tasks["total_float"].tolist(), strict=True)
               if f is not None and not pd.isna(f)}
