@@ -1,7 +1,8 @@
 """The import wizard's write: one file into one table, all or nothing.
 
-The file is read and every row checked again here, inside the transaction (``exchange.tables_import.prepare``,
-against the names in the database now), so what the preview showed cannot go stale into a half-import. Any problem
+The file (read by ``exchange.tables_import``) has every row checked again here, inside the transaction
+(``table_rows.prepare``, against the names in the database now), so what the preview showed cannot go stale into a
+half-import. Any problem
 refuses the whole file with the list of problems (``ImportRefused``). Otherwise, in this order:
 
 1. with ``create_missing``, every team, person, project and phase a row names that does not exist is created by
@@ -24,18 +25,28 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+import pandas as pd
 from sqlalchemy import insert
 from sqlmodel import Session
 
 from worksmith.commands import core
 from worksmith.commands.core import Actor
 from worksmith.commands.plans import reschedule_named
+from worksmith.commands.table_rows import (
+    ID_FIELD,
+    REF_MODELS,
+    TABLES,
+    ImportRefused,
+    Prepared,
+    load_refs,
+    prepare,
+    text_key,
+)
 from worksmith.errors import ValidationError
-from worksmith.exchange.tables_import import (_ID_FIELD, REF_MODELS, TABLES, ImportRefused, Prepared, _text_key,
-                                              load_refs, prepare, read_table, shape_key)
 from worksmith.store import models as m
 from worksmith.store.db import lock_plans
 
+SETTING_PREFIX = "import_map:"
 BULK_FROM = 500
 BATCH = 1000
 Progress = Callable[[float, str], None]
@@ -69,19 +80,13 @@ def _noop(_fraction: float, _message: str) -> None:
     return None
 
 
-def check_file(session: Session, *, table: str, data: bytes, filename: str, mapping: dict[str, str | None],
-               key: str = "", project: str = "") -> Prepared:
-    """The preview: the file checked against the workspace as it is now (no write)."""
-    frame = read_table(data, filename)
-    return prepare(frame, table=table, mapping=mapping, refs=load_refs(session, table=table, key=key), key=key,
-                   project=project)
-
-
-def import_table(session: Session, *, actor: Actor, table: str, data: bytes, filename: str = "",
-                 mapping: dict[str, str | None], key: str = "", on_duplicate: str = "skip",
-                 create_missing: bool = False, project: str = "", today: date | None = None,
-                 progress: Progress | None = None) -> ImportResult:
-    """Import ``data`` into ``table`` (see the module docstring); refuses the whole file on any problem."""
+def import_rows(session: Session, *, actor: Actor, table: str, frame: pd.DataFrame, filename: str = "",
+                mapping: dict[str, str | None], key: str = "", on_duplicate: str = "skip",
+                create_missing: bool = False, project: str = "", today: date | None = None,
+                progress: Progress | None = None, shape: str = "") -> ImportResult:
+    """Import the rows of a file (text cells, as ``exchange.tables_import.read_table`` gives them) into ``table``
+    (see the module docstring); refuses the whole file on any problem. ``shape``: the setting key under which the
+    mapping is remembered (empty: not remembered)."""
     core.require_actor(actor)
     if table not in TABLES:
         raise ValidationError(f"Unknown table '{table}': choose one of {', '.join(TABLES)}.")
@@ -92,8 +97,7 @@ def import_table(session: Session, *, actor: Actor, table: str, data: bytes, fil
     if key not in spec.keys:
         raise ValidationError(f"Duplicates of {spec.label.lower()} are found by {', '.join(spec.keys)}, not '{key}'.")
     tick = progress or _noop
-    tick(0.0, "Reading the file")
-    frame = read_table(data, filename)
+    tick(0.0, "Checking the file")
     refs = load_refs(session, table=table, key=key)
     prepared = prepare(frame, table=table, mapping=mapping, refs=refs, key=key, project=project,
                        progress=lambda f: tick(0.4 * f, "Checking rows"))
@@ -132,7 +136,8 @@ def import_table(session: Session, *, actor: Actor, table: str, data: bytes, fil
             tick(0.5 + 0.2 * n / total, f"Row {n:,} of {total:,}")
     _insert(session, spec, creates, actor, filename, tick)
     result.created = len(creates)
-    _remember(session, table, list(frame.columns), mapping)
+    if shape:
+        _remember(session, shape, list(frame.columns), mapping)
     if table in ("task", "project") and (result.created or result.updated):
         tick(0.95, "Rescheduling")
         reschedule_named(session, today=today or date.today())
@@ -144,14 +149,14 @@ def _create_missing(session: Session, prepared: Prepared, refs, actor: Actor, re
     for ref in ("team", "person", "project"):
         for name in sorted(prepared.missing.get(ref, ())):
             row = core.create(session, REF_MODELS[ref], {"name": name}, actor=actor)
-            refs.names.setdefault(ref, {})[_text_key(name)] = row.id
+            refs.names.setdefault(ref, {})[text_key(name)] = row.id
             result.made.setdefault(ref, []).append(name)
     positions: dict[int, int] = {}
     for shown, row_refs in zip(prepared.rows, prepared.refs, strict=True):
         if "phase" not in row_refs:
             continue
-        project_key = _text_key(shown.get("project") or "")
-        lookup = (project_key, _text_key(row_refs["phase"]))
+        project_key = text_key(shown.get("project") or "")
+        lookup = (project_key, text_key(row_refs["phase"]))
         if lookup in refs.names.setdefault("phase", {}):
             continue
         project_id = refs.names["project"][project_key]
@@ -170,9 +175,9 @@ def _filled(spec, values: dict[str, Any], row_refs: dict[str, Any], shown: dict[
     out = {k: v for k, v in values.items() if k != "_fill"}
     for name, value in row_refs.items():
         f = spec.field(name)
-        lookup = (_text_key(shown.get("project") or ""), _text_key(value)) if f.ref == "phase" else _text_key(value)
-        out[_ID_FIELD[name]] = refs.names[f.ref][lookup]
-    given = {k: v for k, v in out.items() if v is not None or k in _ID_FIELD.values()}
+        lookup = (text_key(shown.get("project") or ""), text_key(value)) if f.ref == "phase" else text_key(value)
+        out[ID_FIELD[name]] = refs.names[f.ref][lookup]
+    given = {k: v for k, v in out.items() if v is not None or k in ID_FIELD.values()}
     return {k: v for k, v in core.validate(spec.model, given).items() if k in given}
 
 
@@ -196,8 +201,9 @@ def _insert(session: Session, spec, creates: list[dict[str, Any]], actor: Actor,
              f"imported {len(rows):,} {spec.label.lower()} from {filename or 'a file'}", after={"rows": len(rows)})
 
 
-def _remember(session: Session, table: str, headers: list[str], mapping: dict[str, str | None]) -> None:
-    key = shape_key(table, headers)
+def _remember(session: Session, key: str, headers: list[str], mapping: dict[str, str | None]) -> None:
+    if not key.startswith(SETTING_PREFIX) or len(key) > 64:
+        raise ValidationError("A remembered import mapping needs a key like import_map:<hash>.")
     value = json.dumps({f: c for f, c in mapping.items() if c in headers})
     row = session.get(m.Setting, key)
     if row is None:

@@ -12,7 +12,8 @@ Recurring tasks
     The next due date of a recurring task is its first occurrence on or after ``today`` (occurrences as in
     ``calendar.recurrence_dates``: its RRULE from the anchor; without one its cadence: weekly = anchor + 7k days;
     monthly/quarterly = the anchor's day of the month every 1/3 months, clamped to the month's last day). A task
-    whose anchor is later than today is next due on its first occurrence (the anchor for a cadence). Its average weekly demand = hours × occurrences per year / 52 (weekly 52, monthly 12, quarterly 4).
+    whose anchor is later than today is next due on its first occurrence (the anchor for a cadence). Its average
+    weekly demand = hours × occurrences per year / 52 (weekly 52, monthly 12, quarterly 4).
 
 Ages and bottlenecks
     Ages count calendar days: ``age`` = today − the day the item was created; ``in stage`` = today − the day it

@@ -30,19 +30,20 @@ import json
 import re
 import zipfile
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from datetime import date, datetime
-from typing import Any
+from datetime import date
 
 import pandas as pd
-import pydantic
 from sqlmodel import Session
 
-from worksmith.errors import ValidationError
+from worksmith.commands import table_import as commands
+from worksmith.commands.core import Actor
+from worksmith.commands.table_rows import TABLES, ImportRefused, Prepared, load_refs, prepare
 from worksmith.exchange.cells import csv_bytes, xlsx_bytes
 from worksmith.store import models as m
 from worksmith.values import cell_text
-from worksmith.views.tables import frame
+
+__all__ = ["TABLES", "ImportRefused", "Prepared", "check_file", "guess_mapping", "import_file", "preview_frame",
+           "read_table", "saved_mapping", "shape_key", "template_csv", "template_xlsx"]
 
 MAX_BYTES = 20 * 1024 * 1024
 MAX_ROWS = 50_000
@@ -50,110 +51,8 @@ MAX_COLUMNS = 200
 MAX_CELL = 20_000
 SHOWN_PROBLEMS = 30
 DELIMITERS = (",", ";", "\t", "|")
-SETTING_PREFIX = "import_map:"
+SETTING_PREFIX = commands.SETTING_PREFIX
 
-
-class ImportRefused(ValidationError):
-    """The file (or some of its rows) cannot be imported; ``problems`` lists each one. Nothing was written."""
-
-    def __init__(self, headline: str, problems: list[str]):
-        self.headline, self.problems = headline, list(problems)
-        shown = "\n".join(f"- {p}" for p in self.problems[:SHOWN_PROBLEMS])
-        more = len(self.problems) - SHOWN_PROBLEMS
-        super().__init__(headline + ("\n" + shown if shown else "") + (f"\n- … and {more} more" if more > 0 else ""))
-
-
-@dataclass(frozen=True)
-class Field:
-    """One importable field: ``kind`` text/number/int/date/month/list/choice/ref; ``ref`` the table it names."""
-
-    name: str
-    label: str
-    kind: str = "text"
-    required: bool = False
-    ref: str = ""
-    aliases: tuple[str, ...] = ()
-    example: str = ""
-
-
-@dataclass(frozen=True)
-class Table:
-    name: str
-    label: str
-    model: type
-    fields: tuple[Field, ...]
-    keys: dict[str, tuple[str, ...]]  # duplicate key label -> the fields that form it
-
-    def field(self, name: str) -> Field:
-        return next(f for f in self.fields if f.name == name)
-
-
-_OWNER = (Field("project", "Project", "ref", ref="project", aliases=("project name",), example="Website relaunch"),
-          Field("operation", "Operation", "ref", ref="operation", aliases=("operation name",), example=""))
-TABLES: dict[str, Table] = {t.name: t for t in (
-    Table("team", "Teams", m.Team, (
-        Field("name", "Name", required=True, aliases=("team", "team name"), example="Marketing"),
-        Field("description", "Description", aliases=("about",), example="Brand and campaigns"),
-    ), {"Name": ("name",)}),
-    Table("person", "People", m.Person, (
-        Field("name", "Name", required=True, aliases=("person", "full name", "employee", "member"),
-              example="Ana Lopez"),
-        Field("email", "Email", aliases=("e-mail", "mail", "email address"), example="ana@example.com"),
-        Field("team", "Team", "ref", ref="team", aliases=("team name", "department", "group"), example="Marketing"),
-        Field("role", "Role", aliases=("job title", "title", "position"), example="Designer"),
-        Field("weekly_hours", "Weekly hours", "number", aliases=("capacity", "hours per week", "hours/week",
-                                                                 "weekly capacity"), example="40"),
-        Field("availability", "Availability %", "number", aliases=("availability", "available %", "project %"),
-              example="80"),
-        Field("cost_rate", "Cost rate", "number", aliases=("hourly rate", "rate", "cost per hour", "hourly cost"),
-              example="65"),
-        Field("skills", "Skills", "list", aliases=("skill", "competences"), example="design; research"),
-    ), {"Name": ("name",), "Email": ("email",)}),
-    Table("project", "Projects", m.Project, (
-        Field("name", "Name", required=True, aliases=("project", "project name", "title"), example="Website relaunch"),
-        Field("description", "Description", example=""),
-        Field("status", "Status", "choice", example="proposed"),
-        Field("priority", "Priority", "int", example="3"),
-        Field("start", "Start", "date", aliases=("start date", "begins"), example="2027-01-04"),
-        Field("target_end", "Target end", "date", aliases=("end", "end date", "due", "deadline", "finish"),
-              example="2027-06-30"),
-        Field("budget", "Budget", "number", aliases=("bac", "budget at completion"), example="120000"),
-        Field("expected_benefit", "Expected benefit", "number", aliases=("benefit",), example="200000"),
-        Field("team", "Team", "ref", ref="team", aliases=("team name",), example="Marketing"),
-        Field("manager", "Manager", "ref", ref="person", aliases=("project manager", "owner", "pm"),
-              example="Ana Lopez"),
-    ), {"Name": ("name",)}),
-    Table("task", "Tasks", m.Task, (
-        _OWNER[0],
-        Field("name", "Name", required=True, aliases=("task", "task name", "title"), example="Design mock-ups"),
-        Field("phase", "Phase", "ref", ref="phase", aliases=("stage", "summary task"), example="Design"),
-        Field("assignee", "Assignee", "ref", ref="person", aliases=("owner", "resource", "assigned to", "who"),
-              example="Ana Lopez"),
-        Field("duration_days", "Duration (days)", "int", aliases=("duration", "days"), example="5"),
-        Field("estimate_hours", "Estimate (hours)", "number", aliases=("estimate", "hours", "work"), example="32"),
-        Field("percent_complete", "% complete", "number", aliases=("percent complete", "progress", "done %"),
-              example="0"),
-        Field("status", "Status", "choice", example="todo"),
-        Field("start_no_earlier_than", "Start no earlier than", "date", aliases=("snet", "earliest start"),
-              example=""),
-    ), {"Project + name": ("project", "name")}),
-    Table("budget_line", "Budget lines", m.BudgetLine, (
-        *_OWNER,
-        Field("category", "Category", "choice", example="software"),
-        Field("month", "Month", "month", required=True, aliases=("period", "date"), example="2027-01"),
-        Field("planned", "Planned", "number", required=True, aliases=("amount", "plan", "budget"), example="5000"),
-    ), {"Owner + category + month": ("project", "operation", "category", "month")}),
-    Table("expense", "Expenses", m.Expense, (
-        *_OWNER,
-        Field("day", "Date", "date", required=True, aliases=("date", "day", "spent on"), example="2027-01-15"),
-        Field("amount", "Amount", "number", required=True, aliases=("cost", "value", "sum"), example="1200"),
-        Field("category", "Category", "choice", example="travel"),
-        Field("note", "Note", aliases=("description", "memo", "comment"), example="Train tickets"),
-    ), {"Owner + date + amount + note": ("project", "operation", "day", "amount", "note"),
-        "Never (always add)": ()}),
-)}
-REF_MODELS = {"team": m.Team, "person": m.Person, "project": m.Project, "operation": m.Operation, "phase": m.Phase}
-CREATABLE = ("team", "person", "project", "phase")  # an operation needs more than a name: it is never created here
 
 
 # ----------------------------------------------------------------------------------------------- reading files
@@ -280,6 +179,27 @@ def shape_key(table: str, headers: list[str]) -> str:
     return SETTING_PREFIX + digest
 
 
+# ------------------------------------------------------------------------------------------- check and import
+def check_file(session: Session, *, table: str, data: bytes, filename: str, mapping: dict[str, str | None],
+               key: str = "", project: str = "") -> Prepared:
+    """The preview: the file checked against the workspace as it is now (no write)."""
+    frame = read_table(data, filename)
+    return prepare(frame, table=table, mapping=mapping, refs=load_refs(session, table=table, key=key), key=key,
+                   project=project)
+
+
+def import_file(session: Session, *, actor: Actor, table: str, data: bytes, filename: str = "",
+                mapping: dict[str, str | None], key: str = "", on_duplicate: str = "skip",
+                create_missing: bool = False, project: str = "", today: date | None = None,
+                progress: Callable[[float, str], None] | None = None) -> commands.ImportResult:
+    """Read the file and import it with ``commands.table_import.import_rows`` (all or nothing; see there). The
+    mapping is remembered for this file shape in the same transaction."""
+    frame = read_table(data, filename)
+    return commands.import_rows(session, actor=actor, table=table, frame=frame, filename=filename, mapping=mapping,
+                                key=key, on_duplicate=on_duplicate, create_missing=create_missing, project=project,
+                                today=today, progress=progress, shape=shape_key(table, list(frame.columns)))
+
+
 def saved_mapping(session: Session, *, table: str, headers: list[str]) -> dict[str, str | None] | None:
     """The mapping remembered for this file shape (only columns the file has), or None."""
     row = session.get(m.Setting, shape_key(table, headers))
@@ -309,199 +229,6 @@ def template_xlsx(table: str) -> bytes:
     return xlsx_bytes({TABLES[table].label: template_frame(table)})
 
 
-# ------------------------------------------------------------------------------------------------ checking rows
-@dataclass
-class Refs:
-    """Names already in the workspace (casefolded -> id) and the rows a duplicate key may match."""
-
-    names: dict[str, dict[Any, int]] = field(default_factory=dict)  # ref table -> name (phase: (project, name)) -> id
-    existing: dict[tuple, tuple[int, int]] = field(default_factory=dict)  # duplicate key -> (id, version)
-
-
-@dataclass
-class Prepared:
-    """Every row as it will be saved, its problems, and what the import would do."""
-
-    table: str
-    rows: list[dict[str, Any]]  # field values with names for references (as shown)
-    values: list[dict[str, Any]]  # model values (ids resolved; missing references as None, filled at write)
-    refs: list[dict[str, Any]]  # per row: ref field -> name (for references the write resolves)
-    problems: dict[int, list[str]]  # row number (1 = the first data row) -> problems
-    missing: dict[str, set[str]]  # ref table -> names not found
-    matches: dict[int, tuple[int, int]]  # row number -> existing (id, version) with the same key
-
-    def problem_list(self) -> list[str]:
-        return [f"row {n}: {p}" for n, ps in sorted(self.problems.items()) for p in ps]
-
-
-def _text_key(value: Any) -> str:
-    return str(value).strip().casefold()
-
-
-def _list(text: str) -> list[str]:
-    return [s.strip() for s in re.split(r"[;,]", text) if s.strip()]
-
-
-def _convert(f: Field, text: str) -> Any:
-    """One cell as the field's type; ``ValueError`` with a sentence when it cannot be."""
-    if f.kind in ("number", "int"):
-        try:
-            number = float(text.replace(" ", "").replace(",", "").rstrip("%").lstrip("$€£"))
-        except ValueError:
-            raise ValueError(f"not a number ({text[:40]!r})") from None
-        if number != number or number in (float("inf"), float("-inf")):
-            raise ValueError(f"not a finite number ({text[:40]!r})")
-        if f.kind == "number":
-            return number
-        if not number.is_integer():
-            raise ValueError(f"not a whole number ({text!r})")
-        return int(number)
-    if f.kind in ("date", "month"):
-        day = _date(text)
-        return day.replace(day=1) if f.kind == "month" else day
-    if f.kind == "list":
-        return _list(text)
-    if f.kind == "choice":
-        return text.strip().lower()
-    return text
-
-
-def _date(text: str) -> date:
-    for pattern in ("%Y-%m-%d", "%Y-%m", "%d/%m/%Y", "%d.%m.%Y", "%Y/%m/%d", "%d %b %Y", "%a %d %b %Y"):
-        try:
-            return datetime.strptime(text.strip()[:40], pattern).date()
-        except ValueError:
-            continue
-    raise ValueError(f"not a date ({text[:40]!r}; write 2027-01-31)")
-
-
-def _pydantic_problems(exc: pydantic.ValidationError, labels: dict[str, str]) -> list[str]:
-    out = []
-    for err in exc.errors():
-        loc = ".".join(str(p) for p in err.get("loc", ()))
-        msg = str(err.get("msg", "is not valid")).removeprefix("Value error, ")
-        out.append(f"{labels.get(loc, loc.replace('_', ' '))}: {msg}" if loc else msg)
-    return out
-
-
-_ID_FIELD = {"team": "team_id", "manager": "manager_id", "assignee": "assignee_id", "project": "project_id",
-             "operation": "operation_id", "phase": "phase_id"}
-_PLACEHOLDER = 1  # validates a reference that the write fills in (missing names, created first)
-
-
-def key_of(table: str, key: str, row: dict[str, Any]) -> tuple | None:
-    """The duplicate key of a row as shown (names casefolded); None when the key is "never" or empty."""
-    fields = TABLES[table].keys.get(key, ())
-    if not fields:
-        return None
-    parts = tuple("" if row.get(f) is None else _text_key(row[f]) if isinstance(row[f], str) else row[f]
-                  for f in fields)
-    return parts if any(p not in ("", None) for p in parts) else None
-
-
-def prepare(data: pd.DataFrame, *, table: str, mapping: dict[str, str | None], refs: Refs, key: str = "",
-            project: str = "", progress: Callable[[float], None] | None = None) -> Prepared:
-    """Check every row of ``data`` against ``table`` with ``mapping`` (field -> column); see the module docstring.
-
-    ``project`` (tasks): the project every row goes into when no column is mapped to it.
-    """
-    if table not in TABLES:
-        raise ValidationError(f"Unknown table '{table}'.")
-    spec = TABLES[table]
-    key = key or next(iter(spec.keys))
-    labels = {f.name: f.label for f in spec.fields} | {v: spec.field(k).label for k, v in _ID_FIELD.items()
-                                                       if k in {f.name for f in spec.fields}}
-    unmapped = [f.label for f in spec.fields if f.required and not mapping.get(f.name)
-                and not (f.name == "project" and project)]
-    if unmapped:
-        raise ImportRefused("Some required fields have no column.",
-                            [f"choose the column that holds {u}." for u in unmapped])
-    out = Prepared(table, [], [], [], {}, {}, {})
-    seen: dict[tuple, int] = {}
-    records = data.to_dict("records")
-    for n, record in enumerate(records, start=1):
-        if progress and n % 500 == 0:
-            progress(n / len(records))
-        problems: list[str] = []
-        shown: dict[str, Any] = {}
-        for f in spec.fields:
-            column = mapping.get(f.name)
-            text = cell_text(record.get(column, "")) if column else ""
-            if f.name == "project" and not text and project:
-                text = project
-            if not text:
-                shown[f.name] = None
-                if f.required:
-                    problems.append(f"{f.label} is empty.")
-                continue
-            try:
-                shown[f.name] = text if f.kind == "ref" else _convert(f, text)
-            except (ValueError, OverflowError) as exc:
-                shown[f.name] = text
-                problems.append(f"{f.label}: {exc}.")
-        values, row_refs = _resolve(spec, shown, refs, out.missing, problems)
-        if not problems:
-            try:
-                _validate(spec, values)
-            except pydantic.ValidationError as exc:
-                problems.extend(_pydantic_problems(exc, labels))
-        k = key_of(table, key, shown)
-        if k is not None:
-            if k in seen:
-                problems.append(f"same {key.lower()} as row {seen[k]}.")
-            seen.setdefault(k, n)
-            if k in refs.existing:
-                out.matches[n] = refs.existing[k]
-        out.rows.append(shown)
-        out.values.append(values)
-        out.refs.append(row_refs)
-        if problems:
-            out.problems[n] = problems
-    return out
-
-
-def _validate(spec: Table, values: dict[str, Any]) -> dict[str, Any]:
-    filled = {k: (_PLACEHOLDER if v is None and k in _ID_FIELD.values() and k in values.get("_fill", ()) else v)
-              for k, v in values.items() if k != "_fill"}
-    create = getattr(m, spec.model.__name__ + "Create")
-    return create.model_validate({k: v for k, v in filled.items() if v is not None}).model_dump()
-
-
-def _resolve(spec: Table, shown: dict[str, Any], refs: Refs, missing: dict[str, set[str]],
-             problems: list[str]) -> tuple[dict[str, Any], dict[str, Any]]:
-    values: dict[str, Any] = {}
-    row_refs: dict[str, Any] = {}
-    fill: list[str] = []
-    for f in spec.fields:
-        value = shown.get(f.name)
-        if f.kind != "ref":
-            if value is not None:
-                values[f.name] = value
-            continue
-        id_field = _ID_FIELD[f.name]
-        if value is None:
-            values[id_field] = None
-            continue
-        name = str(value).strip()
-        lookup = (_text_key(shown.get("project") or ""), _text_key(name)) if f.ref == "phase" else _text_key(name)
-        found = refs.names.get(f.ref, {}).get(lookup)
-        if found is None and f.ref == "phase" and _text_key(shown.get("project") or "") not in refs.names.get(
-                "project", {}):
-            found = None  # a phase of a project that is itself missing: created with it
-        if found is not None:
-            values[id_field] = found
-            continue
-        if f.ref not in CREATABLE:
-            problems.append(f"{f.label} '{name}' does not exist (create it on its page first).")
-            values[id_field] = None
-            continue
-        missing.setdefault(f.ref, set()).add(name if f.ref != "phase" else f"{shown.get('project')} / {name}")
-        row_refs[f.name] = name
-        values[id_field] = None
-        fill.append(id_field)
-    values["_fill"] = tuple(fill)
-    return values, row_refs
-
 
 def preview_frame(prepared: Prepared, limit: int = 20) -> pd.DataFrame:
     """The first rows as they will be saved, with what happens to each and its problems."""
@@ -518,34 +245,3 @@ def preview_frame(prepared: Prepared, limit: int = 20) -> pd.DataFrame:
         rows.append(row)
     return pd.DataFrame(rows)
 
-
-# ----------------------------------------------------------------------------------------------- database side
-def load_refs(session: Session, *, table: str, key: str = "") -> Refs:
-    """Existing names of every table a row may name, and the existing rows by the chosen duplicate key."""
-    refs = Refs()
-    for ref, model in REF_MODELS.items():
-        rows = frame(session, model)
-        if ref == "phase":
-            projects = frame(session, m.Project)
-            pname = dict(zip(projects["id"], projects["name"], strict=True)) if len(projects) else {}
-            refs.names[ref] = {(_text_key(pname.get(p, "")), _text_key(n)): int(i) for i, p, n in
-                               zip(rows["id"], rows["project_id"], rows["name"], strict=True)} if len(rows) else {}
-        else:
-            refs.names[ref] = {_text_key(n): int(i) for i, n in zip(rows["id"], rows["name"], strict=True)} if len(
-                rows) else {}
-    spec = TABLES[table]
-    key = key or next(iter(spec.keys))
-    if not spec.keys.get(key):
-        return refs
-    rows = frame(session, spec.model)
-    back = {ref: {i: n for n, i in refs.names[ref].items()} for ref in ("project", "operation")}
-    for r in rows.to_dict("records"):
-        shown = {f.name: r.get(f.name) for f in spec.fields if f.kind != "ref"}
-        for f in spec.fields:
-            if f.kind == "ref" and f.ref in back:
-                shown[f.name] = back[f.ref].get(r.get(_ID_FIELD[f.name]), "")
-        shown = {k: (_text_key(v) if isinstance(v, str) else v) for k, v in shown.items()}
-        k = key_of(table, key, shown)
-        if k is not None:
-            refs.existing.setdefault(k, (int(r["id"]), int(r.get("version") or 1)))
-    return refs
