@@ -3,7 +3,8 @@ recurrence picker's preview (AppTest cannot upload files; the wizard's checks ar
 
 from __future__ import annotations
 
-from tests.app.test_operations_pages import _exceptions, open_page
+from tests.app.test_operations_pages import _exceptions, one, open_page
+from worksmith.store import models as m
 
 
 def test_data_page_offers_the_wizard_templates_and_the_workspace_calendar(app, workspace):
@@ -32,3 +33,36 @@ def test_people_page_offers_a_person_calendar(app, workspace):
     workspace()
     at = open_page(app, "people.py")
     assert "Download .ics" in [b.proto.label for b in at.get("download_button")]
+
+
+PEOPLE = "Full name;Department;Hourly rate;Capacity\nNia Obi;Brand New Team;65;40\nOla Ek;Brand New Team;x;30\n"
+
+
+def _preview(at):
+    return next(df.value for df in at.dataframe if "Action" in df.value.columns)
+
+
+def test_wizard_previews_rows_with_problems_then_imports_a_clean_file_once(app, workspace):
+    workspace()
+    at = open_page(app, "data.py")
+    at.selectbox(key="data_wizard_table").set_value("person").run()
+    at.file_uploader(key="data_wizard_file_person").set_value(("people.csv", PEOPLE.encode(), "text/csv")).run()
+    assert not at.exception, _exceptions(at)
+    preview = _preview(at)
+    assert preview["Action"].tolist() == ["create", "refused"]
+    assert "Cost rate: not a number" in preview["Problems"].iloc[1]
+    assert at.button(key="data_wizard_go").disabled
+    fixed = PEOPLE.replace(";x;", ";70;").encode()
+    at.file_uploader(key="data_wizard_file_person").set_value(("people.csv", fixed, "text/csv")).run()
+    assert _preview(at)["Action"].tolist() == ["create", "create"]
+    offer = at.checkbox(key="data_wizard_create")  # the offer to create "Brand New Team"
+    assert "Brand New Team" in offer.label and not offer.value
+    at.button(key="data_wizard_go").click().run()
+    assert "do not exist yet" in at.error[0].value  # refused whole until the offer is taken
+    at.checkbox(key="data_wizard_create").check().run()
+    at.button(key="data_wizard_go").click().run()
+    assert not at.exception, _exceptions(at)
+    assert not at.error, [e.value for e in at.error]
+    assert any("This file has been imported" in s.value for s in at.success)
+    assert one(m.Person, m.Person.name == "Ola Ek").cost_rate == 70
+    assert one(m.Team, m.Team.name == "Brand New Team") is not None
