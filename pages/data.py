@@ -14,6 +14,7 @@ from worksmith.exchange import workbook as export
 from worksmith.exchange.backup import BackupRefused, backup_json, read_backup, restore_json
 from worksmith.ui import shell as ui
 from worksmith.ui import workspace as ws
+from worksmith.ui.data import wizard
 from worksmith.ui.projects.plan import import_plan_file
 from worksmith.views import projects as vp
 from worksmith.views.tables import EXPORT_TABLES, activity
@@ -101,3 +102,18 @@ st.subheader(":material/upload_file: Import a plan", anchor="import-a-plan")
 st.caption("A plan file (CSV or Excel) becomes a new project or the plan of an existing one: upload → preview with "
            "the problems per row → import, all or nothing, once per file.")
 import_plan_file(ui.query(vp.choices), today, key="data_plan_file")
+
+# ------------------------------------------------------------------------------------------------ import wizard
+st.divider()
+st.subheader(":material/table_view: Import a table", anchor="import-a-table")
+st.caption("People, teams, projects, tasks, budget lines or expenses from CSV or Excel: columns matched to fields "
+           "(remembered per file shape), a preview with every row's problems, then one all-or-nothing import.")
+wizard.import_wizard(ui.query(vp.choices)["projects"], today)
+
+# ------------------------------------------------------------------------------------------------ calendars
+st.divider()
+st.subheader(":material/event: Calendars", anchor="calendars")
+st.caption("iCalendar files for Outlook, Google or Apple Calendar. This deployment cannot serve a subscription URL "
+           "(Streamlit has no custom routes), so import the file; download it again for the latest dates. "
+           "Per project: the project's page; per person: the People page.")
+wizard.workspace_calendar()

@@ -11,6 +11,7 @@ from worksmith import fmt
 from worksmith.charts import operations as op_charts
 from worksmith.commands import operations as commands
 from worksmith.status import chip
+from worksmith.ui import recurrence
 from worksmith.ui import shell as ui
 from worksmith.ui.comments import subject_updates
 from worksmith.views import operations as views
@@ -98,9 +99,11 @@ with rec_tab:
         st.info("No recurring tasks in this operation.")
     else:
         st.dataframe(views.recurring_table(d.recurring), hide_index=True, width="stretch")
-        st.caption("Next due = the first occurrence on or after today, from the first due date: weekly every 7 days; "
-                   "monthly / quarterly on the same day of the month (the 31st falls on the month's last day). "
-                   "Hours per week = hours × occurrences per year / 52; they count as 'run' work on the Workload page.")
+        st.caption("Next due = the first occurrence on or after today of the task's rule (RFC 5545), from its first "
+                   "due date; a day past a month's end falls on its last day. Hours per week = hours × occurrences "
+                   "per year / 52; they count as 'run' work on the Workload page.")
+        with st.expander("Change how a task repeats", icon=":material/edit_calendar:"):
+            recurrence.picker(d.recurring, today)
 
 with case_tab:
     if d.checklist.empty:

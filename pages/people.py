@@ -7,6 +7,7 @@ router.guard(__file__)  # a cold deep link hops through the entrypoint before th
 import streamlit as st
 
 from worksmith.ui import shell as ui
+from worksmith.ui.data import wizard
 from worksmith.ui.people import people, teams
 from worksmith.views import people as views
 
@@ -30,4 +31,6 @@ if teams_tab.open:
 if off_tab.open:
     with off_tab:
         teams.time_off()
+with st.expander("Calendar of one person (.ics)", icon=":material/event:"):
+    wizard.person_calendar(ui.query(views.active_people))
 st.page_link("pages/workload.py", label="See everyone's workload", icon=":material/groups:")

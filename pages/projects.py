@@ -9,6 +9,7 @@ import streamlit as st
 from worksmith import fmt
 from worksmith.ui import shell as ui
 from worksmith.ui.comments import project_updates
+from worksmith.ui.data import wizard
 from worksmith.ui.projects import OPEN
 from worksmith.ui.projects.board import board
 from worksmith.ui.projects.closeout import close_out
@@ -70,6 +71,7 @@ st.markdown(f"### {ui.md(p['name'])} · {vp.health_label(d.health)}\n{vp.header_
             f"Manager {people.get(p['manager_id'], fmt.DASH)} · {fmt.day(p['start'])} → target "
             f"{fmt.day(p['target_end'])}")
 ui.metric_row(d.tiles)
+wizard.project_calendar(pid, p["name"])
 if len(d.lessons):
     with st.expander(f"Lessons from {len(d.lessons)} closed project{'s' * (len(d.lessons) != 1)}",
                      icon=":material/lightbulb:"):

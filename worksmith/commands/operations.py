@@ -16,6 +16,7 @@ from sqlmodel import Session
 from worksmith.commands import core
 from worksmith.commands.core import Actor
 from worksmith.domain import operations as ops
+from worksmith.domain.calendar import check_rule, describe_rule, rule_cadence
 from worksmith.errors import ValidationError
 from worksmith.store import models as m
 from worksmith.views.operations import people_options
@@ -129,3 +130,20 @@ def run_request_rules(session: Session, *, actor: Actor, request: m.Request,
                  f"rule '{rule['name']}' turned request '{request.title}' into work item #{item.id}")
         created.append(item)
     return created
+
+
+def set_recurrence(session: Session, *, actor: Actor, recurring_task_id: int, rule: str,
+                   expected_version: int | None) -> m.RecurringTask:
+    """Store a recurring task's RFC 5545 rule (from the picker); its cadence follows the rule (for hours per week).
+
+    The rule must be one the picker offers or alike: repeating weekly, monthly or quarterly, once per period, and
+    occurring from the task's first due date on (``calendar.check_rule``).
+    """
+    row = core.get(session, m.RecurringTask, recurring_task_id)
+    text = check_rule(rule, row.anchor)
+    cadence = rule_cadence(text)
+    if cadence is None:
+        raise ValidationError(f"'{describe_rule(text)}' repeats more than once per week or month: choose weekly, "
+                              "monthly or quarterly (one date per period).", field="rrule")
+    return core.update(session, m.RecurringTask, recurring_task_id, {"rrule": text, "cadence": cadence},
+                       expected_version=expected_version, actor=actor)

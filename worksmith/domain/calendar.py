@@ -20,9 +20,12 @@ ordinals (any set of working weekdays; the CPM's dates), and the NumPy business-
 ISO weeks: a week is keyed by its Monday (:func:`week_start`) and labelled ``"2026-W07"`` (:func:`iso_label`, with the
 ISO year, which may differ from the calendar year).
 
-Recurrences (:func:`recurrence_dates`): occurrences start at ``anchor``; weekly = anchor + 7k days; monthly = the
-anchor's day of the month every month, clamped to the month's last day (the 31st falls on 28/29 Feb, 30 Apr...);
-quarterly = the same every 3 months.
+Recurrences (:func:`recurrence_dates`) are RFC 5545 RRULEs expanded by ``dateutil.rrule`` with DTSTART = ``anchor``
+(the first due date). A task without a rule of its own follows its cadence, written as a rule by
+:func:`cadence_rule`: weekly = ``FREQ=WEEKLY;BYDAY=<anchor's weekday>`` (anchor + 7k days); monthly = the anchor's day
+of the month every month, clamped to the month's last day (``BYMONTHDAY=d`` for d <= 28, ``BYMONTHDAY=-1`` for the
+31st, ``BYMONTHDAY=28,...,d;BYSETPOS=-1`` for the 29th/30th: the 31st falls on 28/29 Feb, 30 Apr...); quarterly =
+the same with ``INTERVAL=3``. The picker adds "monthly on the last working day" (:data:`LAST_WORKING_DAY`).
 """
 
 from __future__ import annotations
@@ -30,11 +33,13 @@ from __future__ import annotations
 import bisect
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
 import pandas as pd
+from dateutil import rrule as du
 
 from worksmith.errors import ValidationError
 
@@ -43,6 +48,14 @@ __all__ = [
     "WorkCalendar",
     "as_date",
     "busday_calendar",
+    "cadence_rule",
+    "check_rule",
+    "describe_rule",
+    "monthly_rule",
+    "next_dates",
+    "rule_cadence",
+    "rule_dates",
+    "weekly_rule",
     "iso_label",
     "np_day",
     "occurrences",
@@ -243,39 +256,189 @@ def working_days_between(a: Any, b: Any, holidays: Iterable[date] | None = None)
 
 
 # ------------------------------------------------------------------------------------------------ recurrences
-def recurrence_dates(cadence: str, anchor: date, start: date, end: date) -> list[date]:
+_WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+_DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+_PARTS = {"FREQ", "INTERVAL", "BYDAY", "BYMONTHDAY", "BYMONTH", "BYSETPOS", "WKST"}  # no COUNT/UNTIL: work recurs
+_FREQS = {"WEEKLY", "MONTHLY", "YEARLY"}
+LAST_WORKING_DAY = "FREQ=MONTHLY;BYDAY=MO,TU,WE,TH,FR;BYSETPOS=-1"
+#: The picker's choices: label -> how to make the rule from (weekday 0-6 or day of month 1-31).
+RULE_CHOICES = ("weekly on…", "monthly on day N", "monthly on the last working day", "quarterly on day N")
+
+
+def _cadence(cadence: str) -> str:
+    key = str(cadence).strip().lower()
+    if key != "weekly" and key not in CADENCE_MONTHS:
+        raise ValidationError(f"Unknown cadence '{cadence}': use weekly, monthly or quarterly", field="cadence")
+    return key
+
+
+def monthly_rule(day: int, months: int = 1) -> str:
+    """Every ``months`` months on day ``day`` (1–31), on the month's last day when the month is shorter."""
+    if not 1 <= int(day) <= 31:
+        raise ValidationError(f"A day of the month is 1 to 31 (got {day}).", field="rrule")
+    day = int(day)
+    interval = f";INTERVAL={months}" if months != 1 else ""
+    if day <= 28:
+        by = f"BYMONTHDAY={day}"
+    elif day == 31:
+        by = "BYMONTHDAY=-1"
+    else:
+        by = "BYMONTHDAY=" + ",".join(str(d) for d in range(28, day + 1)) + ";BYSETPOS=-1"
+    return f"FREQ=MONTHLY{interval};{by}"
+
+
+def weekly_rule(weekday: int) -> str:
+    """Every week on ``weekday`` (0 = Monday)."""
+    return f"FREQ=WEEKLY;BYDAY={_WEEKDAYS[int(weekday) % 7]}"
+
+
+def cadence_rule(cadence: str, anchor: date) -> str:
+    """The RRULE that reproduces a cadence from its anchor (first due date) exactly.
+
+    >>> cadence_rule("monthly", date(2026, 1, 31))
+    'FREQ=MONTHLY;BYMONTHDAY=-1'
+    >>> cadence_rule("quarterly", date(2026, 1, 30))
+    'FREQ=MONTHLY;INTERVAL=3;BYMONTHDAY=28,29,30;BYSETPOS=-1'
+    """
+    key = _cadence(cadence)
+    if key == "weekly":
+        return weekly_rule(anchor.weekday())
+    return monthly_rule(anchor.day, CADENCE_MONTHS[key])
+
+
+def _parts(rule: str) -> dict[str, str]:
+    text = str(rule or "").strip().upper().removeprefix("RRULE:")
+    parts: dict[str, str] = {}
+    for chunk in filter(None, text.split(";")):
+        key, sep, value = chunk.partition("=")
+        if not sep or not value:
+            raise ValidationError(f"Recurrence rule '{rule}': '{chunk}' is not NAME=VALUE.", field="rrule")
+        if key not in _PARTS:
+            raise ValidationError(f"Recurrence rule '{rule}': {key} is not supported (use "
+                                  f"{', '.join(sorted(_PARTS))}).", field="rrule")
+        parts[key] = value
+    if parts.get("FREQ") not in _FREQS:
+        raise ValidationError(f"Recurrence rule '{rule}' needs FREQ=WEEKLY, MONTHLY or YEARLY.", field="rrule")
+    return parts
+
+
+def check_rule(rule: str, anchor: date | None = None) -> str:
+    """The rule, normalised (upper case, no ``RRULE:``), or ``ValidationError`` saying what is wrong with it.
+
+    Only date rules are accepted (FREQ weekly, monthly or yearly; INTERVAL 1–12; no DTSTART: the anchor is it; no
+    COUNT or UNTIL: recurring work recurs until it is deleted, so it always has a next due date). With
+    an ``anchor`` the rule must also occur at least once within 400 years of it (the Gregorian calendar repeats every
+    400 years, so the search runs on the anchor moved to the 97th century and stops at year 9999 — without this an
+    impossible rule such as 31 February would make dateutil search for seconds).
+    """
+    if len(str(rule or "")) > 500:
+        raise ValidationError("A recurrence rule has at most 500 characters.", field="rrule")
+    parts = _parts(rule)
+    if not parts.get("INTERVAL", "1").isdigit() or not 1 <= int(parts.get("INTERVAL", "1")) <= 12:
+        raise ValidationError(f"Recurrence rule '{rule}': INTERVAL is a whole number from 1 to 12.", field="rrule")
+    text = ";".join(f"{k}={v}" for k, v in parts.items())
+    start = datetime(2000, 1, 1) if anchor is None else datetime(anchor.year, anchor.month, anchor.day)
+    far = start.replace(year=start.year + 400 * ((9599 - start.year) // 400 + 1)) if start.year < 9599 else start
+    try:
+        du.rrulestr(text, dtstart=start)
+        first = du.rrulestr(text, dtstart=far).after(far, inc=True) if anchor is not None else far
+    except (ValueError, TypeError, OverflowError) as exc:
+        raise ValidationError(f"Recurrence rule '{rule}' cannot be read: {exc}.", field="rrule") from None
+    if first is None:
+        raise ValidationError(f"Recurrence rule '{rule}' never occurs from {anchor} on (no date matches it).",
+                              field="rrule")
+    return text
+
+
+@lru_cache(maxsize=8192)
+def _expander(rule: str, anchor: date) -> du.rrule:
+    return du.rrulestr(check_rule(rule, anchor), dtstart=datetime(anchor.year, anchor.month, anchor.day))
+
+
+def rule_dates(rule: str, anchor: date, start: date, end: date) -> list[date]:
+    """Occurrences of ``rule`` (DTSTART = ``anchor``) within ``start..end`` inclusive."""
+    lo = max(start, anchor)
+    if lo > end:
+        return []
+    return list(_between(rule, anchor, lo, end))
+
+
+@lru_cache(maxsize=16384)
+def _between(rule: str, anchor: date, lo: date, end: date) -> tuple[date, ...]:
+    """dateutil's expansion is ~50x slower than date arithmetic: the same window (every rerun) is expanded once."""
+    found = _expander(rule, anchor).between(datetime.combine(lo, datetime.min.time()),
+                                            datetime.combine(end, datetime.min.time()), inc=True)
+    return tuple(d.date() for d in found)
+
+
+def next_dates(rule: str, anchor: date, after: date, n: int = 5) -> list[date]:
+    """The first ``n`` occurrences on or after ``after`` (the picker's preview)."""
+    out: list[date] = []
+    moment = datetime.combine(max(after, anchor), datetime.min.time())
+    expander = _expander(rule, anchor)
+    while len(out) < n:
+        found = expander.after(moment, inc=not out)
+        if found is None:
+            break
+        out.append(found.date())
+        moment = found
+    return out
+
+
+def rule_cadence(rule: str) -> str | None:
+    """The cadence a rule averages to (weekly/monthly/quarterly, for hours per week), or None for other rules."""
+    parts = _parts(rule)
+    interval = int(parts.get("INTERVAL", "1")) if parts.get("INTERVAL", "1").isdigit() else 0
+    single_day = "," not in parts.get("BYDAY", "") or parts.get("BYSETPOS") == "-1"
+    if parts["FREQ"] == "WEEKLY" and interval == 1 and single_day and not parts.keys() & {"BYMONTHDAY", "BYSETPOS"}:
+        return "weekly"
+    if parts["FREQ"] == "MONTHLY" and interval in (1, 3) and not parts.keys() & {"BYMONTH"} and (
+            "," not in parts.get("BYMONTHDAY", "") or parts.get("BYSETPOS") == "-1") and single_day:
+        return "monthly" if interval == 1 else "quarterly"
+    return None
+
+
+def describe_rule(rule: str, anchor: date | None = None) -> str:
+    """Plain English for a rule: "Every week on Monday", "Every 3 months on day 15 (or the month's last day)"."""
+    parts = _parts(rule)
+    interval = int(parts.get("INTERVAL", "1")) if parts.get("INTERVAL", "1").isdigit() else 1
+    unit = {"WEEKLY": "week", "MONTHLY": "month", "YEARLY": "year"}[parts["FREQ"]]
+    every = f"Every {unit}" if interval == 1 else ("Every quarter" if (unit, interval) == ("month", 3)
+                                                   else f"Every {interval} {unit}s")
+    byday, bymonthday = parts.get("BYDAY", ""), parts.get("BYMONTHDAY", "")
+    if unit == "month" and byday == "MO,TU,WE,TH,FR" and parts.get("BYSETPOS") == "-1":
+        return f"{every} on the last working day (Monday–Friday)"
+    if unit == "week":
+        days = [_DAY_NAMES[_WEEKDAYS.index(d)] for d in byday.split(",") if d in _WEEKDAYS] or (
+            [_DAY_NAMES[anchor.weekday()]] if anchor else [])
+        return f"{every} on {' and '.join(days)}" if days else every
+    if unit == "month" and bymonthday == "-1":
+        return f"{every} on the last day of the month"
+    if unit == "month" and bymonthday and parts.get("BYSETPOS") == "-1":
+        return f"{every} on day {bymonthday.split(',')[-1]} (or the month's last day when it is shorter)"
+    if unit == "month" and bymonthday.isdigit():
+        return f"{every} on day {bymonthday}"
+    if unit == "month" and not bymonthday and not byday and anchor:
+        return f"{every} on day {anchor.day}"
+    return f"Custom rule: {';'.join(f'{k}={v}' for k, v in parts.items())}"
+
+
+def recurrence_dates(cadence: str, anchor: date, start: date, end: date, rule: str = "") -> list[date]:
     """Occurrences of a recurring task from ``anchor`` on, within ``start``..``end`` inclusive.
 
-    ``weekly``: anchor + 7k days. ``monthly``/``quarterly``: the anchor's day of the month every 1/3 months, clamped
-    to the last day of shorter months (anchor 31 Jan -> 28 Feb, 31 Mar, 30 Apr...). Raises ``ValidationError`` for an
-    unknown cadence.
+    ``rule`` is the task's RRULE; empty: its cadence as a rule (:func:`cadence_rule`): ``weekly``: anchor + 7k days.
+    ``monthly``/``quarterly``: the anchor's day of the month every 1/3 months, clamped to the last day of shorter
+    months (anchor 31 Jan -> 28 Feb, 31 Mar, 30 Apr...). Raises ``ValidationError`` for an unknown cadence or a bad
+    rule.
 
     >>> recurrence_dates("monthly", date(2026, 1, 31), date(2026, 2, 1), date(2026, 4, 30))
     [datetime.date(2026, 2, 28), datetime.date(2026, 3, 31), datetime.date(2026, 4, 30)]
     """
-    days = occurrences(cadence, np_day(anchor), np_day(start), np_day(end))
-    return [as_date(d) for d in days]
+    return rule_dates(str(rule or "").strip() or cadence_rule(cadence, anchor), anchor, start, end)
 
 
-def occurrences(cadence: str, anchor: np.datetime64, first: np.datetime64, last: np.datetime64) -> np.ndarray:
+def occurrences(cadence: str, anchor: np.datetime64, first: np.datetime64, last: np.datetime64,
+                rule: str = "") -> np.ndarray:
     """:func:`recurrence_dates` on ``datetime64[D]`` days: the occurrences within ``first..last`` inclusive."""
-    cadence = str(cadence).strip().lower()
-    lo = max(first, anchor)
-    if lo > last:
-        return np.array([], dtype="datetime64[D]")
-    if cadence == "weekly":
-        k0 = -(-int((lo - anchor).astype(int)) // 7)
-        k1 = int((last - anchor).astype(int)) // 7
-        return anchor + 7 * np.arange(k0, k1 + 1)
-    if cadence not in CADENCE_MONTHS:
-        raise ValidationError(f"Unknown cadence '{cadence}': use weekly, monthly or quarterly", field="cadence")
-    step = CADENCE_MONTHS[cadence]
-    anchor_month = anchor.astype("datetime64[M]")
-    day0 = int((anchor - anchor_month.astype("datetime64[D]")).astype(int))
-    k0 = int((lo.astype("datetime64[M]") - anchor_month).astype(int)) // step
-    k1 = int((last.astype("datetime64[M]") - anchor_month).astype(int)) // step
-    months = anchor_month + step * np.arange(k0, k1 + 1)
-    month_len = ((months + 1).astype("datetime64[D]") - months.astype("datetime64[D]")).astype(int)
-    days = months.astype("datetime64[D]") + np.minimum(day0, month_len - 1)
-    return days[(days >= lo) & (days <= last)]
-
+    days = recurrence_dates(cadence, as_date(anchor), as_date(first), as_date(last), rule)
+    return np.array(days, dtype="datetime64[D]")

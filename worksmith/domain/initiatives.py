@@ -509,7 +509,8 @@ def operation_hours(operations: pd.DataFrame, recurring: pd.DataFrame, start: da
     for rec in recurring.to_dict("records"):
         op = plain_key(rec["operation_id"])
         if op in live:
-            n = len(recurrence_dates(str(rec["cadence"]), _to_date(rec["anchor"], "anchor"), first, last))
+            n = len(recurrence_dates(str(rec["cadence"]), _to_date(rec["anchor"], "anchor"), first, last,
+                                     "" if _is_missing(rec.get("rrule")) else str(rec.get("rrule") or "")))
             out[op] += n * _number(rec["hours"], "hours", default=0.0)
     return pd.Series(out, dtype="float64")
 

@@ -10,9 +10,10 @@ Workflow transitions
 
 Recurring tasks
     The next due date of a recurring task is its first occurrence on or after ``today`` (occurrences as in
-    ``calendar.recurrence_dates``: weekly = anchor + 7k days; monthly/quarterly = the anchor's day of
-    the month every 1/3 months, clamped to the month's last day). A task whose anchor is later than today is next due
-    on its anchor. Its average weekly demand = hours × occurrences per year / 52 (weekly 52, monthly 12, quarterly 4).
+    ``calendar.recurrence_dates``: its RRULE from the anchor; without one its cadence: weekly = anchor + 7k days;
+    monthly/quarterly = the anchor's day of the month every 1/3 months, clamped to the month's last day). A task
+    whose anchor is later than today is next due on its first occurrence (the anchor for a cadence). Its average
+    weekly demand = hours × occurrences per year / 52 (weekly 52, monthly 12, quarterly 4).
 
 Ages and bottlenecks
     Ages count calendar days: ``age`` = today − the day the item was created; ``in stage`` = today − the day it
@@ -56,7 +57,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from worksmith.domain.calendar import recurrence_dates
+from worksmith.domain.calendar import cadence_rule, next_dates
 from worksmith.errors import ValidationError
 from worksmith.values import is_blank, is_missing
 
@@ -123,15 +124,13 @@ def neighbours(stages: Sequence[str], current: str) -> tuple[str | None, str | N
 # --- recurring tasks -------------------------------------------------------------------------------------------
 
 
-def next_due(cadence: str, anchor: date, today: date) -> date:
-    """The first occurrence on or after ``today`` (the anchor itself when it is later).
+def next_due(cadence: str, anchor: date, today: date, rule: str = "") -> date:
+    """The first occurrence on or after ``today`` of the task's RRULE (empty: its cadence from the anchor).
 
     >>> next_due("monthly", date(2026, 1, 31), date(2026, 2, 10))
     datetime.date(2026, 2, 28)
     """
-    start = max(today, anchor)
-    found = recurrence_dates(cadence, anchor, start, start + timedelta(days=100))  # a quarter is at most 92 days
-    return found[0]
+    return next_dates(str(rule or "").strip() or cadence_rule(cadence, anchor), anchor, today, 1)[0]
 
 
 def weekly_hours(cadence: str, hours: float) -> float:
@@ -149,7 +148,8 @@ def recurring_schedule(recurring: pd.DataFrame, today: date) -> pd.DataFrame:
     if out.empty:
         return out.assign(next_due=pd.Series(dtype=object), days_until=pd.Series(dtype=int),
                           hours_per_week=pd.Series(dtype=float))
-    out["next_due"] = [next_due(c, a, today) for c, a in zip(out["cadence"], out["anchor"], strict=True)]
+    rules = out["rrule"].fillna("").tolist() if "rrule" in out else [""] * len(out)
+    out["next_due"] = [next_due(c, a, today, r) for c, a, r in zip(out["cadence"], out["anchor"], rules, strict=True)]
     out["days_until"] = [(d - today).days for d in out["next_due"]]
     out["hours_per_week"] = [weekly_hours(c, h) for c, h in zip(out["cadence"], out["hours"], strict=True)]
     return out.sort_values(["next_due", "name"], kind="stable").reset_index(drop=True)

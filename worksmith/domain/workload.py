@@ -401,10 +401,11 @@ def _recurring_demand(recurring: pd.DataFrame | None, inactive_ops: set, ppl: Pe
     pidx = ppl.index.get_indexer(pd.Index(assignees, dtype=object)) if len(ppl) else np.full(len(rec), -1)
     first, last = grid.bounds[0], grid.bounds[-1] - 1
     row_list, week_list = [], []
+    rules = rec["rrule"].fillna("").astype(str).tolist() if "rrule" in rec else [""] * len(rec)
     for i, cadence in enumerate(rec["cadence"].tolist()):
         if hours[i] <= 0 or np.isnat(anchors[i]) or op_ids[i] in inactive_ops:
             continue
-        days = occurrences(cadence, anchors[i], first, last)
+        days = occurrences(cadence, anchors[i], first, last, rules[i])
         row_list.append(np.full(len(days), i))
         week_list.append(((days - first).astype(np.int64)) // 7)
     if not row_list:

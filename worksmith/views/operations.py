@@ -16,6 +16,7 @@ from sqlmodel import Session
 
 from worksmith import fmt
 from worksmith.domain import operations as ops
+from worksmith.domain.calendar import cadence_rule, describe_rule
 from worksmith.errors import NotFoundError
 from worksmith.status import chip
 from worksmith.store import models as m
@@ -186,11 +187,18 @@ def time_in_stage_title(bottleneck: ops.Bottleneck) -> str:
     return "No finished stays in the history yet"
 
 
+def _repeats(r: pd.DataFrame) -> list[str]:
+    """The rule of each recurring task in plain English (its cadence's rule when it has none of its own)."""
+    rules = r["rrule"].fillna("").tolist() if "rrule" in r else [""] * len(r)
+    return [describe_rule(rule or cadence_rule(c, a), a) for rule, c, a in
+            zip(rules, r["cadence"], r["anchor"], strict=True)]
+
+
 def recurring_table(recurring: pd.DataFrame) -> pd.DataFrame:
     """The recurring tasks of :func:`detail` as the page shows them."""
     r = recurring
     return pd.DataFrame({
-        "Task": r["name"], "Cadence": r["cadence"], "Hours each time": [fmt.hours(h) for h in r["hours"]],
+        "Task": r["name"], "Repeats": _repeats(r), "Hours each time": [fmt.hours(h) for h in r["hours"]],
         "Assignee": r["assignee"], "Next due": [fmt.day(x) for x in r["next_due"]],
         "In": [f"{n} d" for n in r["days_until"]],
         "Hours per week (average)": [f"{h:.1f} h" for h in r["hours_per_week"]]})

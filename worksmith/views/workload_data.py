@@ -115,7 +115,7 @@ def workload_inputs(session: Session, team_id: int | None = None) -> WorkloadInp
     ops = frame(session, m.Operation, *(() if team_id is None else (m.Operation.team_id == team_id,)))[
         ["id", "name", "team_id", "demand_hours_per_week", "active"]]
     rec = frame(session, m.RecurringTask, *(() if ids is None else (m.RecurringTask.assignee_id.in_(ids),)))[
-        ["id", "operation_id", "name", "cadence", "hours", "assignee_id", "anchor"]]
+        ["id", "operation_id", "name", "cadence", "hours", "assignee_id", "anchor", "rrule"]]
     time_off = frame(session, m.TimeOff, *(() if ids is None else (m.TimeOff.person_id.in_(ids),)))[
         ["id", "person_id", "start", "end", "note", "version"]]
     floats = {tid: int(f) for tid, f in zip(tasks["task_id"].tolist(), tasks["total_float"].tolist(), strict=True)
