@@ -54,6 +54,11 @@ def short_day(value: date | None) -> str:
     return fmt.DASH if value is None else f"{value.day} {value:%b}"
 
 
+def tile_day(value: date | None) -> str:
+    """'Thu 24 Dec' (a metric tile's date, as the project's Forecast finish tile)."""
+    return fmt.DASH if value is None else f"{value:%a} {value.day} {value:%b}"
+
+
 def assumed_range(duration: int, low_pct: float, high_pct: float) -> tuple[int, int]:
     """The helper's range of a duration ``d``: (round(d × (1 − low %)), round(d × (1 + high %))), half up (pure)."""
     low = int(np.floor(duration * (1 - low_pct / 100) + 0.5))
@@ -190,7 +195,18 @@ def headline(p80: date | None, probability: float | None, target: date | None) -
     text = f"P80 finish {short_day(p80)}"
     if target is None or probability is None:
         return text + " — no target date set (Details tab)"
-    return text + f" — {probability * 100:.0f} % chance of making the {short_day(target)} target"
+    return text + f" — {chance(probability)} chance of making the {short_day(target)} target"
+
+
+def chance(probability: float | None) -> str:
+    """'34 %'; a chance that rounds to 0 % or 100 % but is not says so: '< 1 %', '> 99 %' (pure)."""
+    if probability is None:
+        return fmt.DASH
+    if 0 < probability < 0.005:
+        return "< 1 %"
+    if 0.995 <= probability < 1:
+        return "> 99 %"
+    return fmt.percent(probability)
 
 
 def risk_view(session: Session, *, project_id: int, today: date, runs: int = DEFAULT_RUNS, seed: int = SEED,
@@ -227,13 +243,13 @@ def risk_view(session: Session, *, project_id: int, today: date, runs: int = DEF
     uncertain, assumed = int(table["uncertain"].sum()), int((table["uncertain"] & table["assumed"]).sum())
     late_by = inputs.calendar.working_days_between(det, p80) if p80 and det else 0
     metrics = [
-        Metric("P80 finish", fmt.day(p80), f"{late_by:+d} working days vs plan" if late_by else "same as the plan",
+        Metric("P80 finish", tile_day(p80), f"{late_by:+d} working days vs plan" if late_by else "same as the plan",
                "inverse" if late_by > 0 else "off",
                help=f"80 % of {runs:,} simulated runs finish on or before this date."),
-        Metric("Chance of making the target", fmt.percent(probability) if probability is not None else fmt.DASH,
+        Metric("Chance of making the target", chance(probability),
                f"target {fmt.day(target)}" if target else "no target date", "off", delta_arrow="off",
                help="The share of runs whose finish is on or before the target end."),
-        Metric("Forecast finish (plan)", fmt.day(det), "critical path, most likely durations", "off",
+        Metric("Forecast finish (plan)", tile_day(det), "critical path, most likely durations", "off",
                delta_arrow="off", help="The deterministic schedule: every task at its most likely duration."),
         Metric("P50 · P95", f"{short_day(p50)} · {short_day(p95)}", "half of the runs · 95 % of the runs", "off",
                delta_arrow="off", help="The finish dates that 50 % and 95 % of the runs make."),
@@ -247,17 +263,17 @@ def risk_view(session: Session, *, project_id: int, today: date, runs: int = DEF
                   + (" · assumed range" if r.assumed else "") if r.uncertain else f"fixed {r.duration_days} days")
                for r in ranked.sort_values(["uncertain", "criticality"], ascending=[False, False], kind="stable")
                .head(DRIVERS).itertuples()]
-    n_always = int((table["criticality"] >= 1).sum())
+    n_high = int((table["criticality"] >= 0.95).sum())
     view = RiskView(project["name"], runs, headline=headline(p80, probability, target), metrics=metrics,
                     target=target, deterministic=det, p50=p50, p80=p80, p95=p95, probability=probability,
                     uncertain=uncertain, assumed=assumed, histogram=hist, markers=markers,
                     tasks=table.reset_index(drop=True), drivers=drivers)
     view.histogram_title = (f"{runs:,} simulated finishes: half by {short_day(p50)}, 80 % by {short_day(p80)}, "
                             f"95 % by {short_day(p95)}")
-    view.curve_title = (f"{fmt.percent(probability)} chance of finishing by the {short_day(target)} target"
+    view.curve_title = (f"{chance(probability)} chance of finishing by the {short_day(target)} target"
                         if target else "Chance of finishing by each date")
-    view.criticality_title = (f"{len(ranked)} tasks can drive the finish; {n_always} are critical in every run"
-                              if len(ranked) else "No task is ever critical")
+    view.criticality_title = (f"{len(ranked)} of {len(table)} tasks can drive the finish; {n_high} are critical in "
+                              "95 % of runs or more" if len(ranked) else "No task is ever critical")
     return view
 
 
