@@ -86,4 +86,4 @@ def criticality_chart(tasks: pd.DataFrame, title: str, limit: int = 20) -> alt.C
         tooltip=[alt.Tooltip("task:N", title="Task"), alt.Tooltip("criticality:Q", title="Criticality", format=".0%"),
                  alt.Tooltip("path:N", title="Plan"), alt.Tooltip("range:N", title="Duration"),
                  alt.Tooltip("p80:N", title="P80 finish")],
-    ).properties(title=title, height=max(120, 26 * len(data)))
+    ).properties(title=title, height=alt.Step(26))

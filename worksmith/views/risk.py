@@ -258,11 +258,11 @@ def risk_view(session: Session, *, project_id: int, today: date, runs: int = DEF
                delta_arrow="off", help="Tasks with a three-point estimate (min ≤ days ≤ max) that are not done."),
     ]
     ranked = table[table["criticality"] > 0]
+    levers = ranked[ranked["uncertain"]] if ranked["uncertain"].any() else ranked[ranked["duration_days"] > 0]
     drivers = [f"#{r.ref} {r.name} — on the critical path in {fmt.percent(r.criticality)} of runs; "
                + (f"{int(r.low)}–{int(r.high)} days (most likely {r.duration_days})"
                   + (" · assumed range" if r.assumed else "") if r.uncertain else f"fixed {r.duration_days} days")
-               for r in ranked.sort_values(["uncertain", "criticality"], ascending=[False, False], kind="stable")
-               .head(DRIVERS).itertuples()]
+               for r in levers.head(DRIVERS).itertuples()]
     n_high = int((table["criticality"] >= 0.95).sum())
     view = RiskView(project["name"], runs, headline=headline(p80, probability, target), metrics=metrics,
                     target=target, deterministic=det, p50=p50, p80=p80, p95=p95, probability=probability,

@@ -67,8 +67,8 @@ def risk(pid: int, tasks: int, today: date) -> None:
             st.markdown("**Most likely to drive the date**")
             st.markdown("\n".join(f"{k}. {ui.md(line)}" for k, line in enumerate(view.drivers, start=1))
                         if view.drivers else "No task drives the date in any run.")
-            st.caption("Uncertain tasks first, by criticality index: the share of runs in which the task has no "
-                       "float, so any delay to it moves the finish.")
+            st.caption("Uncertain tasks by criticality index: the share of runs in which the task has no float, so "
+                       "any delay to it moves the finish.")
     with st.expander("Why these numbers?", icon=":material/help:"):
         st.markdown(
             f"Each of the **{view.runs:,} runs** draws every uncertain task's duration from a triangular "
