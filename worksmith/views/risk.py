@@ -82,62 +82,69 @@ class Inputs:
         return {int(i): Estimate(int(lo), int(hi)) for i, lo, hi in zip(t["id"], t["low"], t["high"], strict=True)}
 
 
-def _inputs(project: dict[str, Any], tasks: pd.DataFrame, deps: pd.DataFrame, holidays: pd.DataFrame, *,
-            today: date, assume: tuple[float, float] | None) -> Inputs:
-    """Build :class:`Inputs` from frames (tasks: the project's; deps: every link touching them)."""
+def _inputs(project: dict[str, Any], tasks: list[dict[str, Any]], deps: list[tuple[int, int, str, int]],
+            holidays: list[tuple[date, int | None]], *, today: date, assume: tuple[float, float] | None) -> Inputs:
+    """Build :class:`Inputs` from rows (tasks: the project's; deps: (pred, succ, type, lag) of every link touching
+    them; holidays: (day, project id or None))."""
     pid = project["id"]
-    days = holidays.loc[holidays["project_id"].isna() | (holidays["project_id"] == pid), "day"] if len(holidays) \
-        else []
-    cal = calendar_for(days)
+    cal = calendar_for(day for day, owner in holidays if owner is None or owner == pid)
     start = project["start"] if isinstance(project["start"], date) else today
-    own = set(tasks["id"].tolist())
-    inner = deps[deps["pred_id"].isin(own) & deps["succ_id"].isin(own)]
-    external = set(deps.loc[deps["succ_id"].isin(own) & ~deps["pred_id"].isin(own), "succ_id"].tolist())
-    specs = []
-    for tid, dur, snet, first, name in zip(tasks["id"].tolist(), tasks["duration_days"].tolist(),
-                                           tasks["start_no_earlier_than"].tolist(), tasks["start_date"].tolist(),
-                                           tasks["name"].tolist(), strict=True):
+    own = {t["id"] for t in tasks}
+    links = [Dep(int(p), int(s), t, int(lag)) for p, s, t, lag in deps if p in own and s in own]
+    external = {s for p, s, _t, _lag in deps if s in own and p not in own}
+    specs, rows = [], []
+    for t in tasks:
+        snet, first, dur = t["start_no_earlier_than"], t["start_date"], int(t["duration_days"])
         offset = cal.offset_of(snet, start) if isinstance(snet, date) else None
-        if tid in external and isinstance(first, date):  # driven by another project: pinned where it is scheduled
+        if t["id"] in external and isinstance(first, date):  # driven by another project: pinned where scheduled
             offset = max(offset or 0, cal.offset_of(first, start))
-        specs.append(TaskSpec(int(tid), int(dur), offset, name))
-    done = (tasks["percent_complete"].astype(float) >= 100).to_numpy()
-    low = tasks["duration_min_days"].astype("Int64").astype(object).where(tasks["duration_min_days"].notna(), None)
-    high = tasks["duration_max_days"].astype("Int64").astype(object).where(tasks["duration_max_days"].notna(), None)
-    table = pd.DataFrame({"id": tasks["id"].astype(int).to_numpy(), "ref": tasks["ref"].to_numpy(),
-                          "name": tasks["name"].to_numpy(), "duration_days": tasks["duration_days"].astype(int)
-                          .to_numpy(), "low": low.to_numpy(), "high": high.to_numpy(), "assumed": False, "done": done})
-    if assume is not None:
-        fill = table["low"].isna() & ~table["done"] & (table["duration_days"] > 0)
-        ranges = [assumed_range(d, *assume) for d in table.loc[fill, "duration_days"]]
-        table.loc[fill, "low"] = [r[0] for r in ranges]
-        table.loc[fill, "high"] = [r[1] for r in ranges]
-        table.loc[fill, "assumed"] = True
-    table["assumed"] = table["assumed"].astype(bool)
-    links = [Dep(int(p), int(s), t, int(lag)) for p, s, t, lag in
-             zip(inner["pred_id"], inner["succ_id"], inner["type"], inner["lag_days"], strict=True)]
+        specs.append(TaskSpec(int(t["id"]), dur, offset, t["name"]))
+        done = float(t["percent_complete"] or 0) >= 100
+        low, high, assumed = t["duration_min_days"], t["duration_max_days"], False
+        if low is None and assume is not None and not done and dur > 0:
+            (low, high), assumed = assumed_range(dur, *assume), True
+        rows.append((int(t["id"]), t["ref"], t["name"], dur, low, high, assumed, done))
+    table = pd.DataFrame(rows, columns=["id", "ref", "name", "duration_days", "low", "high", "assumed", "done"])
+    table["assumed"], table["done"] = table["assumed"].astype(bool), table["done"].astype(bool)
+    for col in ("low", "high"):
+        table[col] = table[col].astype(object).where(table[col].notna(), None)
     return Inputs({"id": pid, "name": project["name"], "start": project["start"], "target_end":
                    project["target_end"]}, start, cal, table, specs, links)
 
 
-def _read(session: Session, project_ids: list[int]) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame,
-                                                              pd.DataFrame]:
+@dataclass
+class Read:
+    """What :func:`_read` loads: projects, their tasks (by project), links touching them, holidays."""
+
+    projects: list[dict[str, Any]]
+    tasks: dict[int, list[dict[str, Any]]]
+    deps: dict[int, list[tuple[int, int, str, int]]]  # by project of either end
+    holidays: list[tuple[date, int | None]]
+
+
+def _read(session: Session, project_ids: list[int]) -> Read:
     """Projects [id, name, start, target_end, status], their tasks, every link touching them, the holidays."""
     conn = session.connection()
     p, t, d, h = (x.__table__ for x in (m.Project, m.Task, m.Dependency, m.Holiday))
-    projects = pd.DataFrame(conn.execute(select(p.c.id, p.c.name, p.c.start, p.c.target_end, p.c.status)
-                                         .where(p.c.id.in_(project_ids))).fetchall(),
-                            columns=["id", "name", "start", "target_end", "status"])
+    projects = [dict(r._mapping) for r in conn.execute(
+        select(p.c.id, p.c.name, p.c.start, p.c.target_end, p.c.status).where(p.c.id.in_(project_ids)))]
     cols = ["id", "project_id", "ref", "name", "duration_days", "duration_min_days", "duration_max_days",
-            "percent_complete", "start_no_earlier_than", "start_date", "finish_date", "position"]
-    tasks = pd.DataFrame(conn.execute(select(*(t.c[c] for c in cols)).where(t.c.project_id.in_(project_ids))
-                                      .order_by(t.c.position, t.c.ref)).fetchall(), columns=cols)
-    ids = tasks["id"].tolist()
-    deps = pd.DataFrame(conn.execute(select(d.c.pred_id, d.c.succ_id, d.c.type, d.c.lag_days)
-                                     .where(d.c.succ_id.in_(ids) | d.c.pred_id.in_(ids))).fetchall() if ids else [],
-                        columns=["pred_id", "succ_id", "type", "lag_days"])
-    holidays = pd.DataFrame(conn.execute(select(h.c.day, h.c.project_id)).fetchall(), columns=["day", "project_id"])
-    return projects, tasks, deps, holidays
+            "percent_complete", "start_no_earlier_than", "start_date"]
+    tasks: dict[int, list[dict[str, Any]]] = {}
+    project_of: dict[int, int] = {}
+    for r in conn.execute(select(*(t.c[c] for c in cols)).where(t.c.project_id.in_(project_ids))
+                          .order_by(t.c.position, t.c.ref)):
+        row = dict(r._mapping)
+        tasks.setdefault(row["project_id"], []).append(row)
+        project_of[row["id"]] = row["project_id"]
+    ids = select(t.c.id).where(t.c.project_id.in_(project_ids)).scalar_subquery()
+    deps: dict[int, list[tuple[int, int, str, int]]] = {}
+    for pred, succ, typ, lag in conn.execute(select(d.c.pred_id, d.c.succ_id, d.c.type, d.c.lag_days)
+                                             .where(d.c.succ_id.in_(ids) | d.c.pred_id.in_(ids))):
+        for owner in {project_of.get(pred), project_of.get(succ)} - {None}:
+            deps.setdefault(owner, []).append((pred, succ, typ, lag))
+    holidays = [(day, owner) for day, owner in conn.execute(select(h.c.day, h.c.project_id))]
+    return Read(projects, tasks, deps, holidays)
 
 
 class Dates:
@@ -213,15 +220,16 @@ def risk_view(session: Session, *, project_id: int, today: date, runs: int = DEF
               assume_low: float | None = None, assume_high: float | None = None) -> RiskView:
     """The Risk tab of a project: the forecast of :func:`~worksmith.domain.montecarlo.simulate` over ``runs`` runs.
     With ``assume_low`` and ``assume_high`` (percent), tasks without an estimate get the assumed range."""
-    projects, tasks, deps, holidays = _read(session, [project_id])
-    if projects.empty:
+    read = _read(session, [project_id])
+    if not read.projects:
         return RiskView("", runs, empty=True)
-    project = projects.iloc[0].to_dict()
+    project = read.projects[0]
     target = project["target_end"] if isinstance(project["target_end"], date) else None
-    if tasks.empty:
+    if not read.tasks.get(project_id):
         return RiskView(project["name"], runs, empty=True, target=target)
     assume = (float(assume_low), float(assume_high)) if assume_low is not None and assume_high is not None else None
-    inputs = _inputs(project, tasks, deps, holidays, today=today, assume=assume)
+    inputs = _inputs(project, read.tasks[project_id], read.deps.get(project_id, []), read.holidays, today=today,
+                     assume=assume)
     result = _simulate(inputs, runs, seed)
     dates = Dates(inputs)
     offsets, counts = np.unique(result.finishes, return_counts=True)
@@ -283,15 +291,14 @@ def p80_finishes(session: Session, *, project_ids: list[int], today: date, runs:
     tasks) — the Overview's and the status report's 'P80 finish'."""
     if not project_ids:
         return {}
-    projects, tasks, deps, holidays = _read(session, list(project_ids))
+    read = _read(session, list(project_ids))
     out: dict[int, date | None] = {}
-    by_project = dict(tuple(tasks.groupby("project_id")))
-    for project in projects.to_dict("records"):
-        own = by_project.get(project["id"])
-        if own is None or own["duration_min_days"].isna().all():
+    for project in read.projects:
+        own = read.tasks.get(project["id"], [])
+        if all(t["duration_min_days"] is None for t in own):
             out[int(project["id"])] = None
             continue
-        inputs = _inputs(project, own, deps, holidays, today=today, assume=None)
+        inputs = _inputs(project, own, read.deps.get(project["id"], []), read.holidays, today=today, assume=None)
         out[int(project["id"])] = Dates(inputs)(_simulate(inputs, runs, seed).percentile(80))
     return out
 
