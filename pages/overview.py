@@ -63,6 +63,9 @@ st.dataframe(
         "percent_complete": st.column_config.ProgressColumn("% complete", format="%.0f%%", min_value=0,
                                                             max_value=100),
         "finish": st.column_config.TextColumn("Forecast finish"),
+        "p80_finish": st.column_config.TextColumn("P80 finish", help="Active projects with three-point estimates: "
+                                                  "80 % of 500 simulated runs finish by this date (Projects → "
+                                                  "Risk tab for the full forecast)."),
         "vs_target": st.column_config.TextColumn("vs target", help="Working days after (+) or before (−) the "
                                                  "target end date"),
         "budget_used": st.column_config.ProgressColumn("Budget used", format="%.0f%%", min_value=0,

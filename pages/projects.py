@@ -18,6 +18,7 @@ from worksmith.ui.projects.gantt import gantt
 from worksmith.ui.projects.links import cross_links
 from worksmith.ui.projects.plan import import_plan_file, plan_grid, plan_import
 from worksmith.ui.projects.portfolio import portfolio, program
+from worksmith.ui.projects.risk import risk
 from worksmith.ui.projects.risks import risks, stale_offer
 from worksmith.ui.projects.status import status
 from worksmith.ui.projects.team import team
@@ -25,7 +26,7 @@ from worksmith.views import project_plan as vpp
 from worksmith.views import projects as vp
 
 ui.page_setup("Projects", "Which projects are on track and what drives their dates; open one for its plan, Gantt, "
-              "board, risks, status report, team and close-out.", __file__)
+              "schedule risk, board, risks, status report, team and close-out.", __file__)
 today = ui.today()
 if (opened := st.session_state.pop(OPEN, None)) is not None:
     st.session_state["project"] = opened  # a project just created or picked in the table
@@ -89,8 +90,8 @@ def plan_tab() -> None:
         cross_links(pid, d, today)
 
 
-RENDER = {"Plan": plan_tab, "Gantt": lambda: gantt(pid, d, today), "Board": lambda: board(pid),
-          "Updates": lambda: project_updates(pid, task_labels, today),
+RENDER = {"Plan": plan_tab, "Gantt": lambda: gantt(pid, d, today), "Risk": lambda: risk(pid, len(d.tasks), today),
+          "Board": lambda: board(pid), "Updates": lambda: project_updates(pid, task_labels, today),
           "Risks": lambda: risks(pid, people, task_labels), "Status": lambda: status(pid, d, today),
           "Team": lambda: team(pid, people), "Close-out": lambda: close_out(pid, p, today),
           "Details": lambda: details(pid, p, pick, today)}

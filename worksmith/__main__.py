@@ -169,8 +169,11 @@ def _login() -> str | None:
 
 
 def cmd_bench(args: argparse.Namespace) -> int:
-    from worksmith.bench import print_rows, run, scenario_bench, soak
+    from worksmith.bench import print_rows, risk_rows, run, scenario_bench, soak
 
+    if args.risk:
+        print_rows("schedule risk", risk_rows())
+        return 0
     if args.soak:
         soak(pg_url=args.db)
         return 0
@@ -270,6 +273,8 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("bench", help="benchmark on a temporary database")
     p.add_argument("--size", choices=["S", "M", "L"], default="S")
     p.add_argument("--no-pages", action="store_true", help="skip the page render timings")
+    p.add_argument("--risk", action="store_true", help="only the schedule-risk rows (risk vs schedule processes, "
+                   "1,000 runs × 30,000 tasks)")
     p.add_argument("--scenarios", nargs="+", choices=["S", "M", "L"], metavar="SIZE",
                    help="only the scenario rows (branch, compare, apply) for these sizes, e.g. --scenarios S M L")
     p.add_argument("--no-postgres", action="store_true", help="with --scenarios: skip the PostgreSQL branch rows")

@@ -10,8 +10,11 @@ Goals for scenarios: a branch of L in at most 3 s on SQLite, Compare at M in at 
 
 from __future__ import annotations
 
+import json
 import os
 import resource
+import subprocess
+import sys
 import tempfile
 import time
 import uuid
@@ -32,7 +35,9 @@ from worksmith.commands.plans import reschedule
 from worksmith.commands.scenarios import apply_changes, shift_project
 from worksmith.domain.allocation import over_allocations, suggest_fixes
 from worksmith.domain.calendar import np_day
-from worksmith.domain.schedule import bench_network, compute_schedule
+from worksmith.domain.montecarlo import Estimate, simulate
+from worksmith.domain.notation import Link, format_predecessors
+from worksmith.domain.schedule import Dep, TaskSpec, bench_network, compute_schedule
 from worksmith.domain.workload import compute_load
 from worksmith.soak import run_soak
 from worksmith.store import branches
@@ -118,6 +123,7 @@ def run(size: str = "S", *, pages: bool = True, today: date | None = None) -> li
                 size == "L" and page in PAGE_GOAL_QUERIES) else ""
             rows.append((f"query {page}: {name}", seconds, "best of 2", goal))
 
+    rows += risk_rows()
     rows += scenario_rows(url, size, today)
     rows += postgres_branch_rows((size,), today=today)
     if pages:
@@ -299,7 +305,8 @@ def scenario_bench(sizes: tuple[str, ...] = ("S", "M", "L"), *, today: date | No
             upgrade(engine)
             demo.seed(engine, size, today=today)
             engine.dispose()
-            rows += scenario_rows(url, size, today)
+            rows += risk_rows()
+    rows += scenario_rows(url, size, today)
     if postgres:
         rows += postgres_branch_rows(sizes, today=today)
     return rows
@@ -417,6 +424,83 @@ def print_rows(what: str, rows: list[tuple]) -> None:
     for name, seconds, note, *goal in rows:
         shown = f"{seconds:8.3f}" if seconds else " " * 8
         print(f"{name:<{width}}  {shown}  {note}" + (f"  [goal {goal[0]}]" if goal and goal[0] else ""))
+
+
+# --- schedule risk ----------------------------------------------------------------------------------------------
+RISK_RATIO_GOAL = 3.0  # 10,000 runs × 150 tasks vs one schedule run, whole processes
+RISK_LARGE_GOAL_S, RISK_LARGE_GOAL_MB = 60.0, 2048.0  # 1,000 runs × 30,000 tasks
+
+
+def risk_estimates(tasks: list[TaskSpec], seed: int = 0) -> dict[int, Estimate]:
+    """Three-point estimates for a generated network: every task of a day or more gets min = 50–100 % and max =
+    100–250 % of its duration (rounded), deterministic for a seed."""
+    rng = np.random.default_rng(seed)
+    low, high = rng.uniform(0.5, 1.0, len(tasks)), rng.uniform(1.0, 2.5, len(tasks))
+    return {t.id: Estimate(int(t.duration * lo), int(np.ceil(t.duration * hi)))
+            for t, lo, hi in zip(tasks, low, high, strict=True) if t.duration > 0}
+
+
+def risk_plan_file(path: Path, n_tasks: int = 150, n_deps: int = 225, seed: int = 3) -> Path:
+    """A generated plan file with three-point estimates (one link per pair of tasks, as plan files require)."""
+    tasks, deps = bench_network(n_tasks, n_deps, seed=seed)
+    estimates = risk_estimates(tasks, seed)
+    links: dict[int, dict[int, Dep]] = {}
+    for d in deps:
+        links.setdefault(d.succ, {}).setdefault(d.pred, d)
+    pd.DataFrame({
+        "id": [t.id for t in tasks], "name": [t.name for t in tasks], "phase": "Work",
+        "duration_days": [t.duration for t in tasks],
+        "predecessors": [format_predecessors([Link(d.pred, d.type, d.lag) for d in links.get(t.id, {}).values()])
+                         for t in tasks],
+        "start_no_earlier_than": pd.array([t.snet for t in tasks], dtype="Int64"),
+        "duration_min_days": pd.array([estimates[t.id].low if t.id in estimates else None for t in tasks],
+                                      dtype="Int64"),
+        "duration_max_days": pd.array([estimates[t.id].high if t.id in estimates else None for t in tasks],
+                                      dtype="Int64"),
+    }).to_csv(path, index=False)
+    return path
+
+
+def _process(*args: str) -> float:
+    t0 = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "worksmith", *args], check=True, cwd=ROOT, capture_output=True)
+    return time.perf_counter() - t0
+
+
+def risk_large(n_tasks: int = 30_000, n_deps: int = 45_000, runs: int = 1_000) -> dict[str, float]:
+    """1,000 runs of the 30,000-task network (in this process): seconds, peak RSS in MB, P80 and deterministic."""
+    tasks, deps = bench_network(n_tasks, n_deps, seed=1)
+    estimates = risk_estimates(tasks, seed=1)
+    t0 = time.perf_counter()
+    result = simulate(tasks, deps, estimates, runs=runs, seed=1)
+    seconds = time.perf_counter() - t0
+    return {"seconds": seconds, "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+            "p80": result.percentile(80), "deterministic": result.deterministic_finish}
+
+
+def risk_rows(repeat: int = 3) -> list[tuple[str, float, str]]:
+    """The schedule-risk goals: the CLI ``risk`` (10,000 runs) vs ``schedule`` on a 150-task plan, both as whole
+    processes (best of ``repeat``), and 1,000 runs × 30,000 tasks in a fresh process (its own peak memory)."""
+    tmp = Path(tempfile.mkdtemp(prefix="worksmith-risk-"))
+    plan = str(risk_plan_file(tmp / "plan.csv"))
+    schedule = min(_process("schedule", plan, "-o", str(tmp / "out.csv")) for _ in range(repeat))
+    risk = min(_process("risk", plan, "--runs", "10000", "--seed", "1", "-o", str(tmp / "tasks.csv"), "--json",
+                        str(tmp / "summary.json")) for _ in range(repeat))
+    summary = json.loads((tmp / "summary.json").read_text())
+    ratio = risk / schedule
+    rows = [("schedule process, 150 tasks", schedule, f"best of {repeat}"),
+            ("risk 10,000 runs × 150 tasks vs one schedule run (whole processes)", risk,
+             f"{ratio:.2f}× the schedule process (goal ≤ {RISK_RATIO_GOAL:g}×: "
+             f"{'met' if ratio <= RISK_RATIO_GOAL else 'MISSED'}); P80 day {summary['finish_p80']} vs "
+             f"{summary['deterministic_finish']} deterministic")]
+    out = subprocess.run([sys.executable, "-c", "import json; from worksmith.bench import risk_large; "
+                          "print(json.dumps(risk_large()))"], check=True, cwd=ROOT, capture_output=True, text=True)
+    big = json.loads(out.stdout.strip().splitlines()[-1])
+    met = big["seconds"] < RISK_LARGE_GOAL_S and big["peak_mb"] < RISK_LARGE_GOAL_MB
+    rows.append(("risk 1,000 runs × 30,000 tasks", big["seconds"],
+                 f"peak {big['peak_mb']:,.0f} MB (goal < {RISK_LARGE_GOAL_S:g} s and < {RISK_LARGE_GOAL_MB:,.0f} MB: "
+                 f"{'met' if met else 'MISSED'}); P80 day {big['p80']} vs {big['deterministic']} deterministic"))
+    return rows
 
 
 # --- soak -------------------------------------------------------------------------------------------------------

@@ -584,6 +584,9 @@ def _projects(b: _Builder, rng: random.Random, today: date, week0: date, plans: 
             task["percent_complete"] = _progress(plan, s, f, task["duration_days"], today, start)
             task["status"] = ("done" if task["percent_complete"] >= 100 else
                               "in progress" if task["percent_complete"] > 0 else "todo")
+            if plan.status == "active" and task["duration_days"] > 0:
+                low, high = three_point(task["ref"], task["duration_days"])
+                task.update(duration_min_days=low, duration_max_days=high)
         if plan.status == "done":
             row["closed_on"] = max(current[t]["finish_date"] for t in tids) + timedelta(days=3)
             row["final_review"] = "Delivered one week late and 4 % over budget; the team is happy in the new space."
@@ -639,6 +642,15 @@ def _projects(b: _Builder, rng: random.Random, today: date, week0: date, plans: 
                       day=min(w, today), hours=min(24.0, round(done_hours / len(weeks), 1)) or 0.1, note="")
             hours_by_task[tid] = done_hours
         _project_people(b, rng, pid, plan, tids, by_id, person_ids, today, week0)
+
+
+PESSIMISM = (1.25, 1.5, 2.0)  # the demo's max days / most likely, by task ref (cycled): some tasks are riskier
+
+
+def three_point(ref: int, days: int) -> tuple[int, int]:
+    """The demo's three-point estimate of an active project's task (deterministic, no random draw, so the rest of
+    the demo is unchanged): min = round(0.8 d), max = round(d × 1.25 / 1.5 / 2.0 by ref), rounded half up."""
+    return int(days * 0.8 + 0.5), int(days * PESSIMISM[ref % len(PESSIMISM)] + 0.5)
 
 
 def _progress(plan: ProjectPlan, start: date, finish: date, days: int, today: date, project_start: date) -> float:

@@ -231,7 +231,8 @@ def test_plan_tab_has_the_unsaved_edits_bar_and_the_header_says_the_status_once(
     assert any(md.value == "No unsaved edits" for md in app.markdown)
     assert {"Save plan", "Discard"} <= {b.label for b in app.button}
     assert _by_label(app.button, "Discard").disabled
-    assert _by_label(app.toggle, "More columns (phase, float, vs baseline, other projects)").value is False
+    more = "More columns (phase, min/max days, float, vs baseline, other projects)"
+    assert _by_label(app.toggle, more).value is False
     with _db() as s:
         proposed = s.exec(select(m.Project.name).where(m.Project.status == "proposed")).scalars().first()
     _open(app, project=proposed, tab="Plan")

@@ -68,6 +68,8 @@ def prepare(plan_rows: Sequence[Any], *, project_id: int) -> Prepared:
         try:
             clean = core.validate(m.Task, {"project_id": project_id, "ref": r.id, "name": name,
                                            "duration_days": r.duration_days, "estimate_hours": r.estimate_hours or 0,
+                                           "duration_min_days": getattr(r, "duration_min_days", None),
+                                           "duration_max_days": getattr(r, "duration_max_days", None),
                                            "percent_complete": 0.0, "status": "todo"})
             if phase not in phases:
                 core.validate(m.Phase, {"project_id": project_id, "name": phase})

@@ -56,6 +56,9 @@ class GridRow:
     percent_complete: float
     start_no_earlier_than: date | None
     skill: str = ""
+    duration_min_days: int | None = None  # a three-point estimate (most likely = duration_days), or fixed
+    duration_max_days: int | None = None
+    has_range: bool = False  # the row carries the two columns (a row without them keeps the stored estimate)
 
 
 def _date(v: Any) -> date | None:
@@ -123,12 +126,13 @@ def check_grid(rows: list[dict[str, Any]], people: dict[str, int]) -> list[GridR
         except ValueError:
             problems.append(f"{label}: start no earlier than must be a date, got '{row.get('start_no_earlier_than')}'.")
             snet = None
+        low, high, has_range = _range(row, label, duration, problems)
         task_id = whole_number(row.get("id"))
         parsed.append(GridRow(task_id, whole_number(row.get("version")), ref, name,
                               "" if is_blank(row.get("phase")) else str(row["phase"]).strip(),
                               people.get(assignee) if assignee else None, max(duration or 0, 0), tuple(links),
                               max(estimate or 0.0, 0.0), min(max(pct or 0.0, 0.0), 100.0), snet,
-                              "" if is_blank(row.get("skill")) else str(row["skill"])))
+                              "" if is_blank(row.get("skill")) else str(row["skill"]), low, high, has_range))
     known: dict[int, GridRow] = {}
     for r in parsed:
         known.setdefault(r.ref, r)
@@ -159,6 +163,30 @@ def check_grid(rows: list[dict[str, Any]], people: dict[str, int]) -> list[GridR
             lines.append(f"- … and {count - MAX_LISTED} more.")
         raise ValidationError("\n".join(lines))
     return parsed
+
+
+def _range(row: dict[str, Any], label: str, duration: int | None,
+           problems: list[str]) -> tuple[int | None, int | None, bool]:
+    """A row's three-point estimate (min days, max days, whether the row has the columns); problems appended:
+    both or neither, whole numbers, ``0 <= min <= days <= max``."""
+    if "duration_min_days" not in row and "duration_max_days" not in row:
+        return None, None, False
+    raw = (row.get("duration_min_days"), row.get("duration_max_days"))
+    low, high = (None if is_blank(v) else whole_number(v) for v in raw)
+    if is_blank(raw[0]) and is_blank(raw[1]):
+        return None, None, True
+    if is_blank(raw[0]) or is_blank(raw[1]):
+        problems.append(f"{label}: give both min days and max days (a three-point estimate), or neither.")
+    elif low is None or high is None or low < 0 or high < 0:
+        problems.append(f"{label}: min days and max days must be whole numbers of 0 or more, got "
+                        f"'{raw[0]}' and '{raw[1]}'.")
+    elif duration is not None and low > duration:
+        problems.append(f"{label}: min days {low} is more than the most likely days {duration}.")
+    elif duration is not None and duration > high:
+        problems.append(f"{label}: the most likely days {duration} is more than max days {high}.")
+    else:
+        return low, high, True
+    return None, None, True
 
 
 # --------------------------------------------------------------------------------------------- saving
@@ -224,6 +252,7 @@ class PlanChange:
 
 
 FIELD_LABELS = {"ref": "ID", "name": "name", "phase_id": "phase", "assignee_id": "assignee", "duration_days": "days",
+                "duration_min_days": "min days", "duration_max_days": "max days",
                 "estimate_hours": "estimate h", "percent_complete": "% done", "start_no_earlier_than": "not before"}
 
 
@@ -345,6 +374,8 @@ def save_plan(session: Session, *, project_id: int, rows: list[dict[str, Any]], 
         values = {"ref": r.ref, "name": r.name, "phase_id": phases[r.phase or "Plan"].id,
                   "assignee_id": r.assignee_id, "duration_days": r.duration_days, "estimate_hours": r.estimate_hours,
                   "percent_complete": r.percent_complete, "start_no_earlier_than": r.start_no_earlier_than}
+        if r.has_range:
+            values |= {"duration_min_days": r.duration_min_days, "duration_max_days": r.duration_max_days}
         if r.id is None:
             values |= {"project_id": project_id, "position": next_pos, "required_skill": r.skill,
                        "status": _status_for(r.percent_complete, "todo")}
@@ -428,6 +459,8 @@ def import_plan(session: Session, *, project_id: int, plan_rows: Sequence[Any], 
     """
     check_grid([{"id": None, "ref": r.id, "name": r.name or f"Task {r.id}", "phase": r.phase,
                  "duration_days": r.duration_days, "estimate_hours": r.estimate_hours or 0,
+                 "duration_min_days": getattr(r, "duration_min_days", None),
+                 "duration_max_days": getattr(r, "duration_max_days", None),
                  "predecessors": format_predecessors(list(r.links))} for r in plan_rows], {})
     prepared = plan_import.prepare(plan_rows, project_id=project_id)
     done = plan_import.apply(session, prepared, project_id=project_id, replace=replace, actor=actor, today=today)

@@ -18,6 +18,7 @@ from worksmith.views import portfolio as portfolio_service
 from worksmith.views.metric import Metric
 from worksmith.views.operations import UNALIGNED, overdue_flags
 from worksmith.views.project_team import stale_risks
+from worksmith.views.risk import p80_finishes
 from worksmith.views.tables import activity, frame
 from worksmith.views.workload_data import load_workload
 from worksmith.views.workspace import is_empty, settings
@@ -114,6 +115,7 @@ def overview(session: Session, *, today: date) -> Overview:
     upcoming = miles[(miles["day"] >= pd.Timestamp(today)) & (miles["status"] != "done")]
     title = (f"{len(upcoming)} milestones ahead; next: {upcoming.sort_values('day').iloc[0]['name']} "
              f"on {upcoming['day'].min():%d %b}" if len(upcoming) else "No milestone ahead")
+    p80 = p80_finishes(session, project_ids=[int(i) for i in active["id"]], today=today)  # few runs: cheap
     table = pd.DataFrame({
         "project": health["name"],
         "health": [chip(h) for h in health["health"]],
@@ -122,6 +124,7 @@ def overview(session: Session, *, today: date) -> Overview:
         "manager": health["manager"],
         "percent_complete": health["percent_complete"] * 100,
         "finish": [fmt.day(d) for d in health["forecast_finish"]],
+        "p80_finish": [fmt.day(p80.get(int(i))) for i in health["id"]],
         "vs_target": [fmt.days(d) for d in health["slip_days"]],
         "budget": [fmt.money(b, currency) for b in health["budget"]],
         "budget_used": health["budget_used"] * 100,

@@ -28,19 +28,22 @@ from worksmith.views.plans import project_calendar
 from worksmith.views.portfolio import portfolio
 from worksmith.views.project_team import risks
 from worksmith.views.projects import RAG_OF_HEALTH, days_delta, lessons, lookup, status_updates, tile
+from worksmith.views.risk import DEFAULT_RUNS, project_p80
 from worksmith.views.tables import frame
 from worksmith.views.workspace import settings
 
-EDITOR_COLUMNS = ["id", "version", "ref", "name", "phase", "assignee", "duration_days", "predecessors",
+EDITOR_COLUMNS = ["id", "version", "ref", "name", "phase", "assignee", "duration_days", "duration_min_days",
+                  "duration_max_days", "predecessors",
                   "estimate_hours", "percent_complete", "start_no_earlier_than", "start_date", "finish_date",
                   "total_float", "critical", "finish_variance", "waits_for"]
-GRID_ORDER = ["ref", "name", "phase", "assignee", "duration_days", "predecessors", "start_date", "finish_date",
+GRID_ORDER = ["ref", "name", "phase", "assignee", "duration_days", "duration_min_days", "duration_max_days",
+              "predecessors", "start_date", "finish_date",
               "total_float", "critical", "finish_variance", "estimate_hours", "percent_complete",
               "start_no_earlier_than", "waits_for"]
 MAIN_COLUMNS = ["ref", "name", "assignee", "duration_days", "percent_complete", "estimate_hours",
                 "start_no_earlier_than", "start_date", "finish_date", "predecessors", "critical"]  # fit 1600 px
-EDITABLE = ["ref", "name", "phase", "assignee", "duration_days", "predecessors", "estimate_hours", "percent_complete",
-            "start_no_earlier_than"]
+EDITABLE = ["ref", "name", "phase", "assignee", "duration_days", "duration_min_days", "duration_max_days",
+            "predecessors", "estimate_hours", "percent_complete", "start_no_earlier_than"]
 COMPUTED = ["start_date", "finish_date", "total_float", "critical", "finish_variance", "waits_for"]
 BOARD_STATUSES = list(m.TASK_STATUSES)
 
@@ -95,9 +98,9 @@ class ProjectDetail:
 
 
 TASK_COLUMNS = ["id", "version", "ref", "name", "phase", "phase_position", "assignee", "assignee_id",
-                "duration_days", "predecessors", "estimate_hours", "percent_complete", "status",
-                "start_no_earlier_than", "start_date", "finish_date", "total_float", "critical", "position",
-                "baseline_start", "baseline_finish", "finish_variance", "waits_for"]
+                "duration_days", "duration_min_days", "duration_max_days", "predecessors", "estimate_hours",
+                "percent_complete", "status", "start_no_earlier_than", "start_date", "finish_date", "total_float",
+                "critical", "position", "baseline_start", "baseline_finish", "finish_variance", "waits_for"]
 
 
 def project_row(session: Session, project_id: int) -> m.Project:
@@ -216,7 +219,8 @@ def editor_frame(tasks: pd.DataFrame) -> pd.DataFrame:
     out = tasks.reindex(columns=EDITOR_COLUMNS).reset_index(drop=True)
     for col in ("name", "phase", "assignee", "predecessors", "waits_for"):
         out[col] = out[col].astype(object).where(out[col].notna(), "").astype("string")
-    for col in ("id", "version", "ref", "duration_days", "total_float", "finish_variance"):
+    for col in ("id", "version", "ref", "duration_days", "duration_min_days", "duration_max_days", "total_float",
+                "finish_variance"):
         out[col] = pd.to_numeric(out[col]).astype("Int64")
     for col in ("estimate_hours", "percent_complete"):
         out[col] = pd.to_numeric(out[col]).astype(float)
@@ -241,14 +245,20 @@ def current_rows(session: Session, *, project_id: int) -> list[dict[str, Any]]:
              for tid, g in deps.sort_values("id").groupby("succ_id")}
     return [{"id": int(t.id), "version": int(t.version), "ref": int(t.ref) if pd.notna(t.ref) else None,
              "name": t.name, "phase": phases.get(t.phase_id, ""), "assignee": people.get(t.assignee_id, ""),
-             "duration_days": int(t.duration_days), "predecessors": preds.get(t.id, ""),
+             "duration_days": int(t.duration_days), "duration_min_days": _whole(t.duration_min_days),
+             "duration_max_days": _whole(t.duration_max_days), "predecessors": preds.get(t.id, ""),
              "estimate_hours": float(t.estimate_hours), "percent_complete": float(t.percent_complete),
              "start_no_earlier_than": t.start_no_earlier_than} for t in tasks.itertuples()]
 
 
+def _whole(v: Any) -> int | None:
+    return None if v is None or pd.isna(v) else int(v)
+
+
 def plan_export(session: Session, *, project_id: int) -> pd.DataFrame:
     """The plan as a plan-file table (DESIGN §4 columns) with its scheduled dates, float and critical flag; the
-    page writes it with :func:`worksmith.exchange.planfile.plan_bytes`."""
+    page writes it with :func:`worksmith.exchange.planfile.plan_bytes`. With any three-point estimate in the plan,
+    ``duration_min_days`` and ``duration_max_days`` follow ``duration_days`` (empty for a fixed task)."""
     project = project_row(session, project_id)
     rows = current_rows(session, project_id=project_id)
     tasks = frame(session, m.Task, m.Task.project_id == project_id).set_index("id")
@@ -265,6 +275,10 @@ def plan_export(session: Session, *, project_id: int) -> pd.DataFrame:
         for r in rows], columns=["id", "name", "phase", "duration_days", "predecessors", "assignee", "estimate_hours",
                                  "start_no_earlier_than", "total_float_days", "critical", "start_date", "finish_date"])
     table["start_no_earlier_than"] = table["start_no_earlier_than"].astype("Int64")
+    if any(r["duration_min_days"] is not None for r in rows):
+        at = table.columns.get_loc("duration_days") + 1
+        for k, col in enumerate(("duration_min_days", "duration_max_days")):
+            table.insert(at + k, col, pd.array([r[col] for r in rows], dtype="Int64"))
     return table
 
 
@@ -315,6 +329,10 @@ def status_report_content(session: Session, *, project_id: int, today: date) -> 
     update_rows = [{"Date": fmt.day(u.day), "RAG": f"{RAG_OF_HEALTH.get(u.rag, '')}{u.rag}", "Summary": u.summary,
                     "By": u.author} for u in updates.itertuples()]
     figures = [(t.label, f"{t.value}" + (f" ({t.delta})" if t.delta else "")) for t in detail.tiles]
+    p80, chance = project_p80(session, project_id=project_id, today=today)  # next to the deterministic finish
+    figures.insert(1, ("P80 finish", f"{fmt.day(p80)} (80 % of {DEFAULT_RUNS:,} simulated runs finish by then"
+                       + (f"; {fmt.percent(chance)} chance of making the target)" if chance is not None else ")")
+                       if p80 else f"{fmt.DASH} (no three-point estimates yet: see the Risk tab)"))
     return detail, {"project": detail.project["name"], "day": today, "rag": rag, "reasons": detail.reasons,
                     "figures": figures, "milestones": milestones, "risks": risk_rows, "updates": update_rows,
                     "summary": updates["summary"].iloc[0] if len(updates) else "",

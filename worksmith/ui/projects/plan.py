@@ -64,6 +64,11 @@ def _column_config(people: dict[int, str]) -> dict:
         "assignee": cc.SelectboxColumn("Assignee", options=list(people.values())),
         "duration_days": cc.NumberColumn("Days", min_value=0, step=1, width="small",
                                          help="Working days; 0 = milestone"),
+        "duration_min_days": cc.NumberColumn("Min days", min_value=0, step=1, width="small",
+                                             help="Three-point estimate, optimistic (Days is the most likely); "
+                                                  "empty with Max days = a fixed duration. Feeds the Risk tab."),
+        "duration_max_days": cc.NumberColumn("Max days", min_value=0, step=1, width="small",
+                                             help="Three-point estimate, pessimistic. Feeds the Risk tab."),
         "predecessors": cc.TextColumn("Predecessors", width="small",
                                       help="MS Project notation by ID: 3, 3FS+2d, 5SS, 7FF-1d"),
         "estimate_hours": cc.NumberColumn("Estimate h", min_value=0, width="small"),
@@ -111,7 +116,7 @@ def plan_grid(pid: int, d: vpp.ProjectDetail, people: dict[int, str], today: dat
     on)."""
     grid = vpp.editor_frame(d.tasks)
     stamp = int(pd.util.hash_pandas_object(grid[["id", "version", "start_date", "finish_date"]].astype(str)).sum())
-    more = st.toggle("More columns (phase, float, vs baseline, other projects)", key="projects_plan_more")
+    more = st.toggle("More columns (phase, min/max days, float, vs baseline, other projects)", key="projects_plan_more")
     gen = st.session_state.get(f"projects_plan_gen_{pid}", 0)
     key = f"projects_plan_editor_{pid}_{stamp}_{gen}_{int(more)}"
     pending = st.session_state.get(pending_key(pid))
