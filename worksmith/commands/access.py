@@ -54,11 +54,15 @@ def _a(role: str) -> str:
     return f"an {role}" if role[:1] in "aeiou" else f"a {role}"
 
 
-def denial(name: str, access: str | None, need: str, what: str) -> str:
-    """'Ana Lopez is a viewer: viewers cannot change plans — ask an admin for editor access. Nothing was saved.'"""
+def why_not(name: str, access: str | None, need: str, what: str) -> str:
+    """'Ana Lopez is a viewer: viewers cannot change plans — ask an admin for editor access.'"""
     role = access if access in RANK else "viewer"
-    return (f"{name or 'This person'} is {_a(role)}: {role}s cannot {what} — ask an admin for {NEEDS[need]} "
-            "access. Nothing was saved.")
+    return f"{name or 'This person'} is {_a(role)}: {role}s cannot {what} — ask an admin for {NEEDS[need]} access."
+
+
+def denial(name: str, access: str | None, need: str, what: str) -> str:
+    """:func:`why_not` for a refused command: '… ask an admin for editor access. Nothing was saved.'"""
+    return why_not(name, access, need, what) + " Nothing was saved."
 
 
 def require(actor: _Acting | None, need: str, what: str) -> None:
