@@ -12,6 +12,7 @@ from worksmith import demo, fmt
 from worksmith.commands import workspace
 from worksmith.exchange import workbook as export
 from worksmith.exchange.backup import BackupRefused, backup_json, read_backup, restore_json
+from worksmith.ui import roles
 from worksmith.ui import shell as ui
 from worksmith.ui import workspace as ws
 from worksmith.ui.data import wizard
@@ -24,9 +25,9 @@ today = ui.today()
 PUBLIC_DEMO_OFF = ("Not available in the public demo: {what} would replace the whole workspace. "
                    "“Start fresh” in the banner gives you a new copy of the demo.")
 
-exp, backup_tab, log_tab, start_tab = st.tabs(
+exp, backup_tab, log_tab, start_tab, roles_tab = st.tabs(
     [":material/download: Export", ":material/backup: Backup and restore", ":material/history: Activity log",
-     ":material/restart_alt: Start over"])
+     ":material/restart_alt: Start over", ":material/admin_panel_settings: People & roles"])
 with exp:
     c1, c2 = st.columns(2)
     with c1:
@@ -55,7 +56,7 @@ with backup_tab:
     with c2:
         if ws.public_demo():
             st.info(PUBLIC_DEMO_OFF.format(what="restoring a backup"), icon=":material/block:")
-        else:
+        elif ui.allowed("admin", "restore a backup"):
             st.markdown("**Restore** replaces everything in this workspace with the backup's contents.")
             upload = st.file_uploader("Backup file (.json)", type=["json"], key="data_restore_file")
             if upload is not None and st.button("Restore this backup", type="primary", key="data_restore"):
@@ -80,7 +81,7 @@ with log_tab:
 with start_tab:
     if ws.public_demo():
         st.info(PUBLIC_DEMO_OFF.format(what="starting over"), icon=":material/block:")
-    else:
+    elif ui.allowed("admin", "start over or load the demo"):
         st.markdown("Start an **empty workspace** for your own team, or put the **demo** back. Both replace "
                     "everything here — download the Excel workbook first if you want to keep it.")
         c1, c2 = st.columns(2)
@@ -95,6 +96,8 @@ with start_tab:
                 demo.seed(ui.engine(), "S", today=today, reset=True)
                 st.cache_data.clear()
                 ui.flash()
+with roles_tab:
+    roles.roles_table()
 
 # ------------------------------------------------------------------------------------------------ plan import
 st.divider()

@@ -116,8 +116,9 @@ else:
     for note in rank.notes:
         st.caption(note)
     cands = rank.candidates.set_index("id")
-    c1, c2 = st.columns([3, 1], vertical_alignment="bottom")
-    pid = edit.pick(c1, "Candidate", rank.options, None, "goals_approve_pick")
-    if c2.button("Approve → active project", type="primary", key="goals_approve"):
-        edit.act(cmd.approve_candidate, f"'{cands.at[pid, 'name']}' approved: it is now an active project",
-                 project_id=pid, expected_version=int(cands.at[pid, "version"]))
+    if ui.allowed("approve", "approve candidate projects"):
+        c1, c2 = st.columns([3, 1], vertical_alignment="bottom")
+        pid = edit.pick(c1, "Candidate", rank.options, None, "goals_approve_pick")
+        if c2.button("Approve → active project", type="primary", key="goals_approve"):
+            edit.act(cmd.approve_candidate, f"'{cands.at[pid, 'name']}' approved: it is now an active project",
+                     project_id=pid, expected_version=int(cands.at[pid, "version"]))

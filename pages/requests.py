@@ -71,51 +71,53 @@ with queue_tab:
             st.markdown(f"#### {r.title} · {r.status_label}\n{r.description or '*No description.*'}")
             st.caption(f"Asked by {r.requester} · {r.type} · estimate {fmt.hours(r.estimate_hours)} · needed by "
                        f"{fmt.day(r.needed_by)} · goal: {r.goal} · operation: {r.operation} · waiting {r.age_days} d")
-            if me.id is None:
-                st.warning("Choose yourself under 'Acting as' in the sidebar: every decision records who took it.")
-            elif me.id == r.requester_id:
-                st.info("This is your own request: another approver decides on it.")
-            reason = st.text_area("Reason (required to reject; the requester sees it)", key=f"req_reason_{rid}")
-            ver = int(r.version)
-            if r.status == "submitted":
-                c1, c2, _ = st.columns([1, 1, 3])
-                if c1.button("Approve", type="primary", key="req_approve", icon=":material/check:", width="stretch"):
-                    done(ui.run(commands.approve, request_id=rid, reason=reason, expected_version=ver, now=now),
-                         f"Approved '{r.title}'")
-                if c2.button("Reject", key="req_reject", icon=":material/close:", width="stretch"):
-                    done(ui.run(commands.reject, request_id=rid, reason=reason, expected_version=ver, now=now),
-                         f"Rejected '{r.title}'")
-            st.markdown("**Convert into work**" + (" (approves it at the same time)" if r.status == "submitted"
-                                                    else ""))
-            into = st.segmented_control("Into", ["a project", "a work item in an operation"], default="a project",
-                                        key="req_convert_into", required=True)
-            if into == "a project":
-                c1, c2, c3, c4 = st.columns([3, 2, 2, 2])
-                name = c1.text_input("Project name", value=r.title, key=f"req_project_name_{rid}")
-                status = c2.radio("Status", list(views.PROJECT_STATUSES_ON_CONVERT), horizontal=True,
-                                  key="req_project_status")
-                start = c3.date_input("Start", value=today, key="req_project_start", format=ui.DATE_INPUT_FORMAT)
-                managers = [None, *people]
-                manager = c4.selectbox("Manager", managers, key="req_project_manager",
-                                       format_func=lambda p: "choose later" if p is None else people[p])
-                if st.button("Convert into a project", key="req_convert_project", icon=":material/rocket_launch:"):
-                    project = ui.run(commands.convert_to_project, request_id=rid, name=name, status=status,
-                                     start=start, manager_id=manager, reason=reason, expected_version=ver, now=now)
-                    done(project, f"'{r.title}' is now the {status} project '{name}'")
-            elif not operations:
-                st.info("There are no operations yet to take work items.")
-            else:
-                ops_ids = list(operations)
-                c1, c2 = st.columns(2)
-                default = ops_ids.index(int(r.operation_id)) if not pd.isna(r.operation_id) else 0
-                op_id = c1.selectbox("Operation", ops_ids, index=default, format_func=operations.get,
-                                     key=f"req_item_operation_{rid}")
-                owner = c2.selectbox("Owner", [None, *people], key="req_item_owner",
-                                     format_func=lambda p: "nobody yet" if p is None else people[p])
-                if st.button("Convert into a work item", key="req_convert_item", icon=":material/task_alt:"):
-                    item = ui.run(commands.convert_to_work_item, request_id=rid, operation_id=op_id, owner_id=owner,
-                                  reason=reason, expected_version=ver, now=now)
-                    done(item, f"'{r.title}' is now a work item in {operations[op_id]}")
+            if ui.allowed("approve", "approve, reject or convert requests"):
+                if me.id is None:
+                    st.warning("Choose yourself under 'Acting as' in the sidebar: every decision records who took it.")
+                elif me.id == r.requester_id:
+                    st.info("This is your own request: another approver decides on it.")
+                reason = st.text_area("Reason (required to reject; the requester sees it)", key=f"req_reason_{rid}")
+                ver = int(r.version)
+                if r.status == "submitted":
+                    c1, c2, _ = st.columns([1, 1, 3])
+                    if c1.button("Approve", type="primary", key="req_approve", icon=":material/check:",
+                                 width="stretch"):
+                        done(ui.run(commands.approve, request_id=rid, reason=reason, expected_version=ver, now=now),
+                             f"Approved '{r.title}'")
+                    if c2.button("Reject", key="req_reject", icon=":material/close:", width="stretch"):
+                        done(ui.run(commands.reject, request_id=rid, reason=reason, expected_version=ver, now=now),
+                             f"Rejected '{r.title}'")
+                st.markdown("**Convert into work**" + (" (approves it at the same time)" if r.status == "submitted"
+                                                        else ""))
+                into = st.segmented_control("Into", ["a project", "a work item in an operation"], default="a project",
+                                            key="req_convert_into", required=True)
+                if into == "a project":
+                    c1, c2, c3, c4 = st.columns([3, 2, 2, 2])
+                    name = c1.text_input("Project name", value=r.title, key=f"req_project_name_{rid}")
+                    status = c2.radio("Status", list(views.PROJECT_STATUSES_ON_CONVERT), horizontal=True,
+                                      key="req_project_status")
+                    start = c3.date_input("Start", value=today, key="req_project_start", format=ui.DATE_INPUT_FORMAT)
+                    managers = [None, *people]
+                    manager = c4.selectbox("Manager", managers, key="req_project_manager",
+                                           format_func=lambda p: "choose later" if p is None else people[p])
+                    if st.button("Convert into a project", key="req_convert_project", icon=":material/rocket_launch:"):
+                        project = ui.run(commands.convert_to_project, request_id=rid, name=name, status=status,
+                                         start=start, manager_id=manager, reason=reason, expected_version=ver, now=now)
+                        done(project, f"'{r.title}' is now the {status} project '{name}'")
+                elif not operations:
+                    st.info("There are no operations yet to take work items.")
+                else:
+                    ops_ids = list(operations)
+                    c1, c2 = st.columns(2)
+                    default = ops_ids.index(int(r.operation_id)) if not pd.isna(r.operation_id) else 0
+                    op_id = c1.selectbox("Operation", ops_ids, index=default, format_func=operations.get,
+                                         key=f"req_item_operation_{rid}")
+                    owner = c2.selectbox("Owner", [None, *people], key="req_item_owner",
+                                         format_func=lambda p: "nobody yet" if p is None else people[p])
+                    if st.button("Convert into a work item", key="req_convert_item", icon=":material/task_alt:"):
+                        item = ui.run(commands.convert_to_work_item, request_id=rid, operation_id=op_id, owner_id=owner,
+                                      reason=reason, expected_version=ver, now=now)
+                        done(item, f"'{r.title}' is now a work item in {operations[op_id]}")
         with st.expander("Updates and questions on this request", icon=":material/forum:"):
             subject_updates("request", int(rid), today, key=f"req_upd_{rid}")
 

@@ -154,7 +154,7 @@ def cmd_restore(args: argparse.Namespace) -> int:
         raise ValidationError(f"Cannot read '{args.backup}': {exc.strerror or exc}.") from None
     checked = read_backup(raw)
     with write_session(_engine(args.db)) as session:
-        counts = restore_json(session, checked, actor=Actor(None, args.actor or ""))
+        counts = restore_json(session, checked, actor=Actor(None, args.actor or "", "admin"))
     print(f"Restored {sum(counts.values())} rows in {len(counts)} tables")
     return 0
 

@@ -51,6 +51,10 @@ TEAMS = {
     "Finance": "Accounting, payroll, controlling and the ERP.",
 }
 
+# who may do what in the demo (everyone else is an editor); README "Modes" names them
+DEMO_ACCESS = {"Ava Thompson": "admin", "Henry Walker": "admin", "William Hughes": "approver",
+               "Ethan Brooks": "approver", "Lily Park": "viewer"}
+
 # name, role, team, skills, weekly hours, availability %, hourly cost
 PEOPLE = [
     ("Ava Thompson", "Head of Marketing", "Marketing", "strategy, content", 40, 60, 95),
@@ -383,7 +387,7 @@ def build(size: str = "S", *, today: date | None = None, seed: int = 7) -> _Buil
         pid = b.add(m.Person, name=name, role=role, team_id=team_ids[team], skills=sorted(skills.split(", ")),
                     weekly_hours=hours, availability=avail, cost_rate=rate,
                     email=name.lower().replace(" ", ".").replace("'", "").replace("ü", "u") + "@northwind.example",
-                    active=True)
+                    active=True, access=DEMO_ACCESS.get(name, "editor"))
         person_ids[name] = pid
         person_info[pid] = dict(team=team, skills=set(skills.split(", ")), rate=rate, name=name)
     spec = SIZES[size]

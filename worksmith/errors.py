@@ -50,3 +50,11 @@ class CycleError(ScheduleError):
         path = " → ".join(str(t) for t in self.cycle)
         first = self.cycle[0] if self.cycle else "?"
         super().__init__(f"Dependency cycle: task {label(first)} depends on itself via {path}")
+
+
+class PermissionDenied(WorksmithError):
+    """The acting person's role (viewer / editor / approver / admin) does not allow this; nothing was written."""
+
+    def __init__(self, message: str, *, need: str = "edit"):
+        self.need = need
+        super().__init__(message)

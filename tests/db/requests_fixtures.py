@@ -40,7 +40,7 @@ def world(engine) -> World:
         rule = create(s, m.AutomationRule, {"name": "IT tickets", "trigger": "request_approved",
                                             "condition": {"type": "IT"}, "action": "create_work_item",
                                             "params": {"operation_id": op, "owner_id": bob}}, actor=setup).id
-    return World(Actor(ann, "Ann"), Actor(bob, "Bob"), goal, op, rule)
+    return World(Actor(ann, "Ann", "approver"), Actor(bob, "Bob", "approver"), goal, op, rule)
 
 
 def submit(engine, world, **extra) -> int:

@@ -16,7 +16,7 @@ from worksmith.store import models as m
 from worksmith.store.db import get_engine, read_session, upgrade, write_session
 from worksmith.views.overview import overview
 
-TESTER = Actor(None, "tester")
+TESTER = Actor(None, "tester", "admin")
 
 
 def n_tasks(engine) -> int:

@@ -16,7 +16,7 @@ from worksmith.store import models as m
 from worksmith.store.db import read_session, write_session
 from worksmith.views import goals, initiatives, overview
 
-ALICE = Actor(None, "Alice")
+ALICE = Actor(None, "Alice", "approver")
 JAN, FEB, MAR = date(2027, 1, 1), date(2027, 2, 1), date(2027, 3, 1)
 
 

@@ -36,7 +36,7 @@ from worksmith.store import models as m
 from worksmith.store.db import read_session, write_session
 
 TODAY = date(2026, 11, 25)
-ACTOR = Actor(None, "property")
+ACTOR = Actor(None, "property", "admin")
 
 nasty_text = st.one_of(
     st.sampled_from(["=SUM(A1:A9)", "+1", "-2", "@cmd", "**bold** _x_ [link](javascript:alert(1))", "<b>hi</b>",

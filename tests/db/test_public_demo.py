@@ -14,7 +14,7 @@ from worksmith.exchange.backup import backup_json, restore_json
 from worksmith.store import models as m
 from worksmith.store.db import read_session, revision, write_session
 
-NOAH = Actor(4, "Noah")
+NOAH = Actor(4, "Noah", "admin")
 REFUSAL = "Not available in the public demo."
 
 

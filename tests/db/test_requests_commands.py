@@ -157,7 +157,7 @@ def test_convert_approved_keeps_the_original_decision(engine, world):
     rid = submit(engine, world)
     with write_session(engine) as s:
         commands.approve(s, request_id=rid, reason="Yes", expected_version=1, actor=world.bob, now=NOW)
-        carl = Actor(create(s, m.Person, {"name": "Carl"}, actor=world.bob).id, "Carl")
+        carl = Actor(create(s, m.Person, {"name": "Carl"}, actor=world.bob).id, "Carl", "approver")
     with write_session(engine) as s:
         commands.convert_to_project(s, request_id=rid, expected_version=None, actor=carl)
     r = request(engine, rid)

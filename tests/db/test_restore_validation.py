@@ -24,7 +24,7 @@ from worksmith.exchange.backup_check import BACKUP_FORMAT, SHOWN, UNIQUE_KEYS, b
 from worksmith.store import models as m
 from worksmith.store.db import get_engine, read_session, upgrade, write_session
 
-TESTER = Actor(None, "tester")
+TESTER = Actor(None, "tester", "admin")
 T0 = "2026-11-20T09:00:00+00:00"
 
 
@@ -182,7 +182,7 @@ def test_a_missing_activity_log_keeps_the_current_one(current):
     doc = small()
     del doc["tables"]["activity_log"]
     with write_session(current) as s:
-        restore_json(s, doc, actor=Actor(3, "Ann"))
+        restore_json(s, doc, actor=Actor(3, "Ann", "admin"))
     after = log_rows(current)
     assert [(r.id, r.action, r.summary) for r in after[:len(before)]] == before  # kept as it was
     assert [(r.action, r.actor_id, r.actor) for r in after[len(before):]] == [("restore", 3, "Ann")]

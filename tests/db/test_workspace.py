@@ -23,7 +23,7 @@ def log_entries(engine) -> list[tuple]:
 def test_start_empty_deletes_every_row_and_turns_the_demo_off(engine, today):
     demo.seed(engine, "S", today=today)
     with write_session(engine) as s:
-        deleted = start_empty(s, actor=Actor(None, "tester"))
+        deleted = start_empty(s, actor=Actor(None, "tester", "admin"))
     assert deleted > 100
     with read_session(engine) as s:
         assert is_empty(s) and not is_new(s)  # emptied on purpose: the settings stay, no demo is seeded again
@@ -34,7 +34,7 @@ def test_start_empty_keeps_the_whole_log_and_names_who_did_it(engine, today):
     demo.seed(engine, "S", today=today)
     before = log_entries(engine)
     with write_session(engine) as s:
-        start_empty(s, actor=Actor(4, "Noah"))
+        start_empty(s, actor=Actor(4, "Noah", "admin"))
     after = log_entries(engine)
     assert after[:len(before)] == before
     added = after[len(before):]

@@ -18,6 +18,8 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session, SQLModel
 
+from worksmith.commands import access
+from worksmith.commands.access import NO_ACTOR, is_anonymous, require_actor  # noqa: F401 - callers import them here
 from worksmith.errors import ConflictError, CycleError, NotFoundError, ValidationError
 from worksmith.store import models as m
 from worksmith.views.tables import entity_label, field_label
@@ -25,29 +27,16 @@ from worksmith.views.tables import entity_label, field_label
 
 @dataclass(frozen=True)
 class Actor:
-    """Who is acting: the "acting as" person until sign-in exists (DESIGN §6)."""
+    """Who is acting: the signed-in person, or the "acting as" person without sign-in (DESIGN §6), with their role
+    (``access``: viewer / editor / approver / admin, see ``commands.access``)."""
 
     id: int | None
     name: str
+    access: str = "editor"  # access.DEFAULT_ROLE: existing callers stay editors
 
 
-SYSTEM = Actor(None, "system")
+SYSTEM = Actor(None, "system", "admin")
 ANONYMOUS = Actor(None, "anonymous")  # nobody chosen in "Acting as": may read, never write
-NO_ACTOR = "Choose who you are in 'Acting as' (sidebar) before making changes — nothing was saved."
-
-
-def is_anonymous(actor: Actor | None) -> bool:
-    """No person and no name (or the placeholder "anonymous"): a write would be logged under nobody.
-
-    System actors (``SYSTEM``, demo seeding, the CLI) have no person but a name, so they may write.
-    """
-    return actor is None or (actor.id is None and (actor.name or "").strip().casefold() in {"", "anonymous"})
-
-
-def require_actor(actor: Actor | None) -> None:
-    """Refuse a write that nobody would be accountable for (issue point 12)."""
-    if is_anonymous(actor):
-        raise ValidationError(NO_ACTOR, field="actor")
 
 T = TypeVar("T", bound=SQLModel)
 
@@ -127,7 +116,7 @@ def snapshot(row: SQLModel) -> dict[str, Any]:
 
 def log(session: Session, actor: Actor, action: str, entity: str, entity_id: int | None, summary: str,
         before: dict | None = None, after: dict | None = None) -> None:
-    require_actor(actor)
+    access.require(actor, "edit", "make changes")
     session.add(m.ActivityLog(actor_id=actor.id, actor=actor.name, action=action, entity=entity,
                               entity_id=entity_id, summary=summary, before=before, after=after))
 
@@ -141,8 +130,10 @@ def get(session: Session, model: type[T], row_id: int) -> T:
 
 def create(session: Session, model: type[T], data: dict[str, Any], *, actor: Actor) -> T:
     """Validate and insert one row; returns it with its id."""
-    require_actor(actor)
+    access.require(actor, "edit", f"change {access.things(model.__tablename__)}")
     values = validate(model, data)
+    defaults = CREATE_MODELS[model].model_fields
+    access.require_fields(actor, model.__tablename__, {k for k, v in values.items() if v != defaults[k].default})
     _check_references(session, model, values)
     if model is m.Dependency:
         _refuse_cycle(session, values["pred_id"], values["succ_id"])
@@ -157,7 +148,7 @@ def create(session: Session, model: type[T], data: dict[str, Any], *, actor: Act
 def update(session: Session, model: type[T], row_id: int, changes: dict[str, Any], *, expected_version: int | None,
            actor: Actor) -> T:
     """Apply ``changes`` to a row read at ``expected_version``; a newer version in the database is a conflict."""
-    require_actor(actor)
+    access.require(actor, "edit", f"change {access.things(model.__tablename__)}")
     row = get(session, model, row_id)
     current_version = getattr(row, "version", None)
     if expected_version is not None and current_version is not None and current_version != expected_version:
@@ -173,6 +164,7 @@ def update(session: Session, model: type[T], row_id: int, changes: dict[str, Any
     changed = {k: v for k, v in values.items() if k in changes and getattr(row, k) != v}
     if not changed:
         return row
+    access.require_fields(actor, model.__tablename__, set(changed))
     _check_references(session, model, changed)
     label = _describe(row)  # read now: after a lost race the transaction is closed and the row cannot load
     for key, value in changed.items():
@@ -189,7 +181,7 @@ def update(session: Session, model: type[T], row_id: int, changes: dict[str, Any
 
 
 def delete(session: Session, model: type[T], row_id: int, *, actor: Actor, expected_version: int | None = None) -> None:
-    require_actor(actor)
+    access.require(actor, "edit", f"change {access.things(model.__tablename__)}")
     row = get(session, model, row_id)
     current_version = getattr(row, "version", None)
     if expected_version is not None and current_version is not None and current_version != expected_version:

@@ -15,7 +15,7 @@ from typing import Any
 from sqlmodel import Session, select
 
 from worksmith import fmt
-from worksmith.commands import core
+from worksmith.commands import access, core
 from worksmith.commands.core import Actor
 from worksmith.errors import ValidationError
 from worksmith.store import models as m
@@ -181,6 +181,7 @@ def record_check_in(session: Session, *, actor: Actor, key_result_id: int, day: 
 
 def approve_candidate(session: Session, *, actor: Actor, project_id: int, expected_version: int) -> int:
     """Approve a candidate (status proposed): it becomes an active project."""
+    access.require(actor, "approve", "approve candidate projects")
     project = core.get(session, m.Project, project_id)
     if project.status != "proposed":
         raise ValidationError(f"'{project.name}' is not a candidate (its status is {project.status}); only proposed "

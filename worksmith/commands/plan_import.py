@@ -23,7 +23,7 @@ from typing import Any
 from sqlalchemy import delete, func, insert, select
 from sqlmodel import Session, SQLModel
 
-from worksmith.commands import core
+from worksmith.commands import access, core
 from worksmith.commands.core import Actor
 from worksmith.commands.plans import reschedule_named
 from worksmith.errors import ValidationError
@@ -88,6 +88,7 @@ def prepare(plan_rows: Sequence[Any], *, project_id: int) -> Prepared:
 def apply(session: Session, prepared: Prepared, *, project_id: int, replace: bool, actor: Actor,
           today: date) -> Applied:
     """Store ``prepared`` in the project (``replace``: instead of its tasks; else after them) and reschedule."""
+    access.require(actor, "edit", "change plans")  # Core writes below: refuse before the first one
     lock_plans(session)  # Core writes below: take the plan lock first (PostgreSQL; see store.db.lock_plans)
     project = core.get(session, m.Project, project_id)
     conn = session.connection()

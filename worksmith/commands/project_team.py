@@ -12,7 +12,7 @@ from sqlalchemy import delete as sql_delete
 from sqlalchemy import select
 from sqlmodel import Session
 
-from worksmith.commands import core
+from worksmith.commands import access, core
 from worksmith.commands.core import Actor
 from worksmith.domain.risks import LIVE_STATUSES
 from worksmith.errors import ValidationError
@@ -48,6 +48,7 @@ def save_raci(session: Session, *, project_id: int, matrix: pd.DataFrame, actor:
 
     Returns the number of letters stored.
     """
+    access.require(actor, "edit", "change RACI entries")  # before the Core delete below
     team = members(session, project_id=project_id)
     ids = dict(zip(team["person"], team["person_id"], strict=True))
     people = [c for c in matrix.columns if c not in ("kind", "item_id", "item")]

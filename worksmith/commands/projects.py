@@ -13,7 +13,7 @@ import pandas as pd
 from sqlalchemy import select
 from sqlmodel import Session
 
-from worksmith.commands import core
+from worksmith.commands import access, core
 from worksmith.commands.core import Actor
 from worksmith.commands.plans import reschedule
 from worksmith.errors import ValidationError
@@ -80,6 +80,7 @@ def save_close_out(session: Session, *, project_id: int, final_review: str, less
 
 def save_baseline(session: Session, *, project_id: int, name: str, actor: Actor) -> int:
     """Snapshot every task's scheduled dates, duration and estimate plus the project budget as a baseline."""
+    access.require(actor, "edit", "save baselines")  # the baseline row is written before its log entry
     project = core.get(session, m.Project, project_id)
     clean = (name or "").strip()
     if not clean:

@@ -16,7 +16,7 @@ from typing import Any
 from sqlmodel import Session
 
 from worksmith import fmt
-from worksmith.commands import core
+from worksmith.commands import access, core
 from worksmith.commands import operations as op_commands
 from worksmith.commands.core import Actor
 from worksmith.domain import operations as ops
@@ -59,6 +59,7 @@ def _why(reason: str | None) -> str:
 
 
 def _decide(session: Session, request_id: int, decision: str, reason: str, actor: Actor) -> m.Request:
+    access.require(actor, "approve", f"{decision} requests")
     request = core.get(session, m.Request, request_id)
     ops.check_decision(request.status, decision, reason=reason, decider_id=actor.id, requester_id=request.requester_id)
     return request

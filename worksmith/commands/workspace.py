@@ -13,6 +13,7 @@ from sqlalchemy import delete as sql_delete
 from sqlalchemy import insert, text
 from sqlmodel import Session, SQLModel
 
+from worksmith.commands import access
 from worksmith.commands.core import Actor, log
 from worksmith.errors import ValidationError
 from worksmith.store import models as m
@@ -38,6 +39,8 @@ def refuse_in_public_demo(what: str) -> None:
 
 
 def set_setting(session: Session, key: str, value: str, *, actor: Actor) -> None:
+    """Change a workspace setting (admins only)."""
+    access.require(actor, "admin", "change workspace settings")
     row = session.get(m.Setting, key) or m.Setting(key=key)
     before = row.value
     row.value = value
@@ -86,6 +89,7 @@ def start_empty(session: Session, *, actor: Actor) -> int:
     who did it. Returns the rows deleted."""
     refuse_in_public_demo("Starting an empty workspace")
     require_named(actor, "Starting an empty workspace")
+    access.require(actor, "admin", "start an empty workspace")
     deleted = clear(session)
     set_setting(session, "demo", "0", actor=actor)
     log(session, actor, "start over", "workspace", None, f"started an empty workspace ({deleted:,} rows deleted; "

@@ -18,6 +18,7 @@ from typing import Any
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 
+from worksmith.commands import access
 from worksmith.commands.core import Actor, log
 from worksmith.commands.workspace import bulk_insert, clear, refuse_in_public_demo, require_named
 from worksmith.errors import ValidationError
@@ -81,6 +82,7 @@ def restore_json(session: Any, data: Any, *, actor: Actor) -> dict[str, int]:
     """
     refuse_in_public_demo("Restoring a backup")
     require_named(actor, "Restoring a backup")
+    access.require(actor, "admin", "restore a backup")
     checked = check_backup(data)
     rows = {name: list(table_rows) for name, table_rows in checked.rows.items()}
     rows["activity_log"] = [_restored_entry(r) for r in sorted(rows.get("activity_log", []), key=lambda r: r["id"])]

@@ -13,6 +13,7 @@ import streamlit as st
 from sqlalchemy.engine import Engine
 
 from worksmith import demo, fmt
+from worksmith.commands import access as rights
 from worksmith.commands.core import ANONYMOUS, NO_ACTOR, Actor, is_anonymous
 from worksmith.errors import WorksmithError
 from worksmith.status import MARKDOWN_COLOURS, STATUS_COLOURS, status_of
@@ -21,6 +22,7 @@ from worksmith.ui import router, workspace
 from worksmith.ui.markdown import md  # noqa: F401 - pages escape user text with ui.md
 from worksmith.ui.router import DEEP_LINK, ROUTED  # noqa: F401 - re-exported for tests
 from worksmith.ui.workspace import today  # noqa: F401 - pages pin "today" with ui.today
+from worksmith.views import access as access_view
 from worksmith.views import inbox as inbox_view
 from worksmith.views import people as people_view
 from worksmith.views import workspace as workspace_view
@@ -78,7 +80,7 @@ def query_pair(base_url: str, other_url: str, fn: Callable[..., T], **kwargs: An
 ACTOR = "actor_id"  # session key of the "acting as" person (kept for the browser session)
 ACTOR_PARAM = "as"  # ...and its query parameter, so a reload or a shared link keeps it: ?as=<person id>
 ACT_AS_NEXT = "_act_as_next"  # a person to act as from the next run on (set with ui.flash after adding yourself)
-SETUP = Actor(None, "workspace setup")  # writes while the workspace has nobody to act as (first steps)
+SETUP = Actor(None, "workspace setup", "admin")  # writes while the workspace has nobody to act as (first steps)
 
 
 def _choosable() -> dict[int, str]:
@@ -106,14 +108,72 @@ def _write_actor_param() -> None:
         st.query_params[ACTOR_PARAM] = str(chosen)
 
 
+def sign_in_configured() -> bool:
+    """An ``[auth]`` section in ``.streamlit/secrets.toml`` makes people sign in (``st.login``, OpenID Connect);
+    without one (a laptop, a workshop) people pick themselves under "Acting as". The public demo never signs in."""
+    if workspace.public_demo():
+        return False
+    try:
+        return bool(st.secrets.load_if_toml_exists() and "auth" in st.secrets)
+    except FileNotFoundError:  # an unreadable secrets file: no sign-in, as without one
+        return False
+
+
+def signed_in() -> bool:
+    return bool(st.user.get("is_logged_in", False))
+
+
+def _members() -> dict[int, access_view.Member]:
+    return query(access_view.members)
+
+
+def _signed_in_member(members: dict[int, access_view.Member]) -> access_view.Member | None:
+    key = access_view.email_key(str(st.user.get("email") or ""))
+    return next((p for p in members.values() if key and access_view.email_key(p.email) == key), None)
+
+
+def _as_actor(member: access_view.Member, members: dict[int, access_view.Member]) -> Actor:
+    """The person with their role. In the public demo roles are off (every visitor edits their own sandbox); while
+    nobody is an admin (a workspace from before roles) whoever acts is one, so someone can hand out roles."""
+    if workspace.public_demo():
+        role = rights.DEFAULT_ROLE
+    elif not any(p.access == "admin" for p in members.values()):
+        role = "admin"
+    else:
+        role = member.access
+    return Actor(member.id, member.name, role)
+
+
 def actor() -> Actor:
-    """The person chosen in "Acting as"; ``SETUP`` while the workspace has no active people (nobody to choose, so
-    the first steps — add people, import a plan, restore a backup — stay possible); otherwise anonymous."""
-    choosable = _choosable()
+    """Who acts, with their role: the signed-in person (sign-in configured) or the person chosen in "Acting as";
+    ``SETUP`` while the workspace has no active people (nobody to choose, so the first steps — add people, import
+    a plan, restore a backup — stay possible); otherwise anonymous (may read, never write)."""
+    members = _members()
+    if sign_in_configured():
+        me = _signed_in_member(members) if signed_in() else None
+        if me is not None:
+            return _as_actor(me, members)
+        return SETUP if not members and signed_in() else ANONYMOUS
     chosen = st.session_state.get(ACTOR)
-    if chosen in choosable:
-        return Actor(int(chosen), choosable[chosen])
-    return SETUP if not choosable else ANONYMOUS
+    if chosen in members:
+        return _as_actor(members[chosen], members)
+    return SETUP if not members else ANONYMOUS
+
+
+def can(need: str) -> bool:
+    """May the acting person do ``need`` ("edit", "approve", "admin")? Pages hide what they may not do."""
+    return rights.allows(actor().access, need)
+
+
+def allowed(need: str, what: str) -> bool:
+    """:func:`can`, and when not, say why in place of the hidden controls (``what`` completes "cannot …").
+
+    Nobody chosen yet is not a role: the controls stay, the page asks to choose, and the commands refuse."""
+    who = actor()
+    if is_anonymous(who) or rights.allows(who.access, need):
+        return True
+    st.info(rights.why_not(who.name, who.access, need, what), icon=":material/lock:")
+    return False
 
 
 def run(command: Callable[..., T], *args: Any, success: str | None = None, on_live: bool = False,
@@ -163,6 +223,7 @@ def metric_row(metrics: Sequence[Metric]) -> None:
 def page_setup(title: str, subtitle: str, page_file: str) -> None:
     """Route a cold deep link through the entrypoint, then draw the header and the sidebar."""
     router.guard(page_file)  # pages call it first of all too, before their heavy imports
+    _sign_in_gate()
     _restore_actor()
     for key, value in STATE_DEFAULTS.items():
         # re-assigning keeps a widget's value when the next page does not draw the widget at once
@@ -175,27 +236,66 @@ def page_setup(title: str, subtitle: str, page_file: str) -> None:
     st.caption(subtitle)
 
 
+def _sign_in_gate() -> None:
+    """With sign-in configured: a signed-out visitor sees only "Sign in"; a signed-in email that matches nobody
+    (while the workspace has people) sees "ask an admin to add you". Both stop the page there."""
+    if not sign_in_configured():
+        return
+    if not signed_in():
+        st.title("Sign in to Worksmith")
+        st.caption("This workspace asks who you are before showing plans, people and budgets.")
+        if st.button("Sign in", type="primary", key="sign_in", icon=":material/login:"):
+            st.login()
+        st.stop()
+    members = _members()
+    if members and _signed_in_member(members) is None:
+        email = str(st.user.get("email") or "")
+        st.title("You are signed in, but not in this workspace")
+        st.warning(f"Nobody here has the email **{md(email or 'none given')}** — ask an admin to add you (People "
+                   "page, with this email), then reload.", icon=":material/person_off:")
+        if st.button("Sign out", key="sign_out", icon=":material/logout:"):
+            st.logout()
+        st.stop()
+
+
+def _who_am_i() -> None:
+    """Sidebar: the signed-in person with a sign-out button, or the "Acting as" picker without sign-in."""
+    if sign_in_configured():
+        who = actor()
+        st.markdown(f"Signed in as **{md(who.name)}**")
+        if st.button("Sign out", key="sidebar_sign_out", icon=":material/logout:"):
+            st.logout()
+    else:
+        choosable = _choosable()
+        names = {NOBODY: "— choose yourself —", **choosable}
+        st.selectbox("Acting as", list(names), key=ACTOR, format_func=names.get,
+                     help="No sign-in is configured: changes and approvals are recorded under this name. It is kept "
+                          "while you browse and in the page address (?as=…), so a reload or a shared link keeps it.")
+        _write_actor_param()
+        st.caption("No sign-in configured: anyone here can act as anyone (see README, Modes).")
+        if not choosable:
+            st.caption("Nobody to act as yet: add yourself and your colleagues first.")
+            st.page_link("pages/people.py", label="Add people", icon=":material/person_add:")
+        elif st.session_state.get(ACTOR) == NOBODY:
+            st.caption("Choose yourself to make changes: every change is recorded under your name.")
+        who = actor()
+    if who.id is not None and not workspace.public_demo():
+        st.caption(f"Role: **{who.access}**" + ("" if rights.allows(who.access, "edit") else
+                   " — you can look at everything but change nothing; ask an admin for editor access."))
+
+
 def _sidebar() -> None:
     settings = query(workspace_settings)
     with st.sidebar:
         st.markdown(f"### {md(settings['name'])}")
         st.caption(describe(workspace.live_url()))
         workspace.switcher()
-        choosable = _choosable()
-        names = {NOBODY: "— choose yourself —", **choosable}
-        st.selectbox("Acting as", list(names), key=ACTOR, format_func=names.get,
-                     help="Until sign-in exists, changes and approvals are recorded under this name. It is kept "
-                          "while you browse and in the page address (?as=…), so a reload or a shared link keeps it.")
-        _write_actor_param()
-        if (me := st.session_state.get(ACTOR)) not in (None, NOBODY):
-            unread = query(inbox_view.unread_count, person_id=int(me), today=today())
+        _who_am_i()
+        if (me := actor()).id is not None:
+            unread = query(inbox_view.unread_count, person_id=int(me.id), today=today())
             st.page_link("pages/inbox.py", label=f"Inbox ({unread})", icon=":material/notifications:")
-        if not choosable:
-            st.caption("Nobody to act as yet: add yourself and your colleagues first.")
-            st.page_link("pages/people.py", label="Add people", icon=":material/person_add:")
-        elif st.session_state.get(ACTOR) == NOBODY:
-            st.caption("Choose yourself to make changes: every change is recorded under your name.")
-        if settings.get("demo") == "1" and workspace.scenario() is None and not workspace.public_demo():
+        if (settings.get("demo") == "1" and workspace.scenario() is None and not workspace.public_demo()
+                and can("admin")):
             st.badge("demo data", icon=":material/science:", color="orange")
             with st.popover("Reset demo data", width="stretch"):
                 st.write("Replace everything in this workspace with a fresh copy of the demo?")
