@@ -243,12 +243,24 @@ ROWS: dict[str, Callable[[Session], dict[str, Any]]] = {
     "workload.save_time_off": lambda s: {"original": pd.DataFrame(), "edited": pd.DataFrame()},  # LOOSE
     "workspace.set_setting": lambda s: {"key": "name", "value": "Matrix"},
     "workspace.start_empty": lambda s: {},
+    "comments.post": lambda s: {"subject": "project", "subject_id": _project(s).id, "body": "Matrix update"},
+    "comments.edit": lambda s: {"comment_id": first(s, m.Comment).id, "body": "edited",
+                                **v(first(s, m.Comment))},  # LOOSE: only the author, within 15 minutes
+    "comments.delete": lambda s: {"comment_id": first(s, m.Comment).id, **v(first(s, m.Comment))},  # LOOSE
+    "inbox.mark": lambda s: {"items": ["mention:1"]},
+    "inbox.mark_all_read": lambda s: {"today": TODAY},
+    "my_work.set_progress": lambda s: {"task_id": first(s, m.Task).id, "percent_complete": 10.0,
+                                       **v(first(s, m.Task))},
+    "operations.set_recurrence": lambda s: {"recurring_task_id": first(s, m.RecurringTask).id,
+                                            "rule": "FREQ=WEEKLY", **v(first(s, m.RecurringTask))},
+    "table_import.import_rows": lambda s: {"table": "teams", "frame": pd.DataFrame({"name": ["Matrix team"]}),
+                                           "mapping": {"name": "name"}},  # LOOSE
 }
 LOOSE = {"goals.restore_goal", "operations.run_request_rules", "operations.update_checklist",
          "people.restore_person", "project_plan.create_from_plan", "project_plan.preview_plan",
          "project_plan.save_plan", "project_team.close_stale_risks", "projects.close_project",
          "scenarios.set_candidate", "workload.apply_fix", "workload.save_capacity", "workload.save_time_off",
-         "budgets.import_expenses"}
+         "budgets.import_expenses", "comments.edit", "comments.delete", "table_import.import_rows"}
 
 
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])

@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 
 from sqlmodel import Session
 
-from worksmith.commands import core
+from worksmith.commands import access, core
 from worksmith.commands.core import Actor
 from worksmith.domain.mentions import EDIT_WINDOW, within_edit_window
 from worksmith.errors import ConflictError, ValidationError
@@ -36,7 +36,7 @@ def _subject_name(row) -> str:
 def post(session: Session, *, actor: Actor, subject: str, subject_id: int, body: str, parent_id: int | None = None,
          now: datetime | None = None) -> int:
     """Post an update on ``subject`` #``subject_id`` (a reply when ``parent_id`` names a comment of that thread)."""
-    core.require_actor(actor)
+    access.require(actor, "edit", "post updates")  # refuse before the comment row is written
     if actor.id is None:
         raise ValidationError("Choose yourself under 'Acting as' before posting: an update needs an author.",
                               field="author_id")
