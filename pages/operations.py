@@ -168,6 +168,7 @@ with rule_tab:
 
 with all_tab:
     st.dataframe(data.operations.drop(columns=["id", "active"]), hide_index=True, width="stretch", column_config={
-        "operation": "Operation", "team": "Team", "owner": "Owner", "goal": "Goal", "open_items": "Open items",
+        "operation": "Operation", "team": "Team", "owner": "Owner",
+        "goal": st.column_config.TextColumn("Goal", width="medium"), "open_items": "Open items",
         "run_hours": st.column_config.TextColumn("Run hours / week", help="Standing demand + recurring tasks"),
         "oldest_wait": "Oldest wait", "next_due": "Next recurring task"})

@@ -34,7 +34,7 @@ st.session_state["workload_team"] = view.team or ALL  # an unknown team or skill
 st.session_state["workload_skill"] = next(
     (s for s in view.skills if view.skill and s.casefold() == view.skill.casefold()), ALL)
 
-f1, f2, f3 = st.columns([2, 2, 2])
+f1, f2, f3 = st.columns([3, 2, 2])  # the horizon control shows its four choices at 1280 px
 f1.segmented_control("Horizon", views.HORIZONS, key="workload_weeks", format_func=lambda w: f"{w} weeks",
                      required=True, help="How many ISO weeks to show, starting with this week.")
 f2.selectbox("Team", [ALL, *view.teams], key="workload_team")

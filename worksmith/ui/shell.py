@@ -151,11 +151,21 @@ def flash(message: str | None = None, **state: Any) -> None:
     st.rerun()
 
 
+# Tiles stay legible at 1280×720 (UX.md): a label or delta wraps instead of ending in "…", and the value's font
+# follows the tile's width (container query units) so '€412,087' fits a fifth of a 1280 px page.
+METRIC_CSS = ("<style>[data-testid=stMetric]{container-type:inline-size}"
+              "[data-testid=stMetricValue]{font-size:clamp(1.4rem,18cqi,2.25rem);white-space:normal}"
+              ":is([data-testid=stMetricValue],[data-testid=stMetricLabel],[data-testid=stMetricDelta])"
+              " :is(.stMarkdownEllipsis,p)"
+              "{white-space:normal;text-overflow:clip}</style>")
+
+
 def metric_row(metrics: Sequence[Metric]) -> None:
     """A page's first row: one bordered ``st.metric`` tile per :class:`~worksmith.views.metric.Metric`."""
+    st.html(METRIC_CSS)
     for col, metric in zip(st.columns(len(metrics)), metrics, strict=True):
         col.metric(metric.label, metric.value, metric.delta, delta_color=metric.delta_color,
-                   delta_arrow=metric.delta_arrow, help=metric.help, border=True,
+                   delta_arrow=metric.delta_arrow, help=metric.help, border=True, height="stretch",
                    chart_data=list(metric.trend) if metric.trend else None)
 
 
