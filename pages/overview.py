@@ -29,8 +29,8 @@ else:
     def attention_row(row) -> None:
         with st.container(border=True):
             c1, c2, c3 = st.columns([2, 6, 1], vertical_alignment="center")
-            c1.markdown(f"**{row.item}**  \n{ui.status_label(row.status)}")
-            c2.caption(row.why)
+            c1.markdown(f"**{ui.md(row.item)}**  \n{ui.status_label(row.status)}")
+            c2.caption(ui.md(row.why))
             c3.page_link(f"pages/{row.page}.py", label="Open", icon=":material/arrow_forward:",
                          query_params=row.params)
 

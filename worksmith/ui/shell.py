@@ -135,7 +135,7 @@ def run(command: Callable[..., T], *args: Any, success: str | None = None, on_li
         return None
     st.cache_data.clear()
     if success:
-        st.toast(success, icon=":material/check_circle:")
+        st.toast(md(success), icon=":material/check_circle:")  # toasts read markdown; messages quote names
     return result
 
 
@@ -160,11 +160,20 @@ METRIC_CSS = ("<style>[data-testid=stMetric]{container-type:inline-size}"
               "{white-space:normal;text-overflow:clip}</style>")
 
 
+def _delta(delta: Any) -> Any:
+    """A tile's delta escaped (it may quote a name, e.g. the oldest open item; labels and values are the views' own
+    words and numbers), keeping a leading sign: Streamlit points the arrow down when the text starts with '-'."""
+    if not isinstance(delta, str) or not delta:
+        return delta
+    sign = delta[0] if delta[0] in "-+" else ""
+    return sign + md(delta[len(sign):])
+
+
 def metric_row(metrics: Sequence[Metric]) -> None:
     """A page's first row: one bordered ``st.metric`` tile per :class:`~worksmith.views.metric.Metric`."""
     st.html(METRIC_CSS)
     for col, metric in zip(st.columns(len(metrics)), metrics, strict=True):
-        col.metric(metric.label, metric.value, metric.delta, delta_color=metric.delta_color,
+        col.metric(metric.label, metric.value, _delta(metric.delta), delta_color=metric.delta_color,
                    delta_arrow=metric.delta_arrow, help=metric.help, border=True, height="stretch",
                    chart_data=list(metric.trend) if metric.trend else None)
 
@@ -179,7 +188,7 @@ def page_setup(title: str, subtitle: str, page_file: str) -> None:
     _sidebar()
     workspace.banner()
     if message := st.session_state.pop(FLASH, None):
-        st.toast(message, icon=":material/check_circle:")
+        st.toast(md(message), icon=":material/check_circle:")  # toasts read markdown; messages quote names
     st.title(title)
     st.caption(subtitle)
 
