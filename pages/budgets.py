@@ -68,8 +68,9 @@ if selected == ORG:
     if len(org.alerts):
         st.subheader(f"Alerts · {len(org.alerts)}")
         for i, alert in enumerate(org.alerts.to_dict("records")):
-            text, button = st.columns([11, 1], vertical_alignment="center")
-            text.warning(f"**{alert['name']} — {alert['rule']}** ({alert['severity']}): {alert['message']}",
+            text, button = st.columns([6, 1], vertical_alignment="center")  # "Open" whole at 1280 px
+            text.warning(f"**{ui.md(alert['name'])} — {alert['rule']}** ({alert['severity']}): "
+                         f"{ui.md(alert['message'])}",
                          icon=":material/warning:")
             button.button("Open", key=f"budgets_alert_open_{i}", on_click=open_view, args=(alert["owner"],),
                           icon=":material/arrow_forward:", width="stretch")
@@ -129,7 +130,8 @@ chart_col.altair_chart(charts.burn_chart(view.series, today=today, title=view.ch
                                          forecast_label="EAC" if view.kind == "project" else "run rate"),
                        width="stretch")
 for alert in view.alerts.to_dict("records"):
-    alert_col.warning(f"**{alert['rule']}** ({alert['severity']}): {alert['message']}", icon=":material/warning:")
+    alert_col.warning(f"**{alert['rule']}** ({alert['severity']}): {ui.md(alert['message'])}",
+                      icon=":material/warning:")
 if view.method:
     st.caption(view.method + ". EV before today is interpolated from today's value; AC is recorded. The forecast "
                "line ends at the schedule's forecast finish.")

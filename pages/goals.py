@@ -52,8 +52,8 @@ if ids:
     detail = ui.query(views.goal_detail, goal_id=chosen, today=today)
 if detail is not None:
     goal = detail.goal
-    st.subheader(goal["title"])
-    st.markdown(f"{ui.status_label(goal['chip'])} · {goal['headline']}")
+    st.subheader(ui.md(goal["title"]))
+    st.markdown(f"{ui.status_label(goal['chip'])} · {ui.md(goal['headline'])}")
     with st.expander("Why this status?", icon=":material/help:"):
         st.markdown(detail.why)
         st.dataframe(detail.kr_table, hide_index=True, width="stretch",
@@ -67,7 +67,7 @@ if detail is not None:
         cols[i % 2].caption(kr.caption)
     if detail.krs.empty:
         st.caption("This goal has no key results yet: add one under **Key results** below.")
-    st.markdown(f"**Work serving this goal** — {detail.work_title}")
+    st.markdown(f"**Work serving this goal** — {ui.md(detail.work_title)}")
     if len(detail.work):
         st.dataframe(detail.work_table, hide_index=True, width="stretch")
     with st.expander("Updates on this goal", icon=":material/forum:"):

@@ -34,9 +34,9 @@ op_id = pick.selectbox("Operation", list(names), format_func=names.get, key="ope
 if data.awaiting:
     link.page_link("pages/requests.py", label=f"{data.awaiting} requests await approval", icon=":material/inbox:")
 d = ui.query(views.detail, operation_id=op_id, today=today)
-st.markdown(f"**Owner** {d.owner} · **Team** {d.team} · **Goal** {d.goal} · **Recurring demand** "
-            f"{fmt.hours(d.demand_hours_per_week)}/week standing + {fmt.hours(d.recurring_hours_per_week)}/week "
-            f"recurring tasks" + (f"  \n{d.description}" if d.description else ""))
+st.markdown(f"**Owner** {ui.md(d.owner)} · **Team** {ui.md(d.team)} · **Goal** {ui.md(d.goal)} · **Recurring "
+            f"demand** {fmt.hours(d.demand_hours_per_week)}/week standing + {fmt.hours(d.recurring_hours_per_week)}"
+            f"/week recurring tasks" + (f"  \n{ui.md(d.description)}" if d.description else ""))
 
 
 def move(item, stage: str) -> None:
@@ -47,10 +47,10 @@ def move(item, stage: str) -> None:
 
 def card(item) -> None:
     with st.container(border=True, key=f"ops_item_{item.id}"):
-        st.markdown(f"**{item.title}**")
+        st.markdown(f"**{ui.md(item.title)}**")
         due = "" if pd.isna(item.due) else f" · due {item.due:%d %b}"
-        st.caption(f"{item.owner} · {chip(item.wait, f'{item.days_in_stage} d in stage')} · opened {item.age_days} d "
-                   f"ago{due}")
+        st.caption(f"{ui.md(item.owner)} · {chip(item.wait, f'{item.days_in_stage} d in stage')} · opened "
+                   f"{item.age_days} d ago{due}")
         back, forward = item.back, item.forward
         b1, b2 = st.columns([2, 3])
         if back and b1.button("Back", key=f"ops_back_{item.id}", icon=":material/arrow_back:", width="stretch",
@@ -61,14 +61,14 @@ def card(item) -> None:
             move(item, forward)
 
 
-st.subheader(f"Workflow — {d.bottleneck.finding}")
+st.subheader(f"Workflow — {ui.md(d.bottleneck.finding)}")
 st.caption("Items move one stage forward at a time, or back to an earlier stage; every move is kept in the item's "
            f"history and the activity log. {views.WAIT_LEGEND}.")
 stray = d.items[~d.items["stage"].isin(d.stages)] if len(d.items) else d.items
 for col, stage in zip(st.columns(len(d.stages)), d.stats.itertuples(), strict=True):
     with col:
         here = d.items[d.items["stage"] == stage.stage] if len(d.items) else d.items
-        st.markdown(f"#### {stage.stage} · {stage.items}")
+        st.markdown(f"#### {ui.md(stage.stage)} · {stage.items}")
         st.caption("last stage: done" if stage.final else f"oldest {views.fmt_days(stage.oldest_days)} · average "
                    f"stay {views.fmt_days(stage.avg_days_in_stage)}")
         if stage.position == 0:
@@ -141,8 +141,8 @@ with rule_tab:
     for rule in ui.query(views.rules).itertuples():
         with st.container(border=True, key=f"ops_rule_{rule.id}"):
             on = "on" if rule.active else "off"
-            st.markdown(f"**{rule.name}** · {chip('on track' if rule.active else 'not started', on)}  \n"
-                        f"{rule.description}")
+            st.markdown(f"**{ui.md(rule.name)}** · {chip('on track' if rule.active else 'not started', on)}  \n"
+                        f"{ui.md(rule.description)}")
             with st.form(f"ops_rule_form_{rule.id}", border=False):
                 active = st.toggle("Active", value=bool(rule.active), key=f"ops_rule_active_{rule.id}")
                 cond, params = dict(rule.condition or {}), dict(rule.params or {})
@@ -178,6 +178,7 @@ with rule_tab:
 
 with all_tab:
     st.dataframe(data.operations.drop(columns=["id", "active"]), hide_index=True, width="stretch", column_config={
-        "operation": "Operation", "team": "Team", "owner": "Owner", "goal": "Goal", "open_items": "Open items",
+        "operation": "Operation", "team": "Team", "owner": "Owner",
+        "goal": st.column_config.TextColumn("Goal", width="medium"), "open_items": "Open items",
         "run_hours": st.column_config.TextColumn("Run hours / week", help="Standing demand + recurring tasks"),
         "oldest_wait": "Oldest wait", "next_due": "Next recurring task"})

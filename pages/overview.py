@@ -29,8 +29,8 @@ else:
     def attention_row(row) -> None:
         with st.container(border=True):
             c1, c2, c3 = st.columns([2, 6, 1], vertical_alignment="center")
-            c1.markdown(f"**{row.item}**  \n{ui.status_label(row.status)}")
-            c2.caption(row.why)
+            c1.markdown(f"**{ui.md(row.item)}**  \n{ui.status_label(row.status)}")
+            c2.caption(ui.md(row.why))
             c3.page_link(f"pages/{row.page}.py", label="Open", icon=":material/arrow_forward:",
                          query_params=row.params)
 
@@ -52,14 +52,17 @@ else:
 st.subheader("Portfolio")
 st.dataframe(
     ui.style_status(data.portfolio, "health"), hide_index=True, width="stretch",
+    # "Why" next to the health it explains, so it is on screen (not behind a scroll) at 1280 px
+    column_order=["project", "health", "reasons", "percent_complete", "finish", "vs_target", "budget_used", "budget",
+                  "goal", "status", "team", "manager"],
     column_config={
-        "project": st.column_config.TextColumn("Project", width="medium"),
+        "project": st.column_config.TextColumn("Project", width="medium", pinned=True),
         "health": st.column_config.TextColumn("Health"),
         "status": st.column_config.TextColumn("Status"),
         "team": st.column_config.TextColumn("Team"),
         "manager": st.column_config.TextColumn("Manager"),
         "budget": st.column_config.TextColumn("Budget"),
-        "goal": st.column_config.TextColumn("Goal"),
+        "goal": st.column_config.TextColumn("Goal", width="medium"),
         "percent_complete": st.column_config.ProgressColumn("% complete", format="%.0f%%", min_value=0,
                                                             max_value=100),
         "finish": st.column_config.TextColumn("Forecast finish"),

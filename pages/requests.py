@@ -45,13 +45,13 @@ def request_table(frame: pd.DataFrame) -> None:
 
 def request_card(r) -> None:
     with st.container(border=True, key=f"req_card_{r.id}"):
-        st.markdown(f"**{r.title}** · {r.status_label}")
-        decided = (f" · decided by {r.decided_by} on {fmt.day(r.decided_at)}" if r.decided_by else "")
+        st.markdown(f"**{ui.md(r.title)}** · {r.status_label}")
+        decided = (f" · decided by {ui.md(r.decided_by)} on {fmt.day(r.decided_at)}" if r.decided_by else "")
         st.caption(f"{r.type} · {fmt.hours(r.estimate_hours)} · submitted {fmt.day(r.submitted_at)}{decided}"
-                   + (f" · why: {r.reason}" if r.reason else ""))
-        st.markdown(f"Outcome: {r.outcome}")
+                   + (f" · why: {ui.md(r.reason)}" if r.reason else ""))
+        st.markdown(f"Outcome: {ui.md(r.outcome)}")
         if r.project:
-            st.page_link("pages/projects.py", label=f"Open project '{r.project}'", icon=":material/open_in_new:",
+            st.page_link("pages/projects.py", label=f"Open project '{ui.md(r.project)}'", icon=":material/open_in_new:",
                          query_params={"project": r.project})
 
 
@@ -68,9 +68,11 @@ with queue_tab:
                            bind="query-params")
         r = next(queue[queue["id"] == rid].itertuples())
         with st.container(border=True, key="req_decision"):
-            st.markdown(f"#### {r.title} · {r.status_label}\n{r.description or '*No description.*'}")
-            st.caption(f"Asked by {r.requester} · {r.type} · estimate {fmt.hours(r.estimate_hours)} · needed by "
-                       f"{fmt.day(r.needed_by)} · goal: {r.goal} · operation: {r.operation} · waiting {r.age_days} d")
+            st.markdown(f"#### {ui.md(r.title)} · {r.status_label}\n"
+                        f"{ui.md(r.description) if r.description else '*No description.*'}")
+            st.caption(f"Asked by {ui.md(r.requester)} · {r.type} · estimate {fmt.hours(r.estimate_hours)} · needed "
+                       f"by {fmt.day(r.needed_by)} · goal: {ui.md(r.goal)} · operation: {ui.md(r.operation)} · "
+                       f"waiting {r.age_days} d")
             if ui.allowed("approve", "approve, reject or convert requests"):
                 if me.id is None:
                     st.warning("Choose yourself under 'Acting as' in the sidebar: every decision records who took it.")

@@ -34,7 +34,7 @@ st.session_state["workload_team"] = view.team or ALL  # an unknown team or skill
 st.session_state["workload_skill"] = next(
     (s for s in view.skills if view.skill and s.casefold() == view.skill.casefold()), ALL)
 
-f1, f2, f3 = st.columns([2, 2, 2])
+f1, f2, f3 = st.columns([3, 2, 2])  # the horizon control shows its four choices at 1280 px
 f1.segmented_control("Horizon", views.HORIZONS, key="workload_weeks", format_func=lambda w: f"{w} weeks",
                      required=True, help="How many ISO weeks to show, starting with this week.")
 f2.selectbox("Team", [ALL, *view.teams], key="workload_team")
@@ -70,10 +70,10 @@ if not view.fix_cells:
     st.success("Nobody is over capacity in this horizon.", icon=":material/check_circle:")
 for card in view.fix_cells:
     with st.container(border=True, key=f"workload_over_{card['person_id']}_{card['week_label']}"):
-        st.markdown(f"**▲ {card['person']} · {card['week_range']}** — {fmt.hours(card['load'])} planned against "
+        st.markdown(f"**▲ {ui.md(card['person'])} · {card['week_range']}** — {fmt.hours(card['load'])} planned against "
                     f"{fmt.hours(card['capacity'])} capacity: **{fmt.hours(card['excess'])} over** "
                     f"({fmt.percent(card['utilisation'])})")
-        st.caption("Caused by: " + " · ".join(f"{c['name']} ({c['context']}) {c['hours']:.1f} h"
+        st.caption("Caused by: " + " · ".join(f"{ui.md(c['name'])} ({ui.md(c['context'])}) {c['hours']:.1f} h"
                                                for c in card["causes"]))
         if not card["fixes"]:
             st.caption("No one-click fix: no colleague with the skill has room in every week of these tasks, and "

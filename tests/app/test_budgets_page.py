@@ -4,6 +4,7 @@ view in the URL, the expense form, the CSV import and an empty workspace."""
 from __future__ import annotations
 
 import os
+import re
 
 import pytest
 from sqlalchemy import func, select
@@ -13,6 +14,11 @@ from worksmith.store import models as m
 from worksmith.store.db import get_engine, read_session
 
 PAGE = "pages/budgets.py"
+
+
+def shown(text: str) -> str:
+    """Markdown source as it reads on screen: the backslashes ``ui.md`` puts before user text's characters go."""
+    return re.sub(r"\\(.)", r"\1", text)
 
 
 def open_budgets(app: AppTest, owner: str | None = None) -> AppTest:
@@ -49,7 +55,7 @@ def test_organisation_view_on_demo(app, workspace):
                                                  "Spent 2026 to date · all budgets", "Variance 2026 to date",
                                                  "Forecast at completion · open projects", "Budget alerts"]
     assert app.selectbox(key="budgets_owner").value == "all"
-    alerts = [w.value for w in app.warning]
+    alerts = [shown(w.value) for w in app.warning]
     assert any("ERP migration — Forecast over budget" in a and "Why: services" in a for a in alerts), alerts
     assert [t.label for t in app.tabs] == ["Value and ROI", "Import expenses"]
     assert app.subheader[-1].value == "1 project forecast more than 5 % over budget"
@@ -72,7 +78,7 @@ def test_erp_view_from_the_url_shows_the_overrun_and_why(app, workspace):
     assert metrics["Forecast (EAC, CPI-based)"].delta == "+12 % vs budget"
     assert metrics["Forecast (bottom-up)"].value == "€106,815"
     assert metrics["Forecast finish"].value == "29 Dec 2026"  # the schedule's, as on Projects
-    warnings = [w.value for w in app.warning]
+    warnings = [shown(w.value) for w in app.warning]
     assert warnings[0].startswith("**Forecast over budget** (■ critical): Forecast EAC €128,189 is 12% over BAC")
     assert "Why: services €46,566 spent vs €34,000 planned to date (+37 %)" in warnings[0]
     assert [t.label for t in app.tabs] == ["Earned value", "By category", "Budget lines", "Expenses"]

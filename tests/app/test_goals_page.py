@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import os
+import re
 
 import pytest
 from sqlalchemy import select
@@ -11,6 +12,11 @@ from streamlit.testing.v1 import AppTest
 
 from worksmith.store import models as m
 from worksmith.store.db import get_engine, read_session
+
+
+def shown(text: str) -> str:
+    """Markdown source as it reads on screen: the backslashes ``ui.md`` puts before user text's characters go."""
+    return re.sub(r"\\(.)", r"\1", text)
 
 
 def _exceptions(app: AppTest) -> str:
@@ -106,7 +112,7 @@ def test_record_a_check_in(app, workspace):
     assert kr.current_value == 8.1
     latest = rows(m.CheckIn, m.CheckIn.key_result_id == kr.id)[-1]
     assert (latest.value, latest.note, latest.confidence) == (8.1, "two days saved by the expense tool", 7)
-    assert [t.value for t in app.toast] == ["Check-in recorded for 'Month-end close'"]
+    assert [shown(t.value) for t in app.toast] == ["Check-in recorded for 'Month-end close'"]
     assert any("“two days saved by the expense tool”" in c.value for c in app.caption)
 
 

@@ -89,7 +89,7 @@ CANDIDATES = pd.DataFrame({"name": ["Warehouse", "Portal"], "rank": [1, 2], "sco
 
 def test_value_effort_bubbles():
     spec = charts.value_effort(CANDIDATES, "Warehouse ranks first", "€").to_dict()
-    bubbles, labels = layers(spec)
+    bubbles, right, left = layers(spec)  # names right of the bubbles in the left half, left of the others
     enc = bubbles["encoding"]
     assert (enc["x"]["field"], enc["y"]["field"], enc["size"]["field"]) == ("effort", "value", "cost")
     assert enc["color"]["scale"]["domain"] == ["fits", "does not fit"]
@@ -99,7 +99,8 @@ def test_value_effort_bubbles():
     assert [r["label"] for r in rows] == ["#1 Warehouse", "#2 Portal"]
     assert [r["capacity"] for r in rows] == ["fits", "does not fit"]
     assert rows[1]["roi"] is None
-    assert labels["encoding"]["text"]["field"] == "label"
+    assert right["encoding"]["text"]["field"] == left["encoding"]["text"]["field"] == "label"
+    assert (right["mark"]["align"], left["mark"]["align"]) == ("left", "right")
 
 
 def test_value_effort_leaves_out_a_candidate_that_needs_an_estimate():
@@ -121,7 +122,7 @@ FREE = pd.DataFrame({"team_id": ["Eng", "Eng", "Mkt", "Mkt", "HR"], "free_hours"
 def test_capacity_facets_only_the_teams_needed_and_stacks_in_rank_order():
     spec = charts.capacity(DETAIL, FREE, "1 of 2 fit").to_dict()
     assert spec["title"]["text"] == "1 of 2 fit"
-    assert spec["facet"]["column"]["field"] == "team"
+    assert spec["facet"]["field"] == "team"  # wrapped two a row (legible at 1280 px)
     bars, ticks = layers(spec)
     assert bars["encoding"]["order"]["field"] == "rank"
     assert bars["encoding"]["x"]["sort"] == ["Jan 2027", "Feb 2027"]

@@ -13,6 +13,7 @@ import altair as alt
 import pandas as pd
 
 from worksmith import fmt
+from worksmith.charts import text_width, vega_date, wrapped
 from worksmith.status import ACCENT, BASELINE, STATUS_COLOURS
 from worksmith.values import is_missing
 
@@ -43,6 +44,18 @@ def burn_long(series: pd.DataFrame, forecast_name: str = FORECAST) -> pd.DataFra
     return pd.DataFrame(rows, columns=["date", "series", "amount"])
 
 
+END_LABEL_GAP = 17  # px between the middles of two end labels (13 px bold text)
+END_LABEL_OFFSET = 11  # px from its point to the middle of an end label: clear of the line through the point
+
+
+def end_offsets(ends: pd.DataFrame) -> pd.DataFrame:
+    """The labels at the right end (PV, forecast) stacked so they never overlap: the highest amount sits above its
+    point, the next below its own (lower) point, each further one ``END_LABEL_GAP`` px lower still."""
+    ends = ends.sort_values("amount", ascending=False)
+    offsets = [-END_LABEL_OFFSET] + [END_LABEL_OFFSET + (i - 1) * END_LABEL_GAP for i in range(1, len(ends))]
+    return ends.assign(offset=offsets)
+
+
 def burn_chart(series: pd.DataFrame, *, today: date, title: str, currency: str, bac: float | None = None,
                forecast_label: str = "EAC", height: int = 360) -> alt.LayerChart:
     """Cumulative PV, EV and AC to today, the forecast from today's AC to EAC, a dashed today line and the budget.
@@ -68,12 +81,16 @@ def burn_chart(series: pd.DataFrame, *, today: date, title: str, currency: str, 
     data = burn_long(series, forecast)
     domain = [s for s in (PV, EV, AC, forecast) if s in set(data["series"])] or [PV]
     money = f"Cumulative cost ({currency})"
+    pad = int(max((text_width(f"EAC {fmt.money(a, currency)}", LABEL_FONT, bold=True) for a in data["amount"]),
+                  default=0) + 12)  # the end labels right of the last points stay inside the chart
     base = alt.Chart(data).encode(
-        x=alt.X("date:T", title="Date", axis=_axis("%d %b")),
+        # padding then domainMin: the room is kept on the right only, for the end labels
+        x=alt.X("date:T", title="Date", axis=_axis("%d %b"),
+                scale=alt.Scale(padding=pad, domainMin=vega_date(min([pd.Timestamp(today), *data["date"]])))),
         y=alt.Y("amount:Q", title=money, axis=_axis(",.0f")),
         color=alt.Color("series:N", title=None, sort=domain,
                         scale=alt.Scale(domain=domain, range=[colours[s] for s in domain]),
-                        legend=alt.Legend(orient="top", labelFontSize=LABEL_FONT, symbolStrokeWidth=3)),
+                        legend=alt.Legend(orient="top", labelFontSize=LABEL_FONT, symbolStrokeWidth=3, columns=2)),
         strokeDash=alt.StrokeDash("series:N", sort=domain, legend=None,
                                   scale=alt.Scale(domain=domain, range=[dashes[s] for s in domain])),
         tooltip=[alt.Tooltip("series:N", title="Series"), alt.Tooltip("date:T", title="Date", format="%a %d %b %Y"),
@@ -86,6 +103,7 @@ def burn_chart(series: pd.DataFrame, *, today: date, title: str, currency: str, 
                               for s, a in zip(ends["series"], ends["amount"], strict=True)])
     colour = alt.Color("series:N", scale=alt.Scale(domain=domain, range=[colours[s] for s in domain]), legend=None)
     at_today = ends["date"] <= pd.Timestamp(today)
+    later = end_offsets(ends[~at_today])
     # AC ends today above-left of the forecast's start, EV below-right; PV and the forecast at their right ends
     labels = [
         alt.Chart(ends[at_today & (ends["series"] == AC)]).mark_text(
@@ -94,8 +112,10 @@ def burn_chart(series: pd.DataFrame, *, today: date, title: str, currency: str, 
         alt.Chart(ends[at_today & (ends["series"] != AC)]).mark_text(
             align="left", dx=8, dy=14, fontSize=LABEL_FONT, fontWeight="bold").encode(
             x="date:T", y="amount:Q", text="label:N", color=colour),
-        alt.Chart(ends[~at_today]).mark_text(align="left", dx=8, dy=-8, fontSize=LABEL_FONT, fontWeight="bold").encode(
-            x="date:T", y="amount:Q", text="label:N", color=colour),
+        # one layer per end label: Vega's dy is per mark, not per datum
+        *(alt.Chart(later.iloc[[i]]).mark_text(align="left", dx=8, dy=float(offset), fontSize=LABEL_FONT,
+                                               fontWeight="bold", baseline="middle").encode(
+            x="date:T", y="amount:Q", text="label:N", color=colour) for i, offset in enumerate(later["offset"])),
     ]
     rule_data = pd.DataFrame({"date": [pd.Timestamp(today)], "label": [f"today {today:%d %b}"]})
     today_rule = alt.Chart(rule_data).mark_rule(strokeDash=[6, 4], color=TODAY_COLOUR, strokeWidth=1.5).encode(
@@ -111,7 +131,8 @@ def burn_chart(series: pd.DataFrame, *, today: date, title: str, currency: str, 
         layers.append(alt.Chart(bac_data).mark_text(align="left", x=6, dy=-8, fontSize=12,
                                                     color=STATUS_COLOURS["off track"]).encode(
             y="amount:Q", text="label:N"))
-    return alt.layer(*layers).properties(title=alt.TitleParams(title, fontSize=16, anchor="start"), height=height)
+    return alt.layer(*layers).properties(title=alt.TitleParams(wrapped(title, 48), fontSize=16, anchor="start"),
+                                         height=height)
 
 
 def plan_actual_bars(frame: pd.DataFrame, *, title: str, currency: str, group_title: str) -> alt.LayerChart:

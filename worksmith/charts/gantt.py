@@ -16,6 +16,7 @@ import altair as alt
 import pandas as pd
 
 from worksmith import fmt
+from worksmith.charts import text_width, vega_date
 from worksmith.domain.risks import risk_level
 from worksmith.status import ACCENT, BASELINE, CRITICAL, STATUS_COLOURS
 
@@ -220,12 +221,15 @@ def program_chart(items: pd.DataFrame, links: pd.DataFrame, *, today: date, titl
     """
     projects = sorted(items["project"].dropna().unique().tolist()) if len(items) else []
     y = alt.Y("project:N", title=None, sort=projects, axis=alt.Axis(labelLimit=260, labelFontSize=13))
-    x = alt.X("start:T", title="Date", axis=alt.Axis(format="%d %b", tickCount="week", labelAngle=0))
+    miles = items[items["kind"] == "milestone"]
+    # room on the right (px): the last bar does not end on the chart's edge, the last milestone's name fits
+    pad = int(max([16.0, *(text_width(t, 11) + 14 for t in miles["task"])]))
+    x = alt.X("start:T", title="Date", axis=alt.Axis(format="%d %b", tickCount="week", labelAngle=0),
+              scale=alt.Scale(padding=pad, domainMin=vega_date(min(pd.Timestamp(today), items["start"].min()))))
     tip = [alt.Tooltip("project:N", title="Project"), alt.Tooltip("task:N", title="Task"),
            alt.Tooltip("kind:N", title="Kind"), alt.Tooltip("start:T", title="Start", format="%a %d %b %Y")]
     bars = alt.Chart(items[items["kind"] != "milestone"]).mark_bar(size=10, opacity=0.55, color=CRITICAL).encode(
         x=x, x2="end:T", y=y, tooltip=[*tip, alt.Tooltip("end:T", title="Ends before", format="%a %d %b %Y")])
-    miles = items[items["kind"] == "milestone"]
     diamonds = alt.Chart(miles).mark_point(shape="diamond", filled=True, size=220, color=TODAY_COLOUR,
                                            stroke="white").encode(x=x, y=y, tooltip=tip)
     labels = alt.Chart(miles).mark_text(align="left", dx=8, dy=-12, fontSize=11).encode(x=x, y=y, text="task:N")

@@ -10,6 +10,7 @@ from datetime import date
 import altair as alt
 import pandas as pd
 
+from worksmith.charts import wrapped
 from worksmith.status import ACCENT, STATUS_COLOURS, STATUS_ICONS, chip
 
 GOAL_STATUSES = ["on track", "at risk", "off track", "done", "no data"]
@@ -111,6 +112,14 @@ def kr_history(check_ins: pd.DataFrame, *, start_value: float, target_value: flo
     return (lines + points + rule).properties(title=alt.Title(title, fontSize=14), height=320)
 
 
+BUBBLE_RADIUS = 31  # px: the largest bubble (area 3000 px²)
+
+
+def label_sides(effort: pd.Series, top: float) -> list[str]:
+    """Where each candidate's name goes: 'right' of a bubble in the left half of the effort axis, else 'left'."""
+    return ["right" if e <= top / 2 else "left" for e in effort]
+
+
 def value_effort(candidates: pd.DataFrame, title: str, currency: str) -> alt.LayerChart:
     """Ranked candidates: effort (hours) across, value (1–5) up, bubble area = cost, colour = fits capacity or not.
 
@@ -131,8 +140,10 @@ def value_effort(candidates: pd.DataFrame, title: str, currency: str) -> alt.Lay
     })
     data["label"] = [f"#{r} {n}" for r, n in zip(data["rank"], data["name"], strict=True)]
     top = max(data["effort"].max() * 1.25, 10.0)
+    data["side"] = label_sides(data["effort"], top)
     base = alt.Chart(data).encode(
-        x=alt.X("effort:Q", title="Effort (hours of task estimates)", scale=alt.Scale(domain=[0, top]),
+        x=alt.X("effort:Q", title="Effort (hours of task estimates)",
+                scale=alt.Scale(domain=[0, top]),
                 axis=alt.Axis(format=",.0f", **AXIS)),
         y=alt.Y("value:Q", title="Value (1–5, from ROI where known)", scale=alt.Scale(domain=[0.5, 5.5]),
                 axis=alt.Axis(values=[1, 2, 3, 4, 5], **AXIS)))
@@ -146,10 +157,16 @@ def value_effort(candidates: pd.DataFrame, title: str, currency: str) -> alt.Lay
                  alt.Tooltip("effort:Q", title="Effort (h)", format=",.0f"),
                  alt.Tooltip("cost:Q", title=f"Cost ({currency})", format=",.0f"),
                  alt.Tooltip("risk:Q", title="Risk (1–5)"), alt.Tooltip("capacity:N", title="Capacity")])
-    labels = base.mark_text(dy=-36, fontSize=13, fontWeight="bold").encode(text="label:N")
-    return (bubbles + labels).properties(
-        title=alt.Title(title, subtitle="Bubble area: cost · colour: fits free hours in the months of its work or not",
-                        fontSize=15), height=440)
+    # a name beside its bubble, never above it (over a neighbour, the legend or the axis title): right of the
+    # bubbles in the left half of the axis, left of those in the right half, so none runs off the chart
+    right = base.transform_filter(alt.datum.side == "right").mark_text(
+        align="left", dx=BUBBLE_RADIUS + 4, fontSize=13, fontWeight="bold").encode(text="label:N")
+    left = base.transform_filter(alt.datum.side == "left").mark_text(
+        align="right", dx=-BUBBLE_RADIUS - 4, fontSize=13, fontWeight="bold").encode(text="label:N")
+    return (bubbles + right + left).properties(
+        title=alt.Title(wrapped(title, 34), subtitle=wrapped("Bubble area: cost · colour: fits free hours in the "
+                                                             "months of its work or not", 40), fontSize=15),
+        height=440)
 
 
 def capacity(detail: pd.DataFrame, free: pd.DataFrame, title: str) -> alt.FacetChart | alt.LayerChart:
@@ -187,9 +204,11 @@ def capacity(detail: pd.DataFrame, free: pd.DataFrame, title: str) -> alt.FacetC
         x=x, y=alt.Y("free:Q"),
         tooltip=[alt.Tooltip("team:N", title="Team"), alt.Tooltip("month:O", title="Month"),
                  alt.Tooltip("free:Q", title="Free hours", format=",.0f")])
-    layered = alt.layer(bars, ticks, data=data).properties(width=260, height=260)
-    return layered.facet(column=alt.Column("team:N", title=None, header=alt.Header(labelFontSize=14,
-                                                                                     labelFontWeight="bold"))
-                         ).properties(title=alt.Title(title, subtitle="Bars: hours the candidates need, stacked in "
-                                                      "rank order · black tick: free hours of the team",
-                                                      fontSize=15))
+    # two teams side by side at most, each 58 px a month: the chart fits three fifths of a 1280 px wide page
+    width = max(150, min(260, 58 * len(months)))
+    layered = alt.layer(bars, ticks, data=data).properties(width=width, height=260)
+    return layered.facet(facet=alt.Facet("team:N", title=None, header=alt.Header(labelFontSize=14,
+                                                                                 labelFontWeight="bold")),
+                         columns=2).resolve_axis(x="independent").properties(
+        title=alt.Title(wrapped(title), subtitle=wrapped("Bars: hours the candidates need, stacked in rank order "
+                                                         "· black tick: free hours of the team"), fontSize=15))

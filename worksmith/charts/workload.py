@@ -72,7 +72,7 @@ def _prepared(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def _week_axis(frame: pd.DataFrame, orient: str = "bottom", step: int | None = None) -> alt.X:
-    """Weeks in date order, labelled 'W49' over '30 Nov'; a smaller font when there are more than 13.
+    """Weeks in date order, labelled 'W49' over '30 Nov' (12 px; 11 px when there are more than 13).
 
     With a known cell width (``step``) the labels start at their cell's left edge: centred, the first label of a
     faceted chart is pushed right by Vega and collides with the second.
@@ -80,29 +80,54 @@ def _week_axis(frame: pd.DataFrame, orient: str = "bottom", step: int | None = N
     order = list(dict.fromkeys(frame.sort_values("week")["week_axis"]))
     placement = ({"labelAlign": "left", "labelOffset": -(step / 2) + 4} if step else {"labelAlign": "center"})
     return alt.X("week_axis:O", sort=order, title=WEEK_TITLE,
-                 axis=alt.Axis(labelAngle=0, orient=orient, labelFontSize=12 if len(order) <= 13 else 10,
+                 axis=alt.Axis(labelAngle=0, orient=orient, labelFontSize=12 if len(order) <= 13 else MIN_TEXT,
                                titleFontSize=13, labelExpr="split(datum.label, ' · ')", labelOverlap=False,
                                labelFlush=False, labelBound=False, **placement))
+
+
+MAX_BLOCK_WEEKS = 13  # a longer horizon is drawn as blocks of up to a quarter, one under the other
+CELLS_WIDTH = 640  # px the week cells of one block share: with the row labels it fits a 1280 px wide page
+MIN_TEXT = 11  # px: the smallest text in a heatmap (UX.md: heatmap text ≥ 11 px)
+
+
+def heatmap_step(n_weeks: int) -> int:
+    """The width of a week's cell in a block of ``n_weeks``: 640 px shared, 40–80 px each."""
+    return max(40, min(80, CELLS_WIDTH // max(1, min(n_weeks, MAX_BLOCK_WEEKS))))
 
 
 def heatmap(frame: pd.DataFrame, title: str, *, row_title: str = "Person", group_title: str = "Team",
             load_title: str = "Load", capacity_title: str = "Capacity", work_title: str = "Work (hours)",
             colour_title: str = "Utilisation", grouped: bool = False,
-            labels: bool = True) -> alt.LayerChart | alt.FacetChart:
+            labels: bool = True) -> alt.LayerChart | alt.FacetChart | alt.VConcatChart:
     """Rows × ISO weeks coloured by utilisation band, the % written in each cell, a tooltip with the work behind it.
 
     ``frame`` has ``row, group, week (Monday), week_axis ('W49 · 30 Nov'), week_range, load, capacity, utilisation
     (load / capacity, NaN without capacity), over (bool), work`` (text listing the tasks with their hours). Rows are
     drawn in the order they first appear; ``grouped`` draws one block per ``group`` (e.g. team) with its name above.
-    Cells are 36–92 px wide (1000 px shared by the weeks) so the chart fits a 1600 px wide page.
+    Up to 13 weeks share 640 px (cells 49–80 px, text 11–12 px) so the chart fits a 1280 px wide page; a longer
+    horizon (26 weeks) is split into blocks of 13 weeks drawn one under the other, never shrunk.
     """
     data = _prepared(frame)
+    weeks = list(dict.fromkeys(data.sort_values("week")["week_axis"]))
+    blocks = [weeks[i:i + MAX_BLOCK_WEEKS] for i in range(0, len(weeks), MAX_BLOCK_WEEKS)] or [weeks]
+    title_params = alt.TitleParams(title, fontSize=16, anchor="start")
+    kw = dict(row_title=row_title, group_title=group_title, load_title=load_title, capacity_title=capacity_title,
+              work_title=work_title, colour_title=colour_title, grouped=grouped, labels=labels)
+    if len(blocks) == 1:
+        return _heatmap_block(data, **kw).properties(title=title_params)
+    charts = [_heatmap_block(data[data["week_axis"].isin(block)], **kw) for block in blocks]
+    return alt.vconcat(*charts, spacing=24).resolve_scale(x="independent").properties(title=title_params)
+
+
+def _heatmap_block(data: pd.DataFrame, *, row_title: str, group_title: str, load_title: str, capacity_title: str,
+                   work_title: str, colour_title: str, grouped: bool,
+                   labels: bool) -> alt.LayerChart | alt.FacetChart:
     rows = list(dict.fromkeys(data["row"]))
     n_weeks = data["week_axis"].nunique()
-    step = max(36, min(92, 1000 // max(1, n_weeks)))
+    step = heatmap_step(n_weeks)
     x = _week_axis(data, orient="top", step=step)
     y = alt.Y("row:N", sort=rows, title=None if grouped else row_title,
-              axis=alt.Axis(labelFontSize=12, titleFontSize=13, labelLimit=220))
+              axis=alt.Axis(labelFontSize=12, titleFontSize=13, labelLimit=160))
     tooltip = [
         alt.Tooltip("row:N", title=row_title), alt.Tooltip("group:N", title=group_title),
         alt.Tooltip("week_range:N", title="Week"),
@@ -120,12 +145,10 @@ def heatmap(frame: pd.DataFrame, title: str, *, row_title: str = "Person", group
     )
     layers = [rects]
     if labels:
-        layers.append(alt.Chart().mark_text(fontSize=12 if n_weeks <= 13 else 10).encode(
+        layers.append(alt.Chart().mark_text(fontSize=12 if step >= 56 else MIN_TEXT).encode(
             x=x, y=y, text="label:N", color=alt.Color("text_colour:N", scale=None), tooltip=tooltip))
-    title_params = alt.TitleParams(title, fontSize=16, anchor="start")
     if not grouped:
-        return alt.layer(*layers, data=data).properties(title=title_params, width=alt.Step(step),
-                                                        height=alt.Step(30))
+        return alt.layer(*layers, data=data).properties(width=alt.Step(step), height=alt.Step(30))
     groups = list(dict.fromkeys(data["group"]))
     return alt.layer(*layers).properties(width=alt.Step(step), height=alt.Step(28)).facet(
         data=data,
@@ -133,7 +156,7 @@ def heatmap(frame: pd.DataFrame, title: str, *, row_title: str = "Person", group
                     header=alt.Header(labelAngle=0, labelAlign="left", labelAnchor="start", labelOrient="top",
                                       labelFontSize=13, labelFontWeight="bold", labelPadding=4)),
         spacing=6,
-    ).resolve_scale(y="independent").properties(title=title_params)
+    ).resolve_scale(y="independent")
 
 
 def run_change(bars: pd.DataFrame, capacity: pd.DataFrame, title: str) -> alt.LayerChart:

@@ -196,7 +196,7 @@ def run(command: Callable[..., T], *args: Any, success: str | None = None, on_li
         return None
     st.cache_data.clear()
     if success:
-        st.toast(success, icon=":material/check_circle:")
+        st.toast(md(success), icon=":material/check_circle:")  # toasts read markdown; messages quote names
     return result
 
 
@@ -212,11 +212,30 @@ def flash(message: str | None = None, **state: Any) -> None:
     st.rerun()
 
 
+# Tiles stay legible at 1280×720 (UX.md): a label or delta wraps instead of ending in "…", and the value's font
+# follows the tile's width (container query units) so '€412,087' fits a fifth of a 1280 px page.
+METRIC_CSS = ("<style>[data-testid=stMetric]{container-type:inline-size}"
+              "[data-testid=stMetricValue]{font-size:clamp(1.4rem,18cqi,2.25rem);white-space:normal}"
+              ":is([data-testid=stMetricValue],[data-testid=stMetricLabel],[data-testid=stMetricDelta])"
+              " :is(.stMarkdownEllipsis,p)"
+              "{white-space:normal;text-overflow:clip}</style>")
+
+
+def _delta(delta: Any) -> Any:
+    """A tile's delta escaped (it may quote a name, e.g. the oldest open item; labels and values are the views' own
+    words and numbers), keeping a leading sign: Streamlit points the arrow down when the text starts with '-'."""
+    if not isinstance(delta, str) or not delta:
+        return delta
+    sign = delta[0] if delta[0] in "-+" else ""
+    return sign + md(delta[len(sign):])
+
+
 def metric_row(metrics: Sequence[Metric]) -> None:
     """A page's first row: one bordered ``st.metric`` tile per :class:`~worksmith.views.metric.Metric`."""
+    st.html(METRIC_CSS)
     for col, metric in zip(st.columns(len(metrics)), metrics, strict=True):
-        col.metric(metric.label, metric.value, metric.delta, delta_color=metric.delta_color,
-                   delta_arrow=metric.delta_arrow, help=metric.help, border=True,
+        col.metric(metric.label, metric.value, _delta(metric.delta), delta_color=metric.delta_color,
+                   delta_arrow=metric.delta_arrow, help=metric.help, border=True, height="stretch",
                    chart_data=list(metric.trend) if metric.trend else None)
 
 
@@ -231,7 +250,7 @@ def page_setup(title: str, subtitle: str, page_file: str) -> None:
     _sidebar()
     workspace.banner()
     if message := st.session_state.pop(FLASH, None):
-        st.toast(message, icon=":material/check_circle:")
+        st.toast(md(message), icon=":material/check_circle:")  # toasts read markdown; messages quote names
     st.title(title)
     st.caption(subtitle)
 

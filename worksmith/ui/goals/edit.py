@@ -122,7 +122,7 @@ def _edit_goal(view: GoalsView, goal: dict) -> None:
         act(cmd.update_goal, f"Goal '{data['title']}' saved", goal_id=goal["id"], changes=data,
             expected_version=goal["version"])
     with st.popover("Archive this goal"):
-        st.write(f"Archive **{goal['title']}** and its sub-goals? They leave the tree; you can restore them.")
+        st.write(f"Archive **{ui.md(goal['title'])}** and its sub-goals? They leave the tree; you can restore them.")
         if st.button("Archive", type="primary", key="goals_archive"):
             act(cmd.archive_goal, f"Goal '{goal['title']}' archived with its sub-goals", goal_id=goal["id"],
                 expected_version=goal["version"])

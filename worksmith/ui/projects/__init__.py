@@ -12,3 +12,4 @@ LABELS = {c: c.replace("_", " ").capitalize() for c in ("title", "probability", 
                                                         "summary", "author", "from_project", "from_task", "from_day",
                                                         "to_project", "to_task", "to_day", "type", "lag", "slack",
                                                         "driving")}
+LABELS["mitigation"] = {"label": "Mitigation", "width": "large"}  # the plan against a risk: read it whole

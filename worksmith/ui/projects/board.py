@@ -25,9 +25,9 @@ def board(pid: int) -> None:
         col.markdown(f"#### {status.capitalize()} · {len(column)}")
         for c in column.head(MAX_CARDS).itertuples():
             with col.container(border=True, key=f"projects_card_{c.id}"):
-                st.markdown(f"**#{c.ref} {c.name}**" + (" · :red[critical]" if c.critical and status != "done"
+                st.markdown(f"**#{c.ref} {ui.md(c.name)}**" + (" · :red[critical]" if c.critical and status != "done"
                                                         else ""))
-                st.caption(f"{c.assignee} · {fmt.day(c.start_date)} → {fmt.day(c.finish_date)} · "
+                st.caption(f"{ui.md(c.assignee)} · {fmt.day(c.start_date)} → {fmt.day(c.finish_date)} · "
                            f"{c.percent_complete:.0f} %")
                 to = st.selectbox("Move to", [s for s in statuses if s != status], index=None,
                                   key=f"projects_move_{c.id}_{c.version}", placeholder="Move to…",

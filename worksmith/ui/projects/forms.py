@@ -48,7 +48,7 @@ def new_project(pick: dict, today: date) -> None:
         with st.expander(f"Lessons from {len(found)} closed project{'s' * (len(found) != 1)}, most similar first",
                          expanded=bool(len(found)), icon=":material/lightbulb:"):
             for r in found.itertuples():
-                st.markdown(f"**{r.project}** ({r.why}) — {r.lessons}")
+                st.markdown(f"**{ui.md(r.project)}** ({ui.md(r.why)}) — {ui.md(r.lessons)}")
     with st.form("projects_new_form"):
         data = project_form("projects_new", pick, today)
         if st.form_submit_button("Create project", type="primary"):

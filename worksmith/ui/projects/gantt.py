@@ -31,7 +31,7 @@ def gantt(pid: int, d: vpp.ProjectDetail, today: date) -> None:
             if ui.run(cp.save_baseline, project_id=pid, name=label) is not None:
                 ui.flash(f"Baseline '{label}' saved")
     if d.baseline:
-        st.markdown(f"**Variance against '{d.baseline['name']}'** (working days, + late / − early): project "
+        st.markdown(f"**Variance against '{ui.md(d.baseline['name'])}'** (working days, + late / − early): project "
                     f"finish **{fmt.days(d.finish_variance)}**; budget {ui.money(p['budget'])} vs "
                     f"{ui.money(d.baseline['budget'])}.")
         var = tasks[tasks["baseline_finish"].notna()]

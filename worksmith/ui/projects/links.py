@@ -16,7 +16,7 @@ def cross_links(pid: int, d: vpp.ProjectDetail, today: date) -> None:
     tasks = d.tasks
     for link in d.links.itertuples():
         c1, c2 = st.columns([5, 1])
-        c1.markdown(f"**{link.task}** {link.text}")
+        c1.markdown(f"**{ui.md(link.task)}** {ui.md(link.text)}")
         if c2.button("Remove", key=f"projects_link_remove_{link.dep_id}") and (
                 msg := ui.run(cpp.remove_link, dep_id=int(link.dep_id), today=today)) is not None:
             ui.flash(msg)

@@ -155,7 +155,7 @@ def plan_grid(pid: int, d: vpp.ProjectDetail, people: dict[int, str], today: dat
             help="MS Project XML (MSPDI): tasks, links with type and lag, 'not before' dates, milestones and phases "
                  "(as summary tasks), scheduled on the project calendar; MS Project and ProjectLibre open it.")
         if effects is not None:
-            st.caption("Last save — " + " · ".join(text for _label, text in effects.effects()))
+            st.caption("Last save — " + " · ".join(ui.md(text) for _label, text in effects.effects()))
     st.caption("Edit cells, add rows at the bottom, delete with the row checkbox; **Save** checks everything at "
                "once and reschedules. Start/finish/critical are computed. Unsaved edits are kept when you switch "
                "tabs.")
@@ -191,7 +191,7 @@ def _upload(people: dict[int, str], key: str, start: date | None, calendar: Work
         return None
     pre = preview_import(raw, list(people.values()), start=start, calendar=calendar)
     for w in pre.warnings:
-        st.warning(w)
+        st.warning(ui.md(w))
     if pre.unknown and st.button(f"Create {len(pre.unknown)} {'person' if len(pre.unknown) == 1 else 'people'}: "
                                  f"{', '.join(pre.unknown)}", key=f"{key}_create_people",
                                  icon=":material/person_add:", help="Adds them with default capacity (40 h, 80 %); "
@@ -200,7 +200,7 @@ def _upload(people: dict[int, str], key: str, start: date | None, calendar: Work
             ui.flash(f"Created {', '.join(p.name for p in made)}" if made else
                      "They are archived: restore them on the People page")
     if pre.errors:
-        st.error("Nothing can be imported until these are fixed:\n\n" + "\n".join(f"- {e}" for e in pre.errors),
+        st.error("Nothing can be imported until these are fixed:\n\n" + "\n".join(f"- {ui.md(e)}" for e in pre.errors),
                  icon="⚠️")
     st.dataframe(pre.table, width="stretch", key=f"{key}_preview")
     return (upload.name, raw, hashlib.sha256(upload.getvalue()).hexdigest(), project_file) if pre.ok else None
@@ -228,7 +228,7 @@ def plan_import(pid: int, tasks: pd.DataFrame, people: dict[int, str], today: da
     name, raw, digest, _project_file = got
     done = st.session_state.setdefault(IMPORTED, set())
     if (pid, digest) in done:
-        st.info(f"{name} is already imported into this project; upload another file or edit the plan.",
+        st.info(f"{ui.md(name)} is already imported into this project; upload another file or edit the plan.",
                 icon=":material/check_circle:")
         return
     replace = len(tasks) > 0 and st.toggle(f"Replace the current {len(tasks)} tasks (otherwise add after them)",
@@ -267,7 +267,7 @@ def import_plan_file(pick: dict, today: date, key: str = "plan_file") -> None:
                    + (f", {len(holidays)} holidays for the project calendar" if holidays else "") + ".")
     done = st.session_state.setdefault(IMPORTED, set())
     if (None, digest, name.strip()) in done:
-        st.info(f"{fname} was already imported as '{name.strip()}'.", icon=":material/check_circle:")
+        st.info(f"{ui.md(fname)} was already imported as '{ui.md(name.strip())}'.", icon=":material/check_circle:")
         return
     if st.button(f"Create the project and import {len(raw)} tasks", type="primary", key=f"{key}_go") and (
             plan := _parsed(raw, fname, start, calendar)) is not None:

@@ -41,7 +41,7 @@ def portfolio(view: vp.PortfolioView) -> None:
     picked = st.dataframe(
         table, hide_index=True, width="stretch", key=f"projects_table_{fresh}", on_select="rerun",
         selection_mode="single-row", column_order=vp.PORTFOLIO_COLUMNS,
-        column_config={"project": st.column_config.TextColumn("Project", width="medium"),
+        column_config={"project": st.column_config.TextColumn("Project", width="medium", pinned=True),
                        "percent_complete": st.column_config.ProgressColumn("% complete", format="%d %%",
                                                                            min_value=0, max_value=100),
                        "finish": "Forecast finish", "vs_target": st.column_config.TextColumn(

@@ -37,7 +37,7 @@ def status(pid: int, d: vpp.ProjectDetail, today: date) -> None:
     left, right = st.columns([3, 2])
     with left:
         st.markdown(f"### {vp.health_label(d.health)}" + (f" ({rag.upper()})" if rag else ""))
-        st.markdown("\n".join(f"- {r}" for r in d.reasons))
+        st.markdown("\n".join(f"- {ui.md(r)}" for r in d.reasons))
         st.caption("RAG rules: forecast finish > 5 working days after target → red, later at all → amber; "
                    "spend > 15 % over plan to date → red, > 5 % → amber; unfinished tasks past their finish → "
                    "amber.")
