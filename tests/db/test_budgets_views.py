@@ -46,8 +46,9 @@ def test_earned_value_from_stored_data(engine, hand):
     assert "baseline 'Plan'" in evm.method and evm.method.startswith("Planned to date (PV) = the budget lines")
     # bottom-up: task 2 has 10 h × 80 % = 8 h left at 80/h = 640; software 700 planned − 1,600 spent → 0 left
     assert evm.bottom_up["etc"] == pytest.approx(640) and evm.bottom_up["eac"] == pytest.approx(10_240)
-    # the forecast finish is the schedule's (no task dates stored here: the baseline's planned finish)
-    assert evm.forecast_finish == date(2026, 1, 16)
+    # the forecast finish is the schedule's; no task dates are stored here, so there is none ("—", as on Projects),
+    # while the baseline still gives the planned finish
+    assert evm.forecast_finish is None and evm.planned_finish == date(2026, 1, 16)
 
 
 def test_without_baseline_the_budget_lines_give_pv(engine, hand):

@@ -1,14 +1,11 @@
 """A project's plan, the writes: the editable grid (validated as a whole), plan-file import, the board,
 cross-project links and templates.
 
-Every command here ends with :func:`worksmith.commands.plans.reschedule_named`, so dates, floats and the critical
-path are stored before the transaction commits; a refusal (bad predecessor, cycle, stale row) rolls everything
-back.
-
-Predecessors are written in MS Project notation with the tasks' plan ids (``ref``): ``3``, ``3FS+2d``, ``5SS``,
-``7FF-1d`` (see :func:`worksmith.domain.notation.parse_predecessors`). A dependency on a task of another project
-is a *cross-project link*, added with :func:`add_link` and kept when the grid is saved. A plan file is read and
-checked by :mod:`worksmith.exchange.planfile` (the page calls it); :func:`import_plan` takes its parsed rows.
+Every command ends with :func:`worksmith.commands.plans.reschedule_named` (dates, floats and the critical path
+stored before the commit); a refusal (bad predecessor, cycle, stale row) rolls everything back. Predecessors use
+MS Project notation with the plan ids (``ref``; :mod:`worksmith.domain.notation`). A dependency on another
+project's task is a *cross-project link* (:func:`add_link`), kept when the grid is saved. Plan files are read by
+:mod:`worksmith.exchange.planfile` (the page calls it); :func:`import_plan` takes the parsed rows.
 """
 
 from __future__ import annotations
