@@ -14,10 +14,7 @@ from worksmith.views import inbox as views
 ui.page_setup("Inbox", "Mentions, replies, updates on what you own, new assignments, approvals waiting, your tasks "
               "overdue or critical, your goals at risk. Open an item to go to it; it is then marked read.", __file__)
 today = ui.today()
-me = ui.actor()
-if me.id is None:
-    st.info("Choose yourself under 'Acting as' in the sidebar to see your inbox.", icon=":material/person:")
-    st.stop()
+me = ui.person_or_stop("your inbox")
 box = ui.query(views.inbox, person_id=me.id, today=today)
 c1, c2, c3 = st.columns([2, 3, 2], vertical_alignment="bottom")
 c1.metric("Unread", box.unread, border=True)

@@ -18,10 +18,7 @@ from worksmith.views.metric import Metric
 ui.page_setup("My work", "What is yours: overdue, this week, next week and later, across projects and operations; "
               "update progress without opening each project.", __file__)
 today = ui.today()
-me = ui.actor()
-if me.id is None:
-    st.info("Choose yourself under 'Acting as' in the sidebar to see your work.", icon=":material/person:")
-    st.stop()
+me = ui.person_or_stop("your work")
 work = ui.query(views.my_work, person_id=me.id, today=today)
 if work is None:
     st.stop()

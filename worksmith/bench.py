@@ -506,16 +506,20 @@ def risk_rows(repeat: int = 3) -> list[tuple[str, float, str]]:
 # --- soak -------------------------------------------------------------------------------------------------------
 
 
+def _soak_on(url: str, processes: int, edits: int):
+    """A migrated database at ``url``, then the soak on it."""
+    engine = get_engine(url)
+    upgrade(engine)
+    engine.dispose()
+    return run_soak(url, processes=processes, edits=edits)
+
+
 def soak(processes: int = 8, edits: int = 200, pg_url: str | None = None) -> list[tuple[str, float, str]]:
     """``bench --soak``: :func:`worksmith.soak.run_soak` on a temporary SQLite file and, when ``pg_url`` (or
     ``WORKSMITH_TEST_PG_URL``) names a reachable PostgreSQL, in a temporary schema there (dropped afterwards)."""
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
-        url = f"sqlite:///{Path(tmp) / 'soak.db'}"
-        engine = get_engine(url)
-        upgrade(engine)
-        engine.dispose()
-        result = run_soak(url, processes=processes, edits=edits)
+        result = _soak_on(f"sqlite:///{Path(tmp) / 'soak.db'}", processes, edits)
         rows.append(("soak SQLite", result.seconds, result.line()))
     pg_url = pg_url or os.environ.get("WORKSMITH_TEST_PG_URL")
     if pg_url:
@@ -524,11 +528,8 @@ def soak(processes: int = 8, edits: int = 200, pg_url: str | None = None) -> lis
         with admin.begin() as conn:
             conn.execute(text(f'CREATE SCHEMA "{schema}"'))
         try:
-            url = f"{pg_url}{'&' if '?' in pg_url else '?'}options=-csearch_path%3D{schema}"
-            engine = get_engine(url)
-            upgrade(engine)
-            engine.dispose()
-            result = run_soak(url, processes=processes, edits=edits)
+            result = _soak_on(f"{pg_url}{'&' if '?' in pg_url else '?'}options=-csearch_path%3D{schema}", processes,
+                              edits)
             rows.append(("soak PostgreSQL", result.seconds, result.line()))
         finally:
             with admin.begin() as conn:

@@ -176,6 +176,15 @@ def allowed(need: str, what: str) -> bool:
     return False
 
 
+def person_or_stop(what: str) -> Actor:
+    """The acting person; without one, say what choosing would show and stop the page."""
+    me = actor()
+    if me.id is None:
+        st.info(f"Choose yourself under 'Acting as' in the sidebar to see {what}.", icon=":material/person:")
+        st.stop()
+    return me
+
+
 def run(command: Callable[..., T], *args: Any, success: str | None = None, on_live: bool = False,
         **kwargs: Any) -> T | None:
     """Run a write ``command(session, *args, actor=..., **kwargs)`` in one transaction.

@@ -74,20 +74,21 @@ def archive() -> None:
     table = ui.query(views.people_table)
     active, gone = table[table["active"]], table[~table["active"]]
     c1, c2 = st.columns(2)
-    with c1.container(border=True):
-        pid = st.selectbox("Archive a person", [None, *active["id"]], key="people_archive_pick",
+    _person_action(c1, table, active, "Archive a person", "Archive", "people_archive", ":material/archive:",
+                   commands.archive_person, "Archived {}: their history stays; they are no longer offered")
+    _person_action(c2, table, gone, "Restore an archived person", "Restore", "people_restore",
+                   ":material/unarchive:", commands.restore_person, "Restored {}")
+
+
+def _person_action(column, table, choices, label: str, button: str, key: str, icon: str, command, done: str) -> None:
+    """A picker and a button that run ``command`` on the chosen person (archive or restore)."""
+    with column.container(border=True):
+        pid = st.selectbox(label, [None, *choices["id"]], key=f"{key}_pick",
                            format_func=lambda i: "— choose —" if i is None else _name(table, i))
-        if st.button("Archive", key="people_archive", disabled=pid is None, icon=":material/archive:"):
+        if st.button(button, key=key, disabled=pid is None, icon=icon):
             row = table[table["id"] == pid].iloc[0]
-            if ui.run(commands.archive_person, person_id=int(pid), expected_version=int(row["version"])) is not None:
-                ui.flash(f"Archived {row['name']}: their history stays; they are no longer offered")
-    with c2.container(border=True):
-        pid = st.selectbox("Restore an archived person", [None, *gone["id"]], key="people_restore_pick",
-                           format_func=lambda i: "— choose —" if i is None else _name(table, i))
-        if st.button("Restore", key="people_restore", disabled=pid is None, icon=":material/unarchive:"):
-            row = table[table["id"] == pid].iloc[0]
-            if ui.run(commands.restore_person, person_id=int(pid), expected_version=int(row["version"])) is not None:
-                ui.flash(f"Restored {row['name']}")
+            if ui.run(command, person_id=int(pid), expected_version=int(row["version"])) is not None:
+                ui.flash(done.format(row["name"]))
 
 
 def _name(table, pid) -> str:
