@@ -296,7 +296,7 @@ def goal_detail(session: Session, *, goal_id: int, today: date) -> GoalDetail | 
                   else "No project or operation serves this goal yet")
     why = f"{FORMULA}\n\n**{goal['title']}**: {goal['explanation']}"
     goal["chip"] = chip(goal["status"])
-    goal["headline"] = (f"progress **{fmt.percent(goal['progress'])}** vs **{fmt.percent(goal['expected'])}** expected "
+    goal["headline"] = (f"progress {fmt.percent(goal['progress'])} vs {fmt.percent(goal['expected'])} expected "
                         f"by today · owner {goal['owner'] or fmt.DASH} · {fmt.day(goal['period_start'])} – "
                         f"{fmt.day(goal['period_end'])}")
     kr_table = pd.DataFrame({
