@@ -13,6 +13,7 @@ st.set_page_config(page_title="Worksmith", page_icon="🛠️", layout="wide")
 PAGES = {file: st.Page(f"pages/{file}", title=title, icon=icon, default=file == DEFAULT)
          for entries in LAYOUT.values() for file, title, icon in entries}
 
-pg = st.navigation({section: [PAGES[file] for file, _t, _i in entries] for section, entries in LAYOUT.items()})
+pg = st.navigation({section: [PAGES[file] for file, _t, _i in entries] for section, entries in LAYOUT.items()},
+                   expanded=True)  # every page visible: a projector audience should not hunt behind "View more"
 router.route(PAGES, pg)
 pg.run()
