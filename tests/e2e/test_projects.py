@@ -157,7 +157,8 @@ def test_project_from_template_import_gantt_board_baseline_variance(app_server, 
     _tab(page, "Board", settle)
     card = page.locator(".st-key-projects_card_" + str(_task_id(app_server, "Scope")))
     card.locator("[data-testid='stSelectbox']").click()
-    page.get_by_role("option", name="in progress", exact=True).click()
+    page.keyboard.type("in progress")  # filter the open list, then take the match
+    page.keyboard.press("Enter")
     settle(page)
     assert dict((r[1], r[3]) for r in _tasks(app_server))["Scope"] == "in progress"
     expect(page.get_by_text("In progress · 1")).to_be_visible()
