@@ -8,12 +8,15 @@ Screenshots: tests/e2e/artifacts/test_projects_*.png (1600×1000).
 from __future__ import annotations
 
 import re
+import time
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
 from sqlalchemy import create_engine, text
+
+from tests.e2e.conftest import settle
 
 pytestmark = pytest.mark.e2e
 
@@ -73,12 +76,21 @@ def _upload(page, path: Path, settle) -> None:
 
 
 def _row_of(page, task: str) -> int:
-    """The grid row (0 = first) showing ``task`` in its Task column (the grid's order follows phases and positions)."""
+    """The grid row (0 = first) showing ``task`` in its Task column (the grid's order follows phases and positions).
+    The grid draws its accessible cells once it is on screen and settled, so this looks until it finds the row."""
     editor = page.locator("[class*='st-key-projects_plan_editor']")
-    for row in range(40):
-        cell = editor.locator(f"[id='glide-cell-2-{row}']")
-        if cell.count() and cell.inner_text().strip() == task:
-            return row
+    settle(page)
+    editor.get_by_test_id("stDataFrameResizable").scroll_into_view_if_needed()
+    expect(editor.locator("[id='glide-cell-2-0']")).to_be_attached(timeout=30_000)
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        for row in range(40):
+            cell = editor.locator(f"[id='glide-cell-2-{row}']")
+            if not cell.count():
+                break
+            if cell.inner_text().strip() == task:
+                return row
+        page.wait_for_timeout(250)
     raise AssertionError(f"no row for {task!r} in the plan grid")
 
 
@@ -90,6 +102,7 @@ def _edit_cell(page, column: int, row: int, value: str) -> None:
     grid = editor.get_by_test_id("stDataFrameResizable")
     cell = editor.locator(f"[id='glide-cell-{column}-{row}']")
     for attempt in range(3):
+        settle(page)  # a rerun (an earlier edit, a tab switch) may still be redrawing the grid
         grid.scroll_into_view_if_needed()
         box = grid.bounding_box()
         page.mouse.click(box["x"] + 60, box["y"] + 35 + 17)  # ID of the first row (header and rows are 35 px)
