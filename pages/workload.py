@@ -10,6 +10,7 @@ from worksmith import fmt
 from worksmith.charts import workload as charts
 from worksmith.commands import workload as commands
 from worksmith.ui import shell as ui
+from worksmith.ui.people.teams import time_off_editor
 from worksmith.views import workload as views
 
 ui.page_setup("Workload", "Who is over capacity in the coming weeks, what causes it, and one-click ways to fix it.",
@@ -118,26 +119,10 @@ with skills_tab:
                "the capacity of everybody holding it (a person with several skills counts for each).")
 
 with off_tab:
-    rev = st.session_state.setdefault("workload_editor_rev", 0)
-    original = ui.query(views.time_off_table)
-    st.caption("Add, change or delete time off, then save. A person's capacity drops by a fifth of their weekly "
-               "hours for every working day off.")
-    edited = st.data_editor(original, num_rows="dynamic", hide_index=True, width="stretch",
-                            key=f"workload_timeoff_editor_{rev}", column_config={
-                                "id": None, "version": None,
-                                "person": st.column_config.SelectboxColumn(
-                                    "Person", options=list(ui.query(views.person_labels)), required=True),
-                                "start": st.column_config.DateColumn("First day off", format="ddd D MMM YYYY",
-                                                                     required=True),
-                                "end": st.column_config.DateColumn("Last day off", format="ddd D MMM YYYY",
-                                                                   required=True),
-                                "working_days": st.column_config.NumberColumn("Working days", disabled=True),
-                                "note": "Note"})
-    if st.button("Save time off", key="workload_timeoff_save", type="primary"):
-        if (summary := ui.run(commands.save_time_off, original=original, edited=edited)) is not None:
-            ui.flash(summary, workload_editor_rev=rev + 1)
+    time_off_editor("workload", "workload_editor_rev", "Add, change or delete time off, then save.")
 
 with capacity_tab:
+    rev = st.session_state.setdefault("workload_editor_rev", 0)  # shared with the time-off editor
     people = ui.query(views.capacity_table)
     st.caption("Capacity for planned work = weekly hours × availability. Skills are comma-separated.")
     st.page_link("pages/people.py", label="Add people, teams or cost rates on the People page",

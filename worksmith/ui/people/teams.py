@@ -59,12 +59,17 @@ def time_off() -> None:
                 st.error("Choose the person who is off.", icon=":material/error:")
             elif ui.run(commands.add_time_off, person_id=int(pid), start=start, end=end, note=note) is not None:
                 ui.flash(f"Time off added for {people[pid]}: {fmt.day(start)} – {fmt.day(end)}")
-    rev = st.session_state.setdefault(TIME_OFF_REV, 0)
+    time_off_editor("people", TIME_OFF_REV, "Or edit, add and delete rows here, then save.")
+
+
+def time_off_editor(prefix: str, rev_key: str, lead: str) -> None:
+    """The editable time-off table with its Save button (People and Workload pages): ``prefix`` names the widget
+    keys, ``rev_key`` the session counter that redraws the table fresh after a save."""
+    rev = st.session_state.setdefault(rev_key, 0)
     original = ui.query(workload_views.time_off_table)
-    st.caption("Or edit, add and delete rows here, then save. A person's capacity drops by a fifth of their weekly "
-               "hours for every working day off.")
+    st.caption(f"{lead} A person's capacity drops by a fifth of their weekly hours for every working day off.")
     edited = st.data_editor(original, num_rows="dynamic", hide_index=True, width="stretch",
-                            key=f"people_timeoff_editor_{rev}", column_config={
+                            key=f"{prefix}_timeoff_editor_{rev}", column_config={
                                 "id": None, "version": None,
                                 "person": st.column_config.SelectboxColumn(
                                     "Person", options=list(ui.query(workload_views.person_labels)), required=True),
@@ -74,6 +79,6 @@ def time_off() -> None:
                                                                    required=True),
                                 "working_days": st.column_config.NumberColumn("Working days", disabled=True),
                                 "note": "Note"})
-    if st.button("Save time off", key="people_timeoff_save", type="primary"):
+    if st.button("Save time off", key=f"{prefix}_timeoff_save", type="primary"):
         if (summary := ui.run(commands.save_time_off, original=original, edited=edited)) is not None:
-            ui.flash(summary, **{TIME_OFF_REV: rev + 1})
+            ui.flash(summary, **{rev_key: rev + 1})
