@@ -38,9 +38,14 @@ else:
     for row in rows[:SHOWN]:
         attention_row(row)
     if len(rows) > SHOWN:
-        with st.expander(f"{len(rows) - SHOWN} more"):
-            for row in rows[SHOWN:]:
-                attention_row(row)
+        with st.expander(f"{len(rows) - SHOWN} more"):  # one table: hundreds of rows at L draw in one element
+            rest = data.attention.iloc[SHOWN:]
+            st.dataframe(ui.style_status(rest.assign(link=[ui.page_url(r.page, r.params) for r in rows[SHOWN:]]),
+                                         "status"),
+                         hide_index=True, width="stretch", column_order=["status", "item", "why", "link"],
+                         column_config={"status": "Status", "item": st.column_config.TextColumn("Item", width="medium"),
+                                        "why": st.column_config.TextColumn("Why", width="large"),
+                                        "link": st.column_config.LinkColumn("Open", display_text="Open")})
 
 st.subheader("Milestones")
 if data.milestones.empty:
@@ -53,8 +58,8 @@ st.subheader("Portfolio")
 st.dataframe(
     ui.style_status(data.portfolio, "health"), hide_index=True, width="stretch",
     # "Why" next to the health it explains, so it is on screen (not behind a scroll) at 1280 px
-    column_order=["project", "health", "reasons", "percent_complete", "finish", "vs_target", "budget_used", "budget",
-                  "goal", "status", "team", "manager"],
+    column_order=["project", "health", "reasons", "percent_complete", "finish", "p80_finish", "vs_target",
+                  "budget_used", "budget", "goal", "status", "team", "manager"],
     column_config={
         "project": st.column_config.TextColumn("Project", width="medium", pinned=True),
         "health": st.column_config.TextColumn("Health"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import quote_plus
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -206,3 +207,23 @@ def test_router_keeps_the_link_query(app: AppTest, workspace) -> None:
     assert not app.exception, _exceptions(app)
     assert _titles(app) == [TITLES["workload.py"]]
     assert app.query_params.get("weeks") in ("4", ["4"]), app.query_params
+
+
+def test_overview_lists_the_attention_beyond_the_first_five_in_one_table_with_links(app: AppTest, workspace) -> None:
+    workspace(demo=True)
+    app.query_params["as"] = "3"
+    app.run()
+    assert not app.exception, _exceptions(app)
+    more = [e for e in app.expander if e.label.endswith(" more")]
+    assert more, [e.label for e in app.expander]
+    n_more = int(more[0].label.split()[0])
+    table = [d for d in more[0].dataframe if "link" in d.value][0]
+    assert len(table.value) == n_more
+    assert list(table.proto.column_order) == ["status", "item", "why", "link"]
+    links = table.value["link"].tolist()
+    pages = {"/projects", "/goals", "/budgets", "/workload", "/operations", "/requests"}
+    assert all(link.split("?")[0] in pages for link in links), links
+    assert all("as=3" in link for link in links), links  # a new tab keeps who one acts as
+    for item, link in zip(table.value["item"], links, strict=True):
+        if item.startswith("Project · "):  # opens that project
+            assert link.startswith("/projects?project=" + quote_plus(item.removeprefix("Project · "))), link

@@ -78,10 +78,12 @@ def test_overview_shows_the_p80_finish_next_to_the_forecast(app: AppTest, worksp
     workspace(demo=True)
     app.run()
     _ok(app)
-    table = app.dataframe[0].value if "p80_finish" in app.dataframe[0].value else [
-        d.value for d in app.dataframe if "p80_finish" in d.value][0]
+    shown = [d for d in app.dataframe if "p80_finish" in d.value][0]
+    table = shown.value
     cols = list(table.columns)
     assert cols.index("p80_finish") == cols.index("finish") + 1
+    visible = list(shown.proto.column_order)  # what the table shows, in order (a column left out is hidden)
+    assert visible.index("p80_finish") == visible.index("finish") + 1
     row = table[table["project"] == "Mobile app v2"].iloc[0]
     assert row["finish"] == "Thu 24 Dec 2026" and row["p80_finish"].endswith("2027")
     assert (table.loc[table["status"] != "active", "p80_finish"] == "—").all()

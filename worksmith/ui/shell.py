@@ -6,8 +6,9 @@ keys are declared once in ``STATE_DEFAULTS``.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, TypeVar
+from urllib.parse import urlencode
 
 import streamlit as st
 from sqlalchemy.engine import Engine
@@ -351,6 +352,15 @@ def status_label(text: str) -> str:
     """'■ off track' -> the same text coloured with the status colour (markdown)."""
     status = status_of(text)
     return f":{MARKDOWN_COLOURS[status]}[**{text}**]" if status else text
+
+
+def page_url(page: str, params: Mapping[str, str] | None = None) -> str:
+    """A link to ``pages/<page>.py`` for a table's link column that keeps who one acts as and the scenario or
+    sandbox one works in (a link column opens a new tab: a new session that reads them from the URL)."""
+    keep = {k: st.query_params[k] for k in (ACTOR_PARAM, workspace.SCENARIO, workspace.SANDBOX_PARAM)
+            if k in st.query_params}
+    query = urlencode({**(params or {}), **keep})
+    return f"/{page}" + (f"?{query}" if query else "")
 
 
 def style_status(frame, column: str):
