@@ -170,13 +170,13 @@ def load(session: Session, today: date) -> BudgetData:
     labour = labour_cost(session, until=today)
     labour["owner"] = _owner_column(labour) if len(labour) else pd.Series(dtype=object)
     labour = labour[labour["owner"] != ""]
-    tasks = frame(session, m.Task)[["id", "project_id", "estimate_hours", "duration_days", "percent_complete",
-                                    "assignee_id", "finish_date"]]
+    tasks = frame(session, m.Task, columns=["id", "project_id", "estimate_hours", "duration_days", "percent_complete",
+                                            "assignee_id", "finish_date"])
     baselines: dict[int, dict] = {}
     base = frame(session, m.Baseline, order_by=[m.Baseline.taken_at, m.Baseline.id])
     for rec in base.to_dict("records"):
         baselines[int(rec["project_id"])] = rec  # the latest wins
-    people = frame(session, m.Person)
+    people = frame(session, m.Person, columns=["id", "cost_rate"])
     return BudgetData(today, settings(session)["currency"], projects, operations, owners, lines, expenses, labour,
                       tasks, baselines, frame(session, m.Holiday),
                       people.set_index("id")["cost_rate"].astype(float))

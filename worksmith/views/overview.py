@@ -47,13 +47,13 @@ def overview(session: Session, *, today: date) -> Overview:
     if is_empty(session):
         return Overview(empty_workspace=True)
     currency = settings(session)["currency"]
-    health = portfolio_service.portfolio(session, today=today)
+    money = budgets.load(session, today)  # read once: health, spend by month and the budget figures share it
+    health = portfolio_service.portfolio(session, today=today, money=money)
     active = health[health["status"] == "active"]
     off = active[active["health"] == "off track"]
     risky = active[active["health"] == "at risk"]
-    spend = portfolio_service.spend_by_month(session, year=today.year, today=today)
+    spend = portfolio_service.spend_by_month(money, year=today.year)
     month_start = today.replace(day=1)
-    money = budgets.load(session, today)
     ytd = budgets.year_to_date(money)  # the figures Budgets shows for the whole organisation
     actual_ytd, planned_ytd, variance = ytd["actual_ytd"], ytd["plan_ytd"], ytd["variance"]
     goals = goal_status(session, today=today)

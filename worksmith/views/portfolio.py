@@ -9,37 +9,31 @@ from sqlmodel import Session
 
 from worksmith.domain.portfolio import planned_to_date, project_health
 from worksmith.store import models as m
-from worksmith.views.tables import frame, labour_cost
-from worksmith.views.workspace import settings
+from worksmith.views.budget_data import BudgetData, load
+from worksmith.views.tables import frame
 
 
-def actual_costs(session: Session, *, until: date) -> pd.DataFrame:
-    """Every cost to date: [project_id, operation_id, day, category, amount] (expenses + labour)."""
-    expenses = frame(session, m.Expense, m.Expense.day <= until)
-    labour = labour_cost(session, until=until)
-    parts = [expenses[["project_id", "operation_id", "day", "category", "amount"]]]
-    if len(labour):
-        parts.append(labour.assign(category="labour", amount=labour["cost"])[
-            ["project_id", "operation_id", "day", "category", "amount"]])
-    out = pd.concat(parts, ignore_index=True)
-    out["amount"] = out["amount"].astype(float)
-    return out
+def _spent_by_project(money: BudgetData) -> pd.Series:
+    """Project id -> spent to date (expenses + labour): the AC Budgets shows."""
+    costs = money.all_costs
+    costs = costs[costs["owner"].astype(str).str.startswith("project:")]
+    spent = costs.groupby("owner")["amount"].sum()
+    spent.index = [int(o.split(":")[1]) for o in spent.index]
+    return spent
 
 
-def portfolio(session: Session, *, today: date) -> pd.DataFrame:
+def portfolio(session: Session, *, today: date, money: BudgetData | None = None) -> pd.DataFrame:
     """Projects with health (see ``worksmith.domain.portfolio``) and the names of their goal, manager and team.
 
-    ``spent`` and ``planned_to_date`` are the figures Budgets shows as a project's AC and planned to date (PV).
+    ``spent`` and ``planned_to_date`` are the figures Budgets shows as a project's AC and planned to date (PV);
+    ``money`` is the workspace's budget data when the caller has loaded it already (Overview), read otherwise.
     """
-    projects = frame(session, m.Project)
-    tasks = frame(session, m.Task)[["project_id", "duration_days", "estimate_hours", "percent_complete",
-                                    "finish_date"]]
-    costs = actual_costs(session, until=today)
-    spent = costs.dropna(subset=["project_id"]).groupby("project_id")["amount"].sum()
-    lines = frame(session, m.BudgetLine, m.BudgetLine.project_id.is_not(None))
-    planned = planned_to_date(lines.rename(columns={"project_id": "owner"}), today)
-    out = project_health(projects, tasks, spent, planned, today, settings(session)["currency"],
-                         holidays=frame(session, m.Holiday))
+    money = money if money is not None else load(session, today)
+    lines = money.lines[money.lines["project_id"].notna()]
+    planned = planned_to_date(lines[["project_id", "month", "planned"]].rename(columns={"project_id": "owner"}),
+                              today)
+    out = project_health(money.projects, money.tasks, _spent_by_project(money), planned, today, money.currency,
+                         holidays=money.holidays)
     names = {
         "goal": frame(session, m.Goal).set_index("id")["title"],
         "manager": frame(session, m.Person).set_index("id")["name"],
@@ -51,15 +45,16 @@ def portfolio(session: Session, *, today: date) -> pd.DataFrame:
     return out
 
 
-def spend_by_month(session: Session, *, year: int, today: date) -> pd.DataFrame:
+def spend_by_month(money: BudgetData, *, year: int) -> pd.DataFrame:
     """Planned (budget lines) and actual (expenses + labour) per month of ``year``: [month, kind, amount]."""
-    lines = frame(session, m.BudgetLine)
-    lines = lines[pd.to_datetime(lines["month"]).dt.year == year]
+    lines = money.lines
+    lines = lines[pd.to_datetime(lines["month"]).dt.year == year] if len(lines) else lines
     planned = lines.groupby("month")["planned"].sum().rename("amount").reset_index().assign(kind="planned")
-    costs = actual_costs(session, until=today)
-    costs = costs[pd.to_datetime(costs["day"]).dt.year == year]
-    costs["month"] = [d.replace(day=1) for d in costs["day"]]
-    actual = costs.groupby("month")["amount"].sum().reset_index().assign(kind="actual")
+    costs = money.all_costs
+    costs = costs[pd.to_datetime(costs["day"]).dt.year == year] if len(costs) else costs
+    months = [d.replace(day=1) for d in costs["day"]]
+    actual = costs.groupby(pd.Series(months, index=costs.index, dtype=object).rename("month"))["amount"].sum() \
+        .reset_index().assign(kind="actual")
     return pd.concat([planned, actual], ignore_index=True)[["month", "kind", "amount"]]
 
 

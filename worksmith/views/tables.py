@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 
 import pandas as pd
@@ -28,10 +29,12 @@ def field_label(field: str) -> str:
     return field.removesuffix("_id").replace("_", " ")
 
 
-def frame(session: Session, model: type[SQLModel], *where, order_by=None) -> pd.DataFrame:
-    """All rows of ``model`` (optionally filtered) as a DataFrame with one column per table column."""
+def frame(session: Session, model: type[SQLModel], *where, order_by=None,
+          columns: Sequence[str] | None = None) -> pd.DataFrame:
+    """All rows of ``model`` (optionally filtered) as a DataFrame with one column per table column (only
+    ``columns``, in that order, when given: at L reading a few columns of 30,000 tasks is a third of the time)."""
     table = model.__table__
-    stmt = select(table)
+    stmt = select(*(table.c[c] for c in columns)) if columns is not None else select(table)
     for clause in where:
         stmt = stmt.where(clause)
     stmt = stmt.order_by(*(order_by if order_by is not None else table.primary_key.columns))
