@@ -264,3 +264,27 @@ def test_save_capacity_updates_people_and_refuses_bad_rows(seeded, today):
         commands.save_capacity(s, original=original, edited=bad, actor=ALICE)
     with read_session(seeded) as s:
         assert views.capacity_table(s).equals(original)
+
+
+@pytest.mark.parametrize("weeks", [1, 4])
+def test_load_cells_reads_only_what_loads_the_horizon_and_gives_the_same_cells(seeded, today, weeks) -> None:
+    """The Overview's week, Compare and the plan grid read the horizon's tasks only; the cells must be exactly those
+    of the whole workload, also for an overdue unfinished task (placed from today), a task done by status but not
+    by %, and a task starting right after the horizon."""
+    last_day = today - pd.Timedelta(days=today.weekday()).to_pytimedelta() + pd.Timedelta(
+        days=7 * weeks - 1).to_pytimedelta()
+    with write_session(seeded) as s:
+        tasks = s.exec(select(m.Task).where(m.Task.assignee_id.is_not(None)).order_by(m.Task.id)).scalars().all()
+        late, done, after = tasks[0], tasks[1], tasks[2]
+        late.start_date, late.finish_date, late.percent_complete = date(2026, 10, 1), date(2026, 10, 9), 40.0
+        done.status, done.percent_complete = "done", 10.0
+        after.start_date = last_day + pd.Timedelta(days=1).to_pytimedelta()
+        after.finish_date = after.start_date + pd.Timedelta(days=3).to_pytimedelta()
+    with read_session(seeded) as s:
+        full = workload_data.load_workload(s, start=today, weeks=weeks, today=today).cells
+        part = workload_data.load_cells(s, start=today, weeks=weeks, today=today)
+        n_all = len(workload_data.workload_inputs(s).tasks)
+        n_read = len(workload_data.workload_inputs(s, until=last_day).tasks)
+    assert n_read < n_all  # it does read fewer tasks
+    pd.testing.assert_frame_equal(part.reset_index(drop=True), full.reset_index(drop=True))
+    assert full["load"].sum() > 0

@@ -32,7 +32,7 @@ from worksmith.values import finite_or_none, is_blank, whole_number
 from worksmith.views.plans import project_calendar
 from worksmith.views.project_plan import BOARD_STATUSES, current_rows
 from worksmith.views.tables import frame
-from worksmith.views.workload_data import load_workload
+from worksmith.views.workload_data import load_cells
 
 MAX_LISTED = 20
 
@@ -275,7 +275,7 @@ OVER_WEEKS = 26  # the workload horizon a save is checked over
 
 def _utilisation(session: Session, today: date) -> dict[tuple[int, date], float]:
     """Load / capacity per (person, week) over the next :data:`OVER_WEEKS` weeks, only where over capacity."""
-    cells = load_workload(session, start=today, weeks=OVER_WEEKS, today=today).cells
+    cells = load_cells(session, start=today, weeks=OVER_WEEKS, today=today)
     cells = cells[cells["over"]]
     return {(int(p), w): float(u) for p, w, u in zip(cells["person_id"], cells["week"], cells["utilisation"],
                                                      strict=True)}

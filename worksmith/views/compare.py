@@ -28,7 +28,7 @@ from worksmith.views import budgets, goals, initiatives
 from worksmith.views.portfolio import portfolio
 from worksmith.views.projects import program
 from worksmith.views.tables import people
-from worksmith.views.workload_data import load_workload
+from worksmith.views.workload_data import load_cells
 
 WEEKS = 12
 SIDES = ("base", "scenario")
@@ -70,7 +70,7 @@ def roadmap_frame(session: Session, *, today: date, side: str = "Live") -> pd.Da
 
 def _over(session: Session, today: date) -> pd.DataFrame:
     monday = today - timedelta(days=today.weekday())
-    cells = load_workload(session, start=monday, weeks=WEEKS, today=today).cells
+    cells = load_cells(session, start=monday, weeks=WEEKS, today=today)
     who = people(session)[["id", "name", "team"]].rename(columns={"id": "person_id", "name": "person"})
     return cells.merge(who, on="person_id", how="left")[["person", "team", "week_label", "utilisation", "over"]]
 

@@ -9,7 +9,7 @@ work on the Overview" automation, for the Overview to show.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pandas as pd
 from sqlmodel import Session
@@ -250,8 +250,11 @@ def overdue_flags(session: Session, *, today: date) -> pd.DataFrame:
     if not live:
         return empty
     grace = min(int((r["params"] or {}).get("grace_days", 0) or 0) for r in live)
-    projects = frame(session, m.Project, m.Project.status == "active")
-    tasks = frame(session, m.Task, m.Task.project_id.in_(projects["id"].tolist() or [-1]))
+    projects = frame(session, m.Project, m.Project.status == "active", columns=["id", "name"])
+    # only what can be late (the rule of ops.overdue, in SQL): unfinished and finished more than grace days ago
+    tasks = frame(session, m.Task, m.Task.project_id.in_(projects["id"].tolist() or [-1]),
+                  m.Task.finish_date < today - timedelta(days=grace), m.Task.percent_complete < 100,
+                  columns=["id", "project_id", "name", "finish_date", "percent_complete"])
     tasks["project"] = tasks["project_id"].map(dict(zip(projects["id"], projects["name"], strict=True)))
     opf = frame(session, m.Operation)
     items = frame(session, m.WorkItem)

@@ -20,7 +20,7 @@ from worksmith.views.operations import UNALIGNED, overdue_flags
 from worksmith.views.project_team import stale_risks
 from worksmith.views.risk import p80_finishes
 from worksmith.views.tables import activity, frame
-from worksmith.views.workload_data import load_workload
+from worksmith.views.workload_data import load_cells
 from worksmith.views.workspace import is_empty, settings
 
 RANK = {"off track": 0, "at risk": 1, "not planned": 2}  # real problems first, then what still needs planning
@@ -58,8 +58,8 @@ def overview(session: Session, *, today: date) -> Overview:
     actual_ytd, planned_ytd, variance = ytd["actual_ytd"], ytd["plan_ytd"], ytd["variance"]
     goals = goal_status(session, today=today)
     goals_behind = goals[goals["status"].isin(["at risk", "off track"])]
-    week = load_workload(session, start=today, weeks=1, today=today)
-    over = week.cells[week.cells["over"]]
+    week = load_cells(session, start=today, weeks=1, today=today)
+    over = week[week["over"]]
     names = frame(session, m.Person).set_index("id")["name"]
     money_alerts = budgets.alerts_of(money, budgets.project_rows(money))
     metrics = [

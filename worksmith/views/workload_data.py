@@ -22,7 +22,7 @@ from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlmodel import Session
 
 from worksmith.domain.workload import Workload, compute_load
@@ -30,8 +30,8 @@ from worksmith.errors import ValidationError
 from worksmith.store import models as m
 from worksmith.views.tables import frame
 
-__all__ = ["LOAD_STATUSES", "NO_TEAM", "WorkloadInputs", "compute_workload", "load_workload", "team_capacity",
-           "workload_inputs"]
+__all__ = ["LOAD_STATUSES", "NO_TEAM", "WorkloadInputs", "compute_workload", "load_cells", "load_workload",
+           "team_capacity", "workload_inputs"]
 
 LOAD_STATUSES = ("active", "approved")
 NO_TEAM = "No team"
@@ -77,7 +77,9 @@ def _read(session: Session, stmt) -> pd.DataFrame:
     return pd.DataFrame([tuple(r) for r in result.fetchall()], columns=list(result.keys()))
 
 
-def _tasks_frame(session: Session, assignees: list[int] | None = None) -> pd.DataFrame:
+def _tasks_frame(session: Session, assignees: list[int] | None = None, *, until: date | None = None) -> pd.DataFrame:
+    """Tasks of projects in ``LOAD_STATUSES``; with ``until``, only those that can still load a day up to it (not
+    done, and starting by then or not scheduled): what a horizon ending on ``until`` needs."""
     t, p = m.Task.__table__, m.Project.__table__
     stmt = (select(t.c.id.label("task_id"), t.c.project_id, t.c.name, t.c.assignee_id,
                    t.c.start_date.label("start"), t.c.finish_date.label("finish"), t.c.estimate_hours,
@@ -88,6 +90,10 @@ def _tasks_frame(session: Session, assignees: list[int] | None = None) -> pd.Dat
             .order_by(t.c.id))
     if assignees is not None:
         stmt = stmt.where(t.c.assignee_id.in_(assignees))
+    if until is not None:  # remaining work is never placed before today, so a finished task loads nothing
+        stmt = stmt.where(or_(t.c.status.is_(None), t.c.status != "done"),
+                          or_(t.c.percent_complete.is_(None), t.c.percent_complete < 100),
+                          or_(t.c.start_date.is_(None), t.c.start_date <= until))
     tasks = _read(session, stmt)
     if len(tasks):
         done = tasks["status"].eq("done").to_numpy(bool)
@@ -96,7 +102,7 @@ def _tasks_frame(session: Session, assignees: list[int] | None = None) -> pd.Dat
     return tasks
 
 
-def workload_inputs(session: Session, team_id: int | None = None) -> WorkloadInputs:
+def workload_inputs(session: Session, team_id: int | None = None, *, until: date | None = None) -> WorkloadInputs:
     """Read everything the workload engine needs from the database (see :class:`WorkloadInputs`).
 
     With ``team_id`` only that team's people, their tasks, recurring tasks and time off, and the team's operations
@@ -110,7 +116,7 @@ def workload_inputs(session: Session, team_id: int | None = None) -> WorkloadInp
     people = people[["id", "name", "team_id", "team", "role", "weekly_hours", "availability", "skills", "active",
                      "version"]]
     ids = None if team_id is None else [int(i) for i in people["id"]]
-    tasks = _tasks_frame(session, ids)
+    tasks = _tasks_frame(session, ids, until=until)
     holidays = frame(session, m.Holiday, m.Holiday.project_id.is_(None))
     ops = frame(session, m.Operation, *(() if team_id is None else (m.Operation.team_id == team_id,)))[
         ["id", "name", "team_id", "demand_hours_per_week", "active"]]
@@ -133,6 +139,13 @@ def compute_workload(inputs: WorkloadInputs, *, start: date, weeks: int, today: 
 def load_workload(session: Session, *, start: date, weeks: int, today: date) -> Workload:
     """Load per person and ISO week, ``weeks`` weeks from the week holding ``start`` (see the module docstring)."""
     return compute_workload(workload_inputs(session), start=start, weeks=weeks, today=today)
+
+
+def load_cells(session: Session, *, start: date, weeks: int, today: date) -> pd.DataFrame:
+    """``load_workload(...).cells`` (load against capacity per person and week), reading only the tasks that can load
+    the horizon: the Overview's week, Compare and the plan grid's over-allocation check need no more."""
+    last_day = start - timedelta(days=start.weekday()) + timedelta(days=7 * weeks - 1)
+    return compute_workload(workload_inputs(session, until=last_day), start=start, weeks=weeks, today=today).cells
 
 
 def team_capacity(session: Session, *, start: date, weeks: int, today: date,
