@@ -6,15 +6,18 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import numpy as np
+import pandas as pd
 import pytest
 from sqlalchemy import select
 
 from worksmith import demo
 from worksmith.commands.core import Actor, create
+from worksmith.domain import initiatives as ini
 from worksmith.errors import ValidationError
 from worksmith.store import models as m
 from worksmith.store.db import read_session, write_session
 from worksmith.views import goals, initiatives, overview
+from worksmith.views.workload_data import NO_TEAM, compute_workload, workload_inputs
 
 ALICE = Actor(None, "Alice", "approver")
 JAN, FEB, MAR = date(2027, 1, 1), date(2027, 2, 1), date(2027, 3, 1)
@@ -194,6 +197,30 @@ def test_free_capacity_by_hand(engine, today):
     assert free.loc[JAN, "free_hours"] == pytest.approx(44)
     assert free.loc[FEB, "free_hours"] == pytest.approx(20 * 4)  # 20 weekdays, no load
     assert free.loc[MAR, "free_hours"] == pytest.approx(23 * 4)
+
+
+def test_free_capacity_of_a_whole_team_is_the_sum_of_its_people(engine, today):
+    """Team-weeks are spread instead of person-weeks (issue 16): on the demo (teams of several people, holidays,
+    time off) the monthly figures equal spreading every person-week on its own and adding them up."""
+    demo.seed(engine, "S", today=today)
+    start, end = date(today.year, today.month, 1), date(today.year + 1, 3, 31)
+    got = read(engine, initiatives.free_capacity, start=start, end=end, today=today).set_index(["team_id", "month"])
+    with read_session(engine) as s:
+        inputs = workload_inputs(s)
+    monday = start - timedelta(days=start.weekday())
+    weeks = (end - timedelta(days=end.weekday()) - monday).days // 7 + 1
+    cells = compute_workload(inputs, start=monday, weeks=weeks, today=today).cells
+    team_of = dict(zip(inputs.people["id"], inputs.people["team"].fillna(NO_TEAM), strict=True))
+    assert cells.groupby([cells["person_id"].map(team_of)]).ngroups < len(cells["person_id"].unique())
+    for column, name in (("free", "free_hours"), ("capacity", "capacity"), ("load", "load")):
+        items = pd.DataFrame({"team_id": [team_of[p] for p in cells["person_id"]], "start": cells["week"],
+                              "finish": [w + timedelta(days=6) for w in cells["week"]], "hours": cells[column]})
+        want = ini.spread_monthly(items, inputs.holidays).groupby(["team_id", "month"])["hours"].sum()
+        months = want.index.get_level_values("month")
+        want = want[(months >= start) & (months <= end)]
+        assert want.sum() > 0
+        for key, value in want.items():
+            assert got.loc[key, name] == pytest.approx(value, rel=1e-9, abs=1e-9), (column, key)
 
 
 # --- the months the work falls in ----------------------------------------------------------------------------------

@@ -88,10 +88,15 @@ def free_capacity(session: Session, *, start: date, end: date, today: date) -> p
     team_of = dict(zip(people["id"], people["team"].fillna(NO_TEAM), strict=True))
     holidays = list(inputs.holidays)
     cells = load.cells
+    # The spread is linear in the hours and the same for every person of a week: spread each team-week's sum
+    # (25 teams × 26 weeks at L) instead of each person-week (500 × 26) — the same monthly totals.
+    team_weeks = cells.assign(team_id=[team_of.get(p, NO_TEAM) for p in cells["person_id"]]).groupby(
+        ["team_id", "week"], as_index=False)[["free", "capacity", "load"]].sum()
     parts = []
     for column in ("free", "capacity", "load"):
-        items = pd.DataFrame({"team_id": [team_of.get(p, NO_TEAM) for p in cells["person_id"]], "start": cells["week"],
-                              "finish": [w + timedelta(days=6) for w in cells["week"]], "hours": cells[column]})
+        items = pd.DataFrame({"team_id": team_weeks["team_id"], "start": team_weeks["week"],
+                              "finish": [w + timedelta(days=6) for w in team_weeks["week"]],
+                              "hours": team_weeks[column]})
         spread = ini.spread_monthly(items, holidays)
         parts.append(spread.groupby(["team_id", "month"])["hours"].sum().rename(column))
     months = month_starts(start, end)
