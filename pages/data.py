@@ -42,7 +42,7 @@ with exp:
         st.markdown("**One table** as CSV.")
         names = [model.__tablename__ for model in EXPORT_TABLES]
         table = st.selectbox("Table", names, key="data_csv_table")
-        st.download_button(f"Download {table}.csv", ui.query(export.table_csv, table=table),
+        st.download_button(f"Download {table}.csv", ui.deferred(export.table_csv, table=table),
                            file_name=f"{table}.csv", mime="text/csv", key="data_csv_download")
 with backup_tab:
     c1, c2 = st.columns(2)

@@ -138,3 +138,19 @@ def test_acting_as_survives_navigation(app_server, new_page, settle, assert_no_e
         settle(page)
         assert_no_exception(page, PAGES[index][1])
         expect(combobox).to_have_value(person)
+
+
+def test_data_page_builds_a_download_on_the_click(app_server, new_page, settle, assert_no_exception) -> None:
+    """The table CSV and the milestones calendar are made when clicked (deferred), on the workspace of the page."""
+    page = new_page()
+    page.goto(f"{app_server.url}/data")
+    settle(page)
+    assert_no_exception(page, "data page")
+    with page.expect_download(timeout=90_000) as info:
+        page.locator(".st-key-data_csv_download button").click()
+    first_line = open(info.value.path(), encoding="utf-8-sig").readline()
+    assert first_line.startswith("id,") or ",id" in first_line, first_line
+    with page.expect_download(timeout=90_000) as info:
+        page.locator(".st-key-ics_workspace button").click()
+    text = open(info.value.path(), encoding="utf-8").read()
+    assert text.startswith("BEGIN:VCALENDAR") and "BEGIN:VEVENT" in text

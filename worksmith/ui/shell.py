@@ -7,6 +7,7 @@ keys are declared once in ``STATE_DEFAULTS``.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from functools import partial
 from typing import Any, TypeVar
 from urllib.parse import urlencode
 
@@ -76,6 +77,12 @@ def query_pair(base_url: str, other_url: str, fn: Callable[..., T], **kwargs: An
     urls = (base_url, other_url)
     return _cached_pair(fn, f"{fn.__module__}.{fn.__qualname__}", urls,
                         tuple(workspace.revision_of(u) for u in urls), tuple(sorted(kwargs.items())))
+
+
+def deferred(fn: Callable[..., T], **kwargs: Any) -> Callable[[], T]:
+    """:func:`query` made when called, on the workspace of this run: a download button's file is built on the click,
+    not on every render (an export of every table or a calendar of every project costs seconds at L)."""
+    return partial(query_on, workspace.current_url(), fn, **kwargs)
 
 
 ACTOR = "actor_id"  # session key of the "acting as" person (kept for the browser session)

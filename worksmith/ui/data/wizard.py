@@ -118,7 +118,7 @@ def _preview(prepared: tables.Prepared) -> None:
 
 # ------------------------------------------------------------------------------------------------ calendars
 def project_calendar(project_id: int, name: str) -> None:
-    st.download_button("Calendar (.ics)", ui.query(ical.project_ics, project_id=project_id), mime=ICS,
+    st.download_button("Calendar (.ics)", ui.deferred(ical.project_ics, project_id=project_id), mime=ICS,
                        file_name=f"{name[:60]}.ics", key=f"ics_project_{project_id}", icon=":material/event:",
                        help="Milestones and task deadlines, for Outlook, Google or Apple Calendar (import the file).")
 
@@ -128,11 +128,11 @@ def person_calendar(people: dict[int, str]) -> None:
         return
     c1, c2 = st.columns([2, 1])
     pid = c1.selectbox("Calendar of", list(people), format_func=people.get, key="ics_person_pick")
-    c2.download_button("Download .ics", ui.query(ical.person_ics, person_id=pid), mime=ICS,
+    c2.download_button("Download .ics", ui.deferred(ical.person_ics, person_id=pid), mime=ICS,
                        file_name=f"{people[pid][:60]}.ics", key="ics_person", icon=":material/event:",
                        help="Their tasks and recurring work (repeating events), for any calendar app.")
 
 
 def workspace_calendar() -> None:
-    st.download_button("Milestones of every project (.ics)", ui.query(ical.workspace_ics), mime=ICS,
+    st.download_button("Milestones of every project (.ics)", ui.deferred(ical.workspace_ics), mime=ICS,
                        file_name="worksmith-milestones.ics", key="ics_workspace", icon=":material/event:")
