@@ -105,3 +105,16 @@ def test_attention_ranks_real_problems_first(seeded, today):
     ranks = [0 if x.endswith("off track") else 1 if x.endswith("at risk") else 2 for x in attention["status"]]
     assert ranks == sorted(ranks)
     assert not any("CPI 0.00" in why for why in attention["why"])  # no CPI verdict before work has started
+
+
+def test_portfolio_sums_in_sql_what_the_budget_data_sums(seeded, today):
+    """Projects and the Overview take a project's spent and planned to date by two roads — summed by the database
+    (Projects, Compare) or from the loaded budget data (Overview) — and must land on the same figures."""
+    with read_session(seeded) as s:
+        in_sql = portfolio(s, today=today).set_index("id")
+        loaded = portfolio(s, today=today, money=budgets.load(s, today)).set_index("id")
+    assert (in_sql["spent"] > 0).sum() >= 5 and (in_sql["planned_to_date"] > 0).sum() >= 5
+    for column in ("spent", "planned_to_date", "budget_used"):
+        assert in_sql[column].tolist() == pytest.approx(loaded[column].tolist(), rel=1e-12, nan_ok=True), column
+    for column in ("health", "reasons", "forecast_finish", "slip_days"):
+        assert in_sql[column].tolist() == loaded[column].tolist(), column

@@ -5,35 +5,63 @@ from __future__ import annotations
 from datetime import date
 
 import pandas as pd
+from sqlalchemy import func, select
 from sqlmodel import Session
 
 from worksmith.domain.portfolio import planned_to_date, project_health
 from worksmith.store import models as m
-from worksmith.views.budget_data import BudgetData, load
+from worksmith.views.budget_data import BudgetData
 from worksmith.views.tables import frame
+from worksmith.views.workspace import settings
+
+TASK_COLUMNS = ["id", "project_id", "duration_days", "estimate_hours", "percent_complete", "finish_date"]
 
 
-def _spent_by_project(money: BudgetData) -> pd.Series:
-    """Project id -> spent to date (expenses + labour): the AC Budgets shows."""
+def _money_of(money: BudgetData) -> tuple[pd.Series, pd.DataFrame]:
+    """(project id -> spent to date, budget lines [project_id, month, planned]) from loaded budget data."""
     costs = money.all_costs
     costs = costs[costs["owner"].astype(str).str.startswith("project:")]
     spent = costs.groupby("owner")["amount"].sum()
     spent.index = [int(o.split(":")[1]) for o in spent.index]
-    return spent
+    lines = money.lines[money.lines["project_id"].notna()]
+    return spent, lines[["project_id", "month", "planned"]]
+
+
+def _money_in_sql(session: Session, today: date) -> tuple[pd.Series, pd.DataFrame]:
+    """The same as :func:`_money_of`, summed by the database: spent per project (expenses to date plus booked hours
+    × cost rate) and the budget lines per project and month — 1 % of the rows the budget data reads at L."""
+    conn = session.connection()
+    ex, te, task, person, bl = (x.__table__ for x in (m.Expense, m.TimeEntry, m.Task, m.Person, m.BudgetLine))
+    parts = [conn.execute(select(ex.c.project_id, func.sum(ex.c.amount))
+                          .where(ex.c.project_id.is_not(None), ex.c.day <= today).group_by(ex.c.project_id)).all(),
+             conn.execute(select(task.c.project_id, func.sum(te.c.hours * person.c.cost_rate))
+                          .join(person, person.c.id == te.c.person_id).join(task, task.c.id == te.c.task_id)
+                          .where(te.c.day <= today).group_by(task.c.project_id)).all()]
+    spent = pd.concat([pd.Series({int(p): float(v or 0) for p, v in rows}, dtype="float64") for rows in parts])
+    spent = spent.groupby(level=0).sum()
+    lines = pd.DataFrame(conn.execute(select(bl.c.project_id, bl.c.month, func.sum(bl.c.planned))
+                                      .where(bl.c.project_id.is_not(None))
+                                      .group_by(bl.c.project_id, bl.c.month)).all(),
+                         columns=["project_id", "month", "planned"])
+    lines["planned"] = lines["planned"].astype(float)
+    return spent, lines
 
 
 def portfolio(session: Session, *, today: date, money: BudgetData | None = None) -> pd.DataFrame:
     """Projects with health (see ``worksmith.domain.portfolio``) and the names of their goal, manager and team.
 
     ``spent`` and ``planned_to_date`` are the figures Budgets shows as a project's AC and planned to date (PV);
-    ``money`` is the workspace's budget data when the caller has loaded it already (Overview), read otherwise.
+    taken from ``money`` when the caller has loaded the budget data already (Overview), summed in SQL otherwise.
     """
-    money = money if money is not None else load(session, today)
-    lines = money.lines[money.lines["project_id"].notna()]
-    planned = planned_to_date(lines[["project_id", "month", "planned"]].rename(columns={"project_id": "owner"}),
-                              today)
-    out = project_health(money.projects, money.tasks, _spent_by_project(money), planned, today, money.currency,
-                         holidays=money.holidays)
+    if money is not None:
+        spent, lines = _money_of(money)
+        projects, tasks, holidays = money.projects, money.tasks, money.holidays
+    else:
+        spent, lines = _money_in_sql(session, today)
+        projects, holidays = frame(session, m.Project), frame(session, m.Holiday)
+        tasks = frame(session, m.Task, columns=TASK_COLUMNS)
+    planned = planned_to_date(lines.rename(columns={"project_id": "owner"}), today)
+    out = project_health(projects, tasks, spent, planned, today, settings(session)["currency"], holidays=holidays)
     names = {
         "goal": frame(session, m.Goal).set_index("id")["title"],
         "manager": frame(session, m.Person).set_index("id")["name"],
