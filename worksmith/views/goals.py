@@ -82,8 +82,8 @@ def workspace_holidays(session: Session) -> list[date]:
 
 def names(session: Session) -> tuple[dict[int, str], dict[int, str]]:
     """People's and teams' names by id."""
-    people = frame(session, m.Person)
-    teams = frame(session, m.Team)
+    people = frame(session, m.Person, columns=["id", "name"])
+    teams = frame(session, m.Team, columns=["id", "name"])
     return dict(zip(people["id"], people["name"], strict=True)), dict(zip(teams["id"], teams["name"], strict=True))
 
 
@@ -105,7 +105,7 @@ def _work(session: Session, goals: pd.DataFrame, window: tuple[date, date], holi
     """Live projects and operations with planned hours, budget, goal and whether they are aligned."""
     projects = frame(session, m.Project)
     projects = projects[~projects["status"].isin(CLOSED)]
-    tasks = frame(session, m.Task)
+    tasks = frame(session, m.Task, columns=["project_id", "estimate_hours"])
     hours = tasks.groupby("project_id")["estimate_hours"].sum() if len(tasks) else pd.Series(dtype=float)
     ops = frame(session, m.Operation)
     ops = ops[ops["active"].astype(bool)]

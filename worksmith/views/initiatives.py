@@ -165,7 +165,8 @@ def ranking(session: Session, *, today: date, weights: tuple[tuple[str, float], 
         roll = roll_up(goals, live_krs(session), today)
         status = dict(zip(roll["id"], roll["status"], strict=True))
     titles = {i: t for i, t, a in zip(goals["id"], goals["title"], goals["archived"], strict=True) if not a}
-    all_tasks = frame(session, m.Task)
+    all_tasks = frame(session, m.Task, columns=["id", "project_id", "assignee_id", "estimate_hours", "percent_complete",
+                                                "start_date", "finish_date"])
     refs, result.references = _references(session, projects, all_tasks)
     tasks = all_tasks[all_tasks["project_id"].isin(cands["id"])]
     effort = tasks.groupby("project_id")["estimate_hours"].sum()
@@ -293,7 +294,7 @@ def _fit_text(candidate) -> str:
 
 
 def _people_teams(session: Session) -> tuple[list, list]:
-    people = frame(session, m.Person)
+    people = frame(session, m.Person, columns=["id", "team_id"])
     return people["id"].tolist(), people["team_id"].tolist()
 
 
