@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from worksmith.domain.notation import Link
-from worksmith.domain.schedule import compute_schedule
+from worksmith.domain.schedule import Dep, TaskSpec, compute_schedule
 from worksmith.errors import CycleError
 from worksmith.exchange import plancheck
 from worksmith.exchange.cells import ILLEGAL_CHARACTERS_RE
@@ -52,7 +52,9 @@ def _same(fast, slow) -> None:
     assert str(cycle) == str(cycle_s)
     assert (result is None) == (result_s is None)
     if result is not None:
-        assert result.tasks == result_s.tasks and result.project_finish == result_s.project_finish
+        assert (result.rows, result.tasks, result.deps) == (rows, result_s.tasks, result_s.deps)
+        assert result.schedule.tasks == result_s.schedule.tasks
+        assert result.schedule.project_finish == result_s.schedule.project_finish
 
 
 # ------------------------------------------------------------------------------------ plain readings by hand
@@ -96,7 +98,7 @@ def test_a_clean_csv_is_read_plainly_and_gives_the_rows_by_hand(monkeypatch):
         (1, "Design", 3, (), 16, None), (2, "Build", 5, (Link(1, "FS", 2),), None, 4),
         (3, "Ship", 0, (Link(1), Link(2, "SS", -1)), None, None)]
     # ES: 1 at 0; 2 at max(snet 4, EF1 3 + 2) = 5; 3: FS from 1 -> 3, SS from 2 -> 5 - 1 = 4; finish = EF2 = 10
-    assert [(t.es, t.ef) for t in result.tasks.values()] == [(0, 3), (5, 10), (4, 4)]
+    assert [(t.es, t.ef) for t in result.schedule.tasks.values()] == [(0, 3), (5, 10), (4, 4)]
     _same(plancheck._check(df), _check_every_row_slowly(df, monkeypatch))
 
 
@@ -173,6 +175,8 @@ def test_a_clean_plan_carries_its_schedule_and_the_export_is_the_same_without_it
              "1,A,,3,,,,", '2,B,,2,"1FS+2d",,,', "3,C,,4,1SS,,,5", '4,D,,1,"2FF-1d,3SF+1d",,,']
     plan = read_plan(("\n".join(lines) + "\n").encode(), "p.csv")
     assert plan.schedule is not None
+    assert plan.tasks == [TaskSpec(r.id, r.duration_days, r.start_no_earlier_than, r.name) for r in plan.rows]
+    assert plan.deps == [Dep(link.pred, r.id, link.type, link.lag) for r in plan.rows for link in r.links]
     fresh = compute_schedule(plan.tasks, plan.deps)
     assert plan.schedule.tasks == fresh.tasks and plan.schedule.order == fresh.order
     # ES/EF by hand: 1 (0,3); 2 FS+2 -> (5,7); 3 SS from 1, snet 5 -> (5,9); 4 FF-1 from 2 -> EF >= 6,

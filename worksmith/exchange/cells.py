@@ -16,6 +16,7 @@ spreadsheet library, so a CSV export does not load one).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 import pandas as pd
@@ -54,6 +55,18 @@ def _excel_text(value: Any) -> Any:
     return ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value
 
 
+def _changed(values: list[Any], clean: Callable[[Any], Any], may_change: Callable[[str], bool]) -> list[Any] | None:
+    """``[clean(v) for v in values]``, or None when that is ``values`` itself: ``clean`` changes only text for which
+    ``may_change`` is true, so a column without such text is left as it is (the common case, and quick)."""
+    if not any(may_change(v) for v in values if isinstance(v, str)):
+        return None
+    return [clean(v) for v in values]
+
+
+def _formula_like(text: str, excel: bool = False) -> bool:
+    return text.startswith(FORMULA_PREFIXES) or (excel and ILLEGAL_CHARACTERS_RE.search(text) is not None)
+
+
 def safe_frame(df: pd.DataFrame, *, excel: bool = False) -> pd.DataFrame:
     """A copy of ``df`` with :func:`safe_text` applied to every text cell and column name; numeric, boolean and
     date columns are left exactly as they are (numbers stay numbers). ``excel`` also drops the control characters
@@ -66,7 +79,11 @@ def safe_frame(df: pd.DataFrame, *, excel: bool = False) -> pd.DataFrame:
     for pos in range(out.shape[1]):
         column = out.iloc[:, pos]
         if _texty(column):
-            out.isetitem(pos, pd.Series([clean(v) for v in column.tolist()], index=out.index, dtype=object))
+            values = column.tolist()
+            cleaned = _changed(values, clean, lambda text: _formula_like(text, excel))
+            if cleaned is None and pd.api.types.is_object_dtype(column.dtype):
+                continue  # nothing to change: the column as it is (an object column either way)
+            out.isetitem(pos, pd.Series(values if cleaned is None else cleaned, index=out.index, dtype=object))
     return out
 
 
@@ -81,6 +98,8 @@ def csv_bytes(df: pd.DataFrame, *, lineterminator: str = "\n") -> bytes:
     safe = safe_frame(df)
     for pos in range(safe.shape[1]):
         if _texty(safe.iloc[:, pos]):
-            safe.isetitem(pos, pd.Series([_csv_text(v) for v in safe.iloc[:, pos].tolist()], index=safe.index,
-                                         dtype=object))
+            values = safe.iloc[:, pos].tolist()
+            cleaned = _changed(values, _csv_text, lambda text: "\r" in text)
+            if cleaned is not None or not pd.api.types.is_object_dtype(safe.iloc[:, pos].dtype):
+                safe.isetitem(pos, pd.Series(values if cleaned is None else cleaned, index=safe.index, dtype=object))
     return safe.to_csv(index=False, lineterminator=lineterminator).encode("utf-8")

@@ -309,6 +309,8 @@ def _plain_hours(v: object) -> object:
 
 
 def _plain_text(v: object) -> str:
+    if v is None:
+        return ""
     return v.strip() if type(v) is str else cell_text(v)  # type: ignore[union-attr]
 
 
@@ -344,10 +346,10 @@ def _fast_columns(values: dict[str, list[object]], extra: list[object]) -> dict[
 
 def _check(df: pd.DataFrame, start: date | None = None,
            calendar: WorkCalendar | None = None) -> tuple[list[PlanRow], list[RowError], CycleError | None,
-                                                           ScheduleResult | None]:
-    """Parse and check every row; return the rows read, all errors (a cycle included), the cycle, and the schedule
-    of a plan without errors (the cycle check is that one CPM pass). ``start`` and ``calendar`` turn a 'not before'
-    date into its working-day offset."""
+                                                           Plan | None]:
+    """Parse and check every row; return the rows read, all errors (a cycle included), the cycle, and the plan
+    when there is no error, with its schedule (the cycle check is that one CPM pass). ``start`` and ``calendar``
+    turn a 'not before' date into its working-day offset."""
     columns: dict[str, Any] = {}
     for c in df.columns:
         columns.setdefault(header_key(c), c)
@@ -410,18 +412,17 @@ def _check(df: pd.DataFrame, start: date | None = None,
     unique_rows = [r for r in rows if first_row_of.get(r.id) == r.row] if errors else rows
     cycle: CycleError | None = None
     result: ScheduleResult | None = None
+    # Without errors these are exactly the plan's tasks and links (parse_plan), so this pass is its schedule.
+    tasks = [TaskSpec(r.id, r.duration_days, r.start_no_earlier_than, r.name) for r in unique_rows]
+    deps = [Dep(link.pred, r.id, link.type, link.lag) for r in unique_rows for link in r.links if link.pred in known]
     try:
-        # Without errors these are exactly the plan's tasks and links (parse_plan), so this pass is its schedule.
-        result = compute_schedule(
-            [TaskSpec(r.id, r.duration_days, r.start_no_earlier_than, r.name) for r in unique_rows],
-            [Dep(link.pred, r.id, link.type, link.lag) for r in unique_rows for link in r.links if link.pred in known],
-        )
+        result = compute_schedule(tasks, deps)
     except CycleError as exc:
         cycle = exc
         first = exc.cycle[0]
         errors.append(RowError(first_row_of[first], str(exc), first, "predecessors"))
     errors.sort(key=lambda e: (e.row is not None, e.row or 0))
-    return rows, errors, cycle, (result if not errors else None)
+    return rows, errors, cycle, (Plan(rows, tasks, deps, result) if result is not None and not errors else None)
 
 
 def _three_point(cell: dict, duration: int | None, problems: list[tuple[str, str]]) -> tuple[int | None, int | None]:
@@ -505,14 +506,12 @@ def parse_plan(df: pd.DataFrame, source: str | None = None, *, start: date | Non
     PlanFileError
         Any other problem (a :class:`ValidationError`; ``errors`` lists all of them, a cycle included).
     """
-    rows, errors, cycle, result = _check(df, start, calendar)
+    _rows, errors, cycle, plan = _check(df, start, calendar)
     if cycle is not None and len(errors) == 1:
         raise cycle
-    if errors:
+    if errors or plan is None:
         raise PlanFileError(errors, source)
-    tasks = [TaskSpec(r.id, r.duration_days, r.start_no_earlier_than, r.name) for r in rows]
-    deps = [Dep(link.pred, r.id, link.type, link.lag) for r in rows for link in r.links]
-    return Plan(rows, tasks, deps, result)
+    return plan
 
 
 # ------------------------------------------------------------------------------------------- export

@@ -89,4 +89,4 @@ def read_plan_frame(source: str | Path | bytes | IO[Any], filename: str | None =
     is_xlsx = suffix in (".xlsx", ".xlsm") or (suffix != ".csv" and data[:4] == b"PK\x03\x04")
     records = (_xlsx_records(data, name, limit) if is_xlsx
                else collect(csv_records(data), name, read_all=True, max_rows=limit))
-    return records_frame(records, name, is_xlsx=is_xlsx)
+    return records_frame(records, name, is_xlsx=is_xlsx, quoted=is_xlsx or b"'" in data)

@@ -99,6 +99,11 @@ def csv_records(data: bytes) -> Iterator[list[str]]:
     return csv.reader(_io.StringIO(text, newline=""), delimiter=delimiter)
 
 
+def _blank_text(rec: list[str]) -> bool:
+    """:func:`_blank` for a row of text cells (a CSV row), in one step."""
+    return not "".join(rec).strip()
+
+
 def collect(rows: Iterator[Any], name: str, *, read_all: bool, max_rows: int) -> list[list[object]]:
     """The records up to the header and at most ``max_rows`` task rows; a longer file is refused.
 
@@ -107,6 +112,7 @@ def collect(rows: Iterator[Any], name: str, *, read_all: bool, max_rows: int) ->
     records: list[list[object]] = []
     header_at: int | None = None
     consumed = tasks = 0
+    blank_row = _blank_text if read_all else _blank  # read_all: CSV rows, all text
     while True:
         try:
             rec = next(rows)
@@ -121,7 +127,7 @@ def collect(rows: Iterator[Any], name: str, *, read_all: bool, max_rows: int) ->
                     row=None if header_at is None else consumed - header_at) from exc
             raise ValidationError(f"Plan file '{name}', {where} cannot be read as CSV: {exc}.", field="file") from exc
         consumed += 1
-        blank = _blank(rec)
+        blank = blank_row(rec)
         if header_at is None:
             records.append(list(rec))
             header_at = None if blank else consumed - 1
@@ -145,8 +151,9 @@ def _unquoted(values: list[Any]) -> list[Any]:
     return values
 
 
-def records_frame(records: list[list[object]], name: str, *, is_xlsx: bool) -> pd.DataFrame:
-    """The table of a plan file's records (header first): see :func:`worksmith.exchange.planread.read_plan_frame`."""
+def records_frame(records: list[list[object]], name: str, *, is_xlsx: bool, quoted: bool = True) -> pd.DataFrame:
+    """The table of a plan file's records (header first): see :func:`worksmith.exchange.planread.read_plan_frame`.
+    ``quoted=False`` says no cell holds a ``'`` (nothing to unquote)."""
     start = next((i for i, rec in enumerate(records) if not _blank(rec)), None)
     if start is None:
         raise ValidationError(
@@ -165,9 +172,11 @@ def records_frame(records: list[list[object]], name: str, *, is_xlsx: bool) -> p
     width = len(header)
     if all(len(rec) == width for rec in body):  # the common case: every row as wide as the header
         cells = list(zip(*body, strict=True)) if body else [()] * width
-        columns = {header[i]: _unquoted(list(cells[i])) for i in keep}
+        columns = {header[i]: list(cells[i]) for i in keep}
     else:
-        columns = {header[i]: _unquoted([rec[i] if i < len(rec) else None for rec in body]) for i in keep}
+        columns = {header[i]: [rec[i] if i < len(rec) else None for rec in body] for i in keep}
+    if quoted:
+        columns = {h: _unquoted(values) for h, values in columns.items()}
     if not is_xlsx:
         # A CSV row with more cells than the header usually has an unquoted "2,3" predecessor list,
         # which shifts every later cell: flag it instead of reading shifted values.
@@ -190,4 +199,5 @@ def read_csv_frame(source: object, filename: str | None = None, *, max_rows: int
         data = read_bytes(source)
     except OSError as exc:
         raise ValidationError(f"Cannot read plan file '{name}': {exc.strerror or exc}.", field="file") from exc
-    return records_frame(collect(csv_records(data), name, read_all=True, max_rows=max_rows), name, is_xlsx=False)
+    return records_frame(collect(csv_records(data), name, read_all=True, max_rows=max_rows), name, is_xlsx=False,
+                         quoted=b"'" in data)
