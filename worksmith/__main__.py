@@ -198,8 +198,11 @@ def _login() -> str | None:
 
 
 def cmd_bench(args: argparse.Namespace) -> int:
-    from worksmith.bench import print_rows, risk_rows, run, scenario_bench, soak
+    from worksmith.bench import print_rows, risk_rows, run, scenario_bench, schedule_cli_rows, soak
 
+    if args.schedule_cli:
+        print_rows("schedule CLI vs MPXJ", schedule_cli_rows())
+        return 0
     if args.risk:
         print_rows("schedule risk", risk_rows())
         return 0
@@ -304,6 +307,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--no-pages", action="store_true", help="skip the page render timings")
     p.add_argument("--risk", action="store_true", help="only the schedule-risk rows (risk vs schedule processes, "
                    "1,000 runs × 30,000 tasks)")
+    p.add_argument("--schedule-cli", action="store_true", help="only the schedule CLI row (30,000 tasks, whole "
+                   "process) against MPXJ's MicrosoftScheduler on the same plan")
     p.add_argument("--scenarios", nargs="+", choices=["S", "M", "L"], metavar="SIZE",
                    help="only the scenario rows (branch, compare, apply) for these sizes, e.g. --scenarios S M L")
     p.add_argument("--no-postgres", action="store_true", help="with --scenarios: skip the PostgreSQL branch rows")
