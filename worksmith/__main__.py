@@ -23,6 +23,10 @@ from worksmith.errors import ValidationError, WorksmithError
 if TYPE_CHECKING:
     from worksmith.domain.schedule import WorkCalendar
 
+# The command line reads the user's own file on the user's machine, so it takes far more task rows than an upload
+# to the shared app (MAX_PLAN_ROWS, 20,000); issue 16 schedules 30,000.
+CLI_MAX_PLAN_ROWS = 1_000_000
+
 
 def _engine(url: str | None):
     from worksmith.store.db import get_engine, upgrade
@@ -52,15 +56,30 @@ def cmd_schedule(args: argparse.Namespace) -> int:
     return run_schedule_cli(args.plan, args.output, args.start)
 
 
+def _read_schedule_plan(in_path: str | Path, start: date | None, calendar: WorkCalendar):
+    """A .csv plan through the modules without a spreadsheet library (issue 16: a CSV run loads no openpyxl);
+    an .xlsx plan through :func:`worksmith.exchange.planfile.read_plan`. Either takes CLI_MAX_PLAN_ROWS rows."""
+    if Path(str(in_path)).suffix.lower() == ".csv":
+        from worksmith.exchange.plancheck import parse_plan
+        from worksmith.exchange.planrows import read_csv_frame
+
+        return parse_plan(read_csv_frame(in_path, max_rows=CLI_MAX_PLAN_ROWS), Path(str(in_path)).name,
+                          start=start, calendar=calendar)
+    from worksmith.exchange.planfile import read_plan
+
+    return read_plan(in_path, start=start, calendar=calendar, max_rows=CLI_MAX_PLAN_ROWS)
+
+
 def run_schedule_cli(in_path: str | Path, out_path: str | Path | None, start: str | None, *,
                      calendar: WorkCalendar | None = None) -> int:
     """``python -m worksmith schedule plan.csv -o out.csv [--start YYYY-MM-DD]``.
 
-    Reads the plan (.csv, .xlsx or MS Project XML .xml), schedules it and writes the export table to ``out_path``
-    (.csv or .xlsx), MS Project XML (.xml), or CSV to stdout when ``out_path`` is None or ``"-"``. An .xml input
-    brings its own start (``--start`` overrides it) and calendar (working week and holidays); an .xml output
-    without a start starts today. A one-line summary goes to stdout after writing a file, to stderr when the
-    table itself went to stdout.
+    Reads the plan (.csv, .xlsx or MS Project XML .xml; at most CLI_MAX_PLAN_ROWS task rows), schedules it and
+    writes the export table to ``out_path`` (.csv or .xlsx), MS Project XML (.xml), or CSV to stdout when
+    ``out_path`` is None or ``"-"``. An .xml input brings its own start (``--start`` overrides it) and calendar
+    (working week and holidays); an .xml output without a start starts today. A one-line summary goes to stdout
+    after writing a file, to stderr when the table itself went to stdout. Only the modules a run needs are
+    imported (a CSV to CSV run loads no spreadsheet or XML library).
 
     Returns
     -------
@@ -68,9 +87,9 @@ def run_schedule_cli(in_path: str | Path, out_path: str | Path | None, start: st
         0 on success; 2 for bad input (unreadable, invalid or refused plan, cycle, bad date, bad output name)
         with the message on stderr; 1 if the output cannot be written.
     """
-    from worksmith.domain.schedule import WorkCalendar
-    from worksmith.exchange.mspdi import is_mspdi, mspdi_bytes, read_mspdi
-    from worksmith.exchange.planfile import file_format, plan_bytes, read_plan, schedule_plan
+    from worksmith.domain.calendar import WorkCalendar
+    from worksmith.exchange.plancheck import file_format, plan_csv_bytes, schedule_plan
+    from worksmith.exchange.planrows import is_mspdi
 
     to_stdout = out_path is None or str(out_path) == "-"
     to_xml = not to_stdout and is_mspdi(str(out_path))
@@ -84,11 +103,13 @@ def run_schedule_cli(in_path: str | Path, out_path: str | Path | None, start: st
         if not to_stdout and not to_xml:
             file_format(out_path)  # type: ignore[arg-type]
         if is_mspdi(str(in_path)):
+            from worksmith.exchange.mspdi import read_mspdi
+
             project = read_mspdi(in_path)
             plan, calendar, start_date = project.plan, project.calendar, start_date or project.start
         else:
             calendar = calendar or WorkCalendar()
-            plan = read_plan(in_path, start=start_date, calendar=calendar)  # a 'not before' date counts from --start
+            plan = _read_schedule_plan(in_path, start_date, calendar)  # a 'not before' date counts from --start
         if to_xml and start_date is None:
             start_date = date.today()
         table = schedule_plan(plan, start_date, calendar)
@@ -103,12 +124,20 @@ def run_schedule_cli(in_path: str | Path, out_path: str | Path | None, start: st
         summary += f", from {start_date.isoformat()} to the last working day {max(table['finish_date'])}"
     try:
         if to_stdout:
-            sys.stdout.write(plan_bytes(table, "csv").decode("utf-8"))
+            sys.stdout.write(plan_csv_bytes(table).decode("utf-8"))
             sys.stdout.flush()
             print(summary + ".", file=sys.stderr)
         else:
-            data = (mspdi_bytes(plan, start_date, calendar, name=Path(str(in_path)).stem) if to_xml  # type: ignore[arg-type]
-                    else plan_bytes(table, file_format(out_path)))  # type: ignore[arg-type]
+            if to_xml:
+                from worksmith.exchange.mspdi_write import mspdi_bytes
+
+                data = mspdi_bytes(plan, start_date, calendar, name=Path(str(in_path)).stem)  # type: ignore[arg-type]
+            elif file_format(out_path) == "xlsx":  # type: ignore[arg-type]
+                from worksmith.exchange.planfile import plan_bytes
+
+                data = plan_bytes(table, "xlsx")
+            else:
+                data = plan_csv_bytes(table)
             Path(out_path).write_bytes(data)  # type: ignore[arg-type]
             print(f"{summary}. Wrote {out_path}.")
     except OSError as exc:
@@ -169,8 +198,11 @@ def _login() -> str | None:
 
 
 def cmd_bench(args: argparse.Namespace) -> int:
-    from worksmith.bench import print_rows, risk_rows, run, scenario_bench, soak
+    from worksmith.bench import print_rows, risk_rows, run, scenario_bench, schedule_cli_rows, soak
 
+    if args.schedule_cli:
+        print_rows("schedule CLI vs MPXJ", schedule_cli_rows())
+        return 0
     if args.risk:
         print_rows("schedule risk", risk_rows())
         return 0
@@ -275,6 +307,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--no-pages", action="store_true", help="skip the page render timings")
     p.add_argument("--risk", action="store_true", help="only the schedule-risk rows (risk vs schedule processes, "
                    "1,000 runs × 30,000 tasks)")
+    p.add_argument("--schedule-cli", action="store_true", help="only the schedule CLI row (30,000 tasks, whole "
+                   "process) against MPXJ's MicrosoftScheduler on the same plan")
     p.add_argument("--scenarios", nargs="+", choices=["S", "M", "L"], metavar="SIZE",
                    help="only the scenario rows (branch, compare, apply) for these sizes, e.g. --scenarios S M L")
     p.add_argument("--no-postgres", action="store_true", help="with --scenarios: skip the PostgreSQL branch rows")

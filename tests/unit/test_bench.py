@@ -23,3 +23,16 @@ def test_risk_bench_plan_file_reads_back_with_its_estimates(tmp_path):
 def test_risk_large_bench_runs_on_a_small_network():
     out = bench.risk_large(n_tasks=300, n_deps=450, runs=50)
     assert out["seconds"] > 0 and out["p80"] >= out["deterministic"] and out["peak_mb"] > 0
+
+
+def test_schedule_cli_bench_plan_file_has_no_estimates_and_the_generated_links(tmp_path):
+    plan = read_plan(bench.risk_plan_file(tmp_path / "plan.csv", n_tasks=60, n_deps=90, seed=1, estimates=False))
+    tasks, deps = bench.bench_network(60, 90, seed=1)
+    assert not plan.has_estimates and [t.duration for t in plan.tasks] == [t.duration for t in tasks]
+    assert {(d.pred, d.succ) for d in plan.deps} == {(d.pred, d.succ) for d in deps}  # one link per pair kept
+
+
+def test_schedule_cli_bench_row_on_a_small_plan_says_whether_mpxj_agrees():
+    (step, seconds, notes, *goal), = bench.schedule_cli_rows(repeat=1, n_tasks=40, n_deps=60)
+    assert step.startswith("schedule CLI") and step.endswith("(whole process)") and seconds > 0
+    assert "skipped" in notes or (": agree;" in notes and goal and "≤ 0.8× MPXJ" in goal[0]), notes

@@ -9,7 +9,8 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from worksmith.exchange.cells import FORMULA_PREFIXES, csv_bytes, safe_frame, safe_text, unquote, xlsx_bytes
+from worksmith.exchange.cells import FORMULA_PREFIXES, csv_bytes, safe_frame, safe_text, unquote
+from worksmith.exchange.cells_xlsx import xlsx_bytes
 
 ATTACKS = ['=HYPERLINK("http://x","y")', "+cmd|' /C calc'!A0", "@SUM(1)", "-2+3+cmd|' /C calc'!A0", "\t=1+1",
            "\r=1+1", "=1+1"]

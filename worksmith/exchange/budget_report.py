@@ -11,7 +11,7 @@ from sqlmodel import Session
 
 from worksmith.domain.budget_plan import plan_vs_actual
 from worksmith.domain.evm import METRICS
-from worksmith.exchange.cells import xlsx_bytes
+from worksmith.exchange.cells_xlsx import xlsx_bytes
 from worksmith.views.budget_roi import roi_rows
 from worksmith.views.budgets import Organisation, alerts_of, load, organisation_of, project_rows
 from worksmith.views.workspace import is_empty

@@ -8,27 +8,26 @@ link, and ``+cmd|' /C calc'!A0`` a command. The rule, in one place::
                  = s         otherwise (numbers, dates, None, and text such as "-12.5" that is only a number)
 
 Numbers are written as numbers (never as text), so a negative amount stays numeric and is never quoted;
-:func:`unquote` is the inverse, for reading our own files back (``"'-Setup"`` -> ``"-Setup"``).
+:func:`unquote` is the inverse, for reading our own files back (``"'-Setup"`` -> ``"-Setup"``). Excel workbooks
+are written by :func:`worksmith.exchange.cells_xlsx.xlsx_bytes` through :func:`safe_frame` (this module needs no
+spreadsheet library, so a CSV export does not load one).
 """
 
 from __future__ import annotations
 
-import io
 import re
 from collections.abc import Callable
 from typing import Any
 
 import pandas as pd
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Font
-from openpyxl.worksheet.worksheet import Worksheet
 
-__all__ = ["FORMULA_PREFIXES", "csv_bytes", "safe_frame", "safe_text", "unquote", "xlsx_bytes"]
+__all__ = ["FORMULA_PREFIXES", "ILLEGAL_CHARACTERS_RE", "csv_bytes", "safe_frame", "safe_text", "unquote"]
 
 FORMULA_PREFIXES: tuple[str, ...] = ("=", "+", "-", "@", "\t", "\r")
 _PLAIN_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
-MAX_COLUMN_WIDTH = 60
-WIDTH_SAMPLE_ROWS = 200
+# The control characters an .xlsx cell cannot hold: openpyxl's ILLEGAL_CHARACTERS_RE, written here so that CSV
+# output needs no spreadsheet library (a test checks it is the same pattern).
+ILLEGAL_CHARACTERS_RE = re.compile(r"[\000-\010]|[\013-\014]|[\016-\037]")
 
 
 def safe_text(value: Any) -> Any:
@@ -56,6 +55,18 @@ def _excel_text(value: Any) -> Any:
     return ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value
 
 
+def _changed(values: list[Any], clean: Callable[[Any], Any], may_change: Callable[[str], bool]) -> list[Any] | None:
+    """``[clean(v) for v in values]``, or None when that is ``values`` itself: ``clean`` changes only text for which
+    ``may_change`` is true, so a column without such text is left as it is (the common case, and quick)."""
+    if not any(may_change(v) for v in values if isinstance(v, str)):
+        return None
+    return [clean(v) for v in values]
+
+
+def _formula_like(text: str, excel: bool = False) -> bool:
+    return text.startswith(FORMULA_PREFIXES) or (excel and ILLEGAL_CHARACTERS_RE.search(text) is not None)
+
+
 def safe_frame(df: pd.DataFrame, *, excel: bool = False) -> pd.DataFrame:
     """A copy of ``df`` with :func:`safe_text` applied to every text cell and column name; numeric, boolean and
     date columns are left exactly as they are (numbers stay numbers). ``excel`` also drops the control characters
@@ -68,7 +79,11 @@ def safe_frame(df: pd.DataFrame, *, excel: bool = False) -> pd.DataFrame:
     for pos in range(out.shape[1]):
         column = out.iloc[:, pos]
         if _texty(column):
-            out.isetitem(pos, pd.Series([clean(v) for v in column.tolist()], index=out.index, dtype=object))
+            values = column.tolist()
+            cleaned = _changed(values, clean, lambda text: _formula_like(text, excel))
+            if cleaned is None and pd.api.types.is_object_dtype(column.dtype):
+                continue  # nothing to change: the column as it is (an object column either way)
+            out.isetitem(pos, pd.Series(values if cleaned is None else cleaned, index=out.index, dtype=object))
     return out
 
 
@@ -83,35 +98,8 @@ def csv_bytes(df: pd.DataFrame, *, lineterminator: str = "\n") -> bytes:
     safe = safe_frame(df)
     for pos in range(safe.shape[1]):
         if _texty(safe.iloc[:, pos]):
-            safe.isetitem(pos, pd.Series([_csv_text(v) for v in safe.iloc[:, pos].tolist()], index=safe.index,
-                                         dtype=object))
+            values = safe.iloc[:, pos].tolist()
+            cleaned = _changed(values, _csv_text, lambda text: "\r" in text)
+            if cleaned is not None or not pd.api.types.is_object_dtype(safe.iloc[:, pos].dtype):
+                safe.isetitem(pos, pd.Series(values if cleaned is None else cleaned, index=safe.index, dtype=object))
     return safe.to_csv(index=False, lineterminator=lineterminator).encode("utf-8")
-
-
-def _tidy(sheet: Worksheet, df: pd.DataFrame) -> None:
-    """Bold header, frozen first row, columns wide enough for their header and first rows."""
-    sheet.freeze_panes = "A2"
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    sample = df.head(WIDTH_SAMPLE_ROWS)
-    for pos, name in enumerate(df.columns, start=1):
-        longest = max([len(str(name)), *(len(str(v)) for v in sample.iloc[:, pos - 1].tolist())])
-        sheet.column_dimensions[sheet.cell(row=1, column=pos).column_letter].width = min(longest + 2,
-                                                                                         MAX_COLUMN_WIDTH)
-
-
-def xlsx_bytes(sheets: dict[str, pd.DataFrame],
-               on_sheet: Callable[[str, Worksheet], None] | None = None) -> bytes:
-    """An .xlsx workbook with one sheet per frame (sheet names cut to Excel's 31 characters), every text cell
-    made safe; ``on_sheet(name, worksheet)`` may format a sheet further (links, widths)."""
-    buffer = io.BytesIO()
-    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-        for name, df in sheets.items():
-            title = name[:31]
-            safe = safe_frame(df, excel=True)
-            safe.to_excel(writer, sheet_name=title, index=False)
-            sheet = writer.sheets[title]
-            _tidy(sheet, safe)
-            if on_sheet is not None:
-                on_sheet(title, sheet)
-    return buffer.getvalue()

@@ -54,6 +54,7 @@ from worksmith.errors import ValidationError
 from worksmith.exchange.mspdi_write import NS, mspdi_bytes
 from worksmith.exchange.planfile import Plan, PlanFileError, RowError, parse_plan
 from worksmith.exchange.planread import frame_of, read_plan_frame, source_name
+from worksmith.exchange.planrows import is_mspdi
 
 __all__ = ["MAX_XML_BYTES", "MspdiFile", "MspdiFileError", "Saved", "compare_saved", "is_mspdi", "mspdi_bytes",
            "read_mspdi", "read_plan_table", "read_upload", "table_mspdi"]
@@ -477,11 +478,6 @@ def compare_saved(file: MspdiFile) -> list[str]:
                 out.append(f"Task UID {row.id} '{row.name}': MS Project saved {label} {shown}, Worksmith computes "
                            f"day {mine}; the file holds scheduling Worksmith does not reproduce")
     return out
-
-
-def is_mspdi(name: str | None) -> bool:
-    """A plan file name ending in .xml (MS Project XML)."""
-    return bool(name) and Path(str(name)).suffix.lower() == ".xml"
 
 
 def read_upload(source: str | Path | bytes | IO[Any], filename: str | None = None

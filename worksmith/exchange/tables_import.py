@@ -38,7 +38,8 @@ from sqlmodel import Session
 from worksmith.commands import table_import as commands
 from worksmith.commands.core import Actor
 from worksmith.commands.table_rows import TABLES, ImportRefused, Prepared, load_refs, prepare
-from worksmith.exchange.cells import csv_bytes, xlsx_bytes
+from worksmith.exchange.cells import csv_bytes
+from worksmith.exchange.cells_xlsx import xlsx_bytes
 from worksmith.store import models as m
 from worksmith.values import cell_text
 

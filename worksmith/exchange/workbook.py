@@ -20,7 +20,8 @@ from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.worksheet import Worksheet
 from sqlmodel import Session
 
-from worksmith.exchange.cells import csv_bytes, xlsx_bytes
+from worksmith.exchange.cells import csv_bytes
+from worksmith.exchange.cells_xlsx import xlsx_bytes
 from worksmith.views.tables import EXPORT_TABLES, all_frames
 
 INDEX_SHEET = "Index"
