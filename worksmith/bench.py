@@ -311,8 +311,7 @@ def scenario_bench(sizes: tuple[str, ...] = ("S", "M", "L"), *, today: date | No
             upgrade(engine)
             demo.seed(engine, size, today=today)
             engine.dispose()
-            rows += risk_rows()
-    rows += scenario_rows(url, size, today)
+            rows += scenario_rows(url, size, today)
     if postgres:
         rows += postgres_branch_rows(sizes, today=today)
     return rows
