@@ -11,6 +11,7 @@ import textwrap
 import altair as alt
 import pandas as pd
 
+from worksmith.charts.memo import remembered
 from worksmith.status import ACCENT, BASELINE, CRITICAL, STATUS_COLOURS, STATUS_ICONS  # noqa: F401 - used by every chart
 
 
@@ -47,6 +48,7 @@ def milestone_padding(milestones: pd.DataFrame) -> int:
     return int(min(240, widest + MILESTONE_DX + 6))
 
 
+@remembered
 def milestone_timeline(milestones: pd.DataFrame, today: pd.Timestamp, title: str) -> alt.LayerChart:
     """Portfolio milestones: [project, name, day, status] -> diamonds per project row, a dashed today line."""
     order = milestones.sort_values("day").drop_duplicates("project")["project"].tolist()
@@ -69,6 +71,7 @@ def milestone_timeline(milestones: pd.DataFrame, today: pd.Timestamp, title: str
     return (points + labels + rule).properties(title=title, height=alt.Step(56))
 
 
+@remembered
 def spend_by_month(frame: pd.DataFrame, title: str, currency: str) -> alt.Chart:
     """[month, kind ('planned'|'actual'), amount] -> grouped bars per month."""
     return alt.Chart(frame).mark_bar().encode(

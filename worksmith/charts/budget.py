@@ -14,6 +14,7 @@ import pandas as pd
 
 from worksmith import fmt
 from worksmith.charts import text_width, vega_date, wrapped
+from worksmith.charts.memo import remembered
 from worksmith.status import ACCENT, BASELINE, STATUS_COLOURS
 from worksmith.values import is_missing
 
@@ -56,6 +57,7 @@ def end_offsets(ends: pd.DataFrame) -> pd.DataFrame:
     return ends.assign(offset=offsets)
 
 
+@remembered
 def burn_chart(series: pd.DataFrame, *, today: date, title: str, currency: str, bac: float | None = None,
                forecast_label: str = "EAC", height: int = 360) -> alt.LayerChart:
     """Cumulative PV, EV and AC to today, the forecast from today's AC to EAC, a dashed today line and the budget.
@@ -135,6 +137,7 @@ def burn_chart(series: pd.DataFrame, *, today: date, title: str, currency: str, 
                                          height=height)
 
 
+@remembered
 def plan_actual_bars(frame: pd.DataFrame, *, title: str, currency: str, group_title: str) -> alt.LayerChart:
     """[group, kind ('planned to date' | 'actual'), amount] → horizontal grouped bars per group, labelled."""
     kinds = ["planned to date", "actual"]
@@ -157,6 +160,7 @@ def plan_actual_bars(frame: pd.DataFrame, *, title: str, currency: str, group_ti
                                     height=alt.Step(16 if n < 8 else 11))
 
 
+@remembered
 def roi_chart(table: pd.DataFrame, *, title: str, currency: str) -> alt.LayerChart:
     """[name, roi (fraction or None), cost, benefit, payback_month] → one bar per project, best first.
 

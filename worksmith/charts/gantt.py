@@ -17,6 +17,7 @@ import pandas as pd
 
 from worksmith import fmt
 from worksmith.charts import text_width, vega_date
+from worksmith.charts.memo import remembered
 from worksmith.domain.risks import risk_level
 from worksmith.status import ACCENT, BASELINE, CRITICAL, STATUS_COLOURS
 
@@ -123,6 +124,7 @@ def _today_rule(today: date, starts: pd.Series, ends: pd.Series) -> list[alt.Cha
     return [rule, text]
 
 
+@remembered
 def gantt_chart(rows: pd.DataFrame, links: pd.DataFrame | None = None, *, today: date, title: str,
                 width: int | str = "container") -> alt.LayerChart:
     """The Gantt chart for :func:`gantt_rows` (and optional :func:`gantt_links`); height grows with the rows."""
@@ -192,6 +194,7 @@ def risk_grid(risks: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["probability", "impact", "score", "level", "count", "titles"])
 
 
+@remembered
 def risk_heatmap(grid: pd.DataFrame, *, title: str) -> alt.LayerChart:
     """5×5 heat grid: cell colour = level of probability × impact, number = open risks in the cell."""
     base = alt.Chart(grid).encode(
@@ -211,6 +214,7 @@ def risk_heatmap(grid: pd.DataFrame, *, title: str) -> alt.LayerChart:
 
 
 # --------------------------------------------------------------------------------------------- program
+@remembered
 def program_chart(items: pd.DataFrame, links: pd.DataFrame, *, today: date, title: str,
                   width: int | str = "container") -> alt.LayerChart:
     """Active projects on one timeline: critical tasks as bars, milestones as diamonds, cross-project links as

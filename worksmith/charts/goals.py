@@ -11,6 +11,7 @@ import altair as alt
 import pandas as pd
 
 from worksmith.charts import wrapped
+from worksmith.charts.memo import remembered
 from worksmith.status import ACCENT, STATUS_COLOURS, STATUS_ICONS, chip
 
 GOAL_STATUSES = ["on track", "at risk", "off track", "done", "no data"]
@@ -34,6 +35,7 @@ def _status_scale() -> alt.Scale:
     return alt.Scale(domain=GOAL_STATUSES, range=[GOAL_COLOURS[s] for s in GOAL_STATUSES])
 
 
+@remembered
 def goal_tree(tree: pd.DataFrame, title: str) -> alt.LayerChart:
     """Goals in tree order as progress bars coloured by status, a black tick at the progress expected by today.
 
@@ -71,6 +73,7 @@ def goal_tree(tree: pd.DataFrame, title: str) -> alt.LayerChart:
         height=alt.Step(40))
 
 
+@remembered
 def kr_history(check_ins: pd.DataFrame, *, start_value: float, target_value: float, period_start: date,
                period_end: date, today: date, unit: str, title: str) -> alt.LayerChart:
     """A key result's check-ins (line with points), its target (dotted) and the expected path from the start value
@@ -120,6 +123,7 @@ def label_sides(effort: pd.Series, top: float) -> list[str]:
     return ["right" if e <= top / 2 else "left" for e in effort]
 
 
+@remembered
 def value_effort(candidates: pd.DataFrame, title: str, currency: str) -> alt.LayerChart:
     """Ranked candidates: effort (hours) across, value (1–5) up, bubble area = cost, colour = fits capacity or not.
 
@@ -169,6 +173,7 @@ def value_effort(candidates: pd.DataFrame, title: str, currency: str) -> alt.Lay
         height=440)
 
 
+@remembered
 def capacity(detail: pd.DataFrame, free: pd.DataFrame, title: str) -> alt.FacetChart | alt.LayerChart:
     """Cumulative hours the ranked candidates need per team and month (stacked in rank order, coloured by fit)
     against the team's free hours that month (black tick).

@@ -6,6 +6,7 @@ import altair as alt
 import pandas as pd
 
 from worksmith.charts import status_scale
+from worksmith.charts.memo import remembered
 from worksmith.status import ACCENT, BASELINE, CRITICAL, chip
 from worksmith.values import is_missing
 
@@ -32,6 +33,7 @@ def _stage_frame(stats: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+@remembered
 def items_per_stage(stats: pd.DataFrame, title: str) -> alt.Chart:
     """Horizontal bars: items now in each stage (workflow order), coloured by how long the oldest has waited.
 
@@ -54,6 +56,7 @@ def items_per_stage(stats: pd.DataFrame, title: str) -> alt.Chart:
     return (bars + labels).properties(title=_title(title), height=alt.Step(44))
 
 
+@remembered
 def time_in_stage(stats: pd.DataFrame, title: str, highlight: str | None = None) -> alt.Chart:
     """Horizontal bars: the average finished stay per stage from the move history; ``highlight`` in red."""
     data = _stage_frame(stats)

@@ -7,6 +7,7 @@ import altair as alt
 import pandas as pd
 
 from worksmith import fmt
+from worksmith.charts.memo import remembered
 from worksmith.status import ACCENT, CRITICAL, STATUS_COLOURS
 
 MARKER_COLOURS = {"P50": "#78909C", "P80": ACCENT, "P95": "#37474F", "Target": STATUS_COLOURS["on track"]}
@@ -31,6 +32,7 @@ def _markers(markers: pd.DataFrame, height: int) -> alt.LayerChart:
     return alt.layer(rules, labels).properties(height=height)
 
 
+@remembered
 def finish_histogram(hist: pd.DataFrame, markers: pd.DataFrame, title: str, height: int = 320) -> alt.LayerChart:
     """Bars: the share of runs finishing on each date; lines at P50/P80/P95 and the target.
 
@@ -46,6 +48,7 @@ def finish_histogram(hist: pd.DataFrame, markers: pd.DataFrame, title: str, heig
                                                                                                 height=height)
 
 
+@remembered
 def s_curve(hist: pd.DataFrame, markers: pd.DataFrame, title: str, height: int = 320) -> alt.LayerChart:
     """The cumulative probability of finishing on or before each date (a step line), with the same lines."""
     data = hist.assign(date=[fmt.day(d) for d in hist["finish"]])
@@ -60,6 +63,7 @@ def s_curve(hist: pd.DataFrame, markers: pd.DataFrame, title: str, height: int =
                                                                                                 height=height)
 
 
+@remembered
 def criticality_chart(tasks: pd.DataFrame, title: str, limit: int = 20) -> alt.Chart:
     """Tasks ranked by criticality index (share of runs with no float), coloured by whether they are on the plan's
     critical path (never colour alone: the legend and the tooltip say it too).

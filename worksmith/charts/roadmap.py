@@ -6,11 +6,13 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
+from worksmith.charts.memo import remembered
 from worksmith.status import ACCENT, BASELINE, CRITICAL, STATUS_COLOURS
 
 SIDE_COLOURS = (BASELINE, ACCENT)  # the base workspace grey, the scenario in the accent colour
 
 
+@remembered
 def roadmap(frame: pd.DataFrame, title: str, today: pd.Timestamp | None = None) -> alt.LayerChart:
     """``frame``: ``project, side, start, finish, target, health``. One row per project; with two sides the bars
     are drawn one above the other (base grey, scenario blue); the target is a dark tick, today a dashed rule."""
@@ -46,6 +48,7 @@ def roadmap(frame: pd.DataFrame, title: str, today: pd.Timestamp | None = None) 
                                          height=alt.Step(34 if len(sides) > 1 else 26), width="container")
 
 
+@remembered
 def utilisation_change(frame: pd.DataFrame, title: str) -> alt.LayerChart:
     """``frame``: ``person, week_label, change`` (percentage points, scenario − base). Red where the scenario loads
     a person more, green where less; the number in each cell (colour is never the only signal)."""

@@ -12,6 +12,7 @@ import math
 import altair as alt
 import pandas as pd
 
+from worksmith.charts.memo import remembered
 from worksmith.status import ACCENT, CRITICAL
 
 NO_CAPACITY = "no capacity"
@@ -95,6 +96,7 @@ def heatmap_step(n_weeks: int) -> int:
     return max(40, min(80, CELLS_WIDTH // max(1, min(n_weeks, MAX_BLOCK_WEEKS))))
 
 
+@remembered
 def heatmap(frame: pd.DataFrame, title: str, *, row_title: str = "Person", group_title: str = "Team",
             load_title: str = "Load", capacity_title: str = "Capacity", work_title: str = "Work (hours)",
             colour_title: str = "Utilisation", grouped: bool = False,
@@ -159,6 +161,7 @@ def _heatmap_block(data: pd.DataFrame, *, row_title: str, group_title: str, load
     ).resolve_scale(y="independent")
 
 
+@remembered
 def run_change(bars: pd.DataFrame, capacity: pd.DataFrame, title: str) -> alt.LayerChart:
     """Stacked run and change hours per week (``week, week_axis, kind, hours``) and the capacity line
     (``week, week_axis, hours``)."""
