@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import altair as alt
 import pandas as pd
+import pytest
 
 from worksmith.charts import budget, memo
 
@@ -43,4 +45,14 @@ def test_a_real_chart_is_built_once_and_still_validates() -> None:
     data = pd.DataFrame({"group": ["Ops", "Ops"], "kind": ["planned to date", "actual"], "amount": [10.0, 12.0]})
     chart = budget.plan_actual_bars(data, title="Ops is 20 % over", currency="€", group_title="Team")
     assert budget.plan_actual_bars(data.copy(), title="Ops is 20 % over", currency="€", group_title="Team") is chart
-    assert chart.to_dict()["title"]  # validated against the Vega-Lite schema, as before
+    assert chart.to_dict()["title"]
+    assert chart.to_dict() == type(chart).to_dict(chart)  # the same spec as a validated one
+
+
+def test_a_chart_the_schema_refuses_is_refused_when_built() -> None:
+    @memo.remembered
+    def bad(frame: pd.DataFrame):
+        return alt.Chart(frame).mark_bar().encode(x=alt.X("x:Q", bin="not a bin"))
+
+    with pytest.raises(Exception, match="bin"):
+        bad(pd.DataFrame({"x": [1]}))

@@ -3,7 +3,9 @@ instead of building it again (building an Altair chart is most of a warm rerun's
 
 The key is the builder and the *content* of its arguments — DataFrames by a hash of their values, index, columns and
 dtypes — so a changed value builds a new chart. Charts are never changed after they are built (Altair copies on
-``to_dict``), so one object can serve every session.
+``to_dict``), so one object can serve every session. A remembered chart is checked against the Vega-Lite schema once,
+when it is built; its later ``to_dict`` calls (Streamlit's, on every rerun) skip that check, which was a quarter of a
+warm rerun.
 """
 
 from __future__ import annotations
@@ -42,6 +44,17 @@ def _part(value: Any) -> Any:
     return type(value).__name__, value
 
 
+def _checked_once(chart: Any) -> Any:
+    """Validate ``chart`` now (raises like Altair would on the first render); later ``to_dict`` calls skip it."""
+    to_dict = getattr(type(chart), "to_dict", None)
+    if to_dict is None:
+        return chart
+    to_dict(chart)
+    # on the instance, past Altair's __setattr__ (which would take it for a chart property)
+    object.__setattr__(chart, "to_dict", functools.partial(to_dict, chart, validate=False))
+    return chart
+
+
 def remembered(builder: F) -> F:
     """Decorate a chart builder: the same arguments (by content) give the same chart, built once."""
     cache: OrderedDict[Any, Any] = OrderedDict()
@@ -59,7 +72,7 @@ def remembered(builder: F) -> F:
             if key in cache:
                 cache.move_to_end(key)
                 return cache[key]
-        chart = builder(*args, **kwargs)
+        chart = _checked_once(builder(*args, **kwargs))
         with lock:
             cache[key] = chart
             while len(cache) > SIZE:
