@@ -83,13 +83,11 @@ def archive() -> None:
 def _person_action(column, table, choices, label: str, button: str, key: str, icon: str, command, done: str) -> None:
     """A picker and a button that run ``command`` on the chosen person (archive or restore)."""
     with column.container(border=True):
+        names = dict(zip(table["id"], table["name"].astype(str), strict=True))  # one lookup per option, not a scan
         pid = st.selectbox(label, [None, *choices["id"]], key=f"{key}_pick",
-                           format_func=lambda i: "— choose —" if i is None else _name(table, i))
+                           format_func=lambda i: "— choose —" if i is None else names[i])
         if st.button(button, key=key, disabled=pid is None, icon=icon):
             row = table[table["id"] == pid].iloc[0]
             if ui.run(command, person_id=int(pid), expected_version=int(row["version"])) is not None:
                 ui.flash(done.format(row["name"]))
 
-
-def _name(table, pid) -> str:
-    return str(table.loc[table["id"] == pid, "name"].iloc[0])

@@ -32,8 +32,9 @@ def teams() -> None:
     named = table[table["id"].notna()]
     if len(named):
         with c2.container(border=True):
+            team_names = dict(zip(named["id"], named["name"], strict=True))
             tid = st.selectbox("Rename a team", named["id"].tolist(), key="people_team_pick",
-                               format_func=lambda i: named.loc[named["id"] == i, "name"].iloc[0])
+                               format_func=team_names.get)
             row = named[named["id"] == tid].iloc[0]
             new = st.text_input("New name", row["name"], key=f"people_team_rename_{tid}_{row['version']}")
             text = st.text_input("Description", row["description"], key=f"people_team_desc_{tid}_{row['version']}")
