@@ -94,7 +94,7 @@ with start_tab:
         with c2.popover("Load the demo workspace"):
             if st.button("Replace everything with the demo", type="primary", key="data_load_demo"):
                 demo.seed(ui.engine(), "S", today=today, reset=True)
-                st.cache_data.clear()
+                ui.clear_caches()
                 ui.flash()
 with roles_tab:
     roles.roles_table()

@@ -28,7 +28,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import streamlit as st
 from sqlalchemy import select, text
 from streamlit.testing.v1 import AppTest
 
@@ -49,6 +48,7 @@ from worksmith.store import branches
 from worksmith.store import models as m
 from worksmith.store.db import get_engine, read_session, upgrade, write_session
 from worksmith.ui.navigation import LAYOUT
+from worksmith.ui.shell import clear_caches
 from worksmith.views import budget_roi, budgets, goals, operations, overview, projects, requests, workload
 from worksmith.views.changes import scenario_changes
 from worksmith.views.compare import compare
@@ -358,7 +358,6 @@ def postgres_branch_rows(sizes: tuple[str, ...], *, today: date, url: str = PG_U
 FLOOR_PAGE = """
 import altair as alt
 import pandas as pd
-import streamlit as st
 from sqlalchemy import text
 
 from worksmith.store.db import get_engine
@@ -377,10 +376,10 @@ PAGE_GOAL_QUERIES = ("Overview", "Budgets", "Goals")
 
 
 def _render(app: AppTest, switch_to: str | None) -> tuple[float, float, int]:
-    """(cold render, warm rerun, exceptions): the first run opens the engine; then caches are emptied and the page
-    is timed, then rerun unchanged (caches warm)."""
+    """(cold render, warm rerun, exceptions): the first run opens the engine; then every cached read is emptied and
+    the page is timed, then rerun unchanged (caches warm)."""
     app.run()
-    st.cache_data.clear()
+    clear_caches()
     t0 = time.perf_counter()
     if switch_to:
         app.switch_page(switch_to)

@@ -59,6 +59,28 @@ def query(fn: Callable[..., T], **kwargs: Any) -> T:
     return query_on(workspace.current_url(), fn, **kwargs)
 
 
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _shared(_fn: Callable, name: str, url: str, revision: int, kwargs: tuple) -> Any:
+    with read_session(workspace.engine_for(url)) as session:
+        return _fn(session, **dict(kwargs))
+
+
+def clear_caches() -> None:
+    """Forget every cached read (after a restore or a reset the revision counter may start again at a number an
+    old workspace had)."""
+    st.cache_data.clear()
+    _shared.clear()
+
+
+def shared_query(fn: Callable[..., T], **kwargs: Any) -> T:
+    """:func:`query` for what every page's sidebar reads (people, roles, settings): one object for every session,
+    never copied (st.cache_data unpickles its value on each call: a quarter of a warm rerun at L). Callers must
+    not change what it returns."""
+    url = workspace.current_url()
+    return _shared(fn, f"{fn.__module__}.{fn.__qualname__}", url, workspace.revision_of(url),
+                   tuple(sorted(kwargs.items())))
+
+
 def query_on(url: str, fn: Callable[..., T], **kwargs: Any) -> T:
     """:func:`query` on a given workspace (live or a scenario), e.g. for Compare."""
     return _cached(fn, f"{fn.__module__}.{fn.__qualname__}", url, workspace.revision_of(url),
@@ -93,7 +115,7 @@ SETUP = Actor(None, "workspace setup", "admin")  # writes while the workspace ha
 
 def _choosable() -> dict[int, str]:
     """Id -> name of the people one can act as (active people; archived ones keep their history)."""
-    return query(people_view.active_people)
+    return shared_query(people_view.active_people)
 
 
 def _restore_actor() -> None:
@@ -132,7 +154,7 @@ def signed_in() -> bool:
 
 
 def _members() -> dict[int, access_view.Member]:
-    return query(access_view.members)
+    return shared_query(access_view.members)
 
 
 def _signed_in_member(members: dict[int, access_view.Member]) -> access_view.Member | None:
@@ -211,7 +233,7 @@ def run(command: Callable[..., T], *args: Any, success: str | None = None, on_li
     except WorksmithError as error:
         st.error(str(error), icon=":material/error:")
         return None
-    st.cache_data.clear()
+    clear_caches()
     if success:
         st.toast(md(success), icon=":material/check_circle:")  # toasts read markdown; messages quote names
     return result
@@ -321,7 +343,7 @@ def _who_am_i() -> None:
 
 
 def _sidebar() -> None:
-    settings = query(workspace_settings)
+    settings = shared_query(workspace_settings)
     with st.sidebar:
         st.markdown(f"### {md(settings['name'])}")
         st.caption(describe(workspace.live_url()))
@@ -338,7 +360,7 @@ def _sidebar() -> None:
                 if st.button("Yes, reset the demo", type="primary", key="sidebar_reset_demo"):
                     with st.spinner("Seeding the demo…"):
                         demo.seed(workspace.live_engine(), "S", today=today(), reset=True)
-                    st.cache_data.clear()
+                    clear_caches()
                     st.toast("Demo data reset", icon=":material/restart_alt:")
                     st.rerun()
 
@@ -348,11 +370,11 @@ def workspace_settings(session) -> dict[str, str]:
 
 
 def money(value: float | None) -> str:
-    return fmt.money(value, query(workspace_settings)["currency"])
+    return fmt.money(value, shared_query(workspace_settings)["currency"])
 
 
 def currency() -> str:
-    return query(workspace_settings)["currency"]
+    return shared_query(workspace_settings)["currency"]
 
 
 def status_label(text: str) -> str:
@@ -388,5 +410,5 @@ def empty_state(message: str) -> None:
     c1.page_link("pages/data.py", label="Import a plan file on the Data page", icon=":material/upload_file:")
     if c2.button("Load the demo workspace", key="empty_load_demo"):
         demo.seed(engine(), "S", today=today(), reset=True)
-        st.cache_data.clear()
+        clear_caches()
         st.rerun()
