@@ -365,7 +365,13 @@ class _Batch:
                 continue
             s = succ[a:b]
             first = np.flatnonzero(np.r_[True, s[1:] != s[:-1]])
-            levels.append((slot[a:b], lag[a:b, None], s, np.flatnonzero(to_finish[a:b]), first, s[first]))
+            targets = s[first]
+            lags = lag[a:b, None] if lag[a:b].any() else None
+            floor = self.snet[targets, None] if self.snet[targets].any() else 0
+            group = np.cumsum(np.r_[True, s[1:] != s[:-1]]) - 1  # each link's successor among targets
+            rank = np.arange(b - a) - first[group]  # 0 for a successor's first link, 1 for its second, ...
+            more = [(np.flatnonzero(rank == r), group[rank == r]) for r in range(1, int(rank.max()) + 1)]
+            levels.append((slot[a:b], lags, s, np.flatnonzero(to_finish[a:b]), first, more, targets, floor))
         fmode = self.mode.astype(np.float64)
         uncertain = np.flatnonzero(self.high > self.low)
         plan_of = np.repeat(np.arange(len(starts)), np.diff(self.bounds))
@@ -382,15 +388,21 @@ class _Batch:
             x = np.empty((2 * n, size + extra), dtype=np.int64)  # rows: ES of every task, then EF
             x[:n] = self.snet[:, None]
             x[n:] = x[:n] + dur
-            for slots, lags, s, to_finish_at, first, targets in levels:
-                bound = x[slots] + lags
+            for slots, lags, s, to_finish_at, first, more, targets, floor in levels:
+                bound = x[slots]
+                if lags is not None:
+                    bound += lags
                 if len(to_finish_at):
                     bound[to_finish_at] -= dur[s[to_finish_at]]
-                start = np.maximum.reduceat(bound, first, axis=0)
-                np.maximum(start, self.snet[targets, None], out=start)
+                start = bound[first] if len(more) else bound
+                for links, at in more:  # the max over each successor's links, one rank of links at a time
+                    start[at] = np.maximum(start[at], bound[links])
+                np.maximum(start, floor, out=start)  # ES >= max(0, snet)
                 x[targets] = start
-                x[targets + n] = start + dur[targets]
-            finish = np.maximum.reduceat(x[n:], starts, axis=0)
+                start += dur[targets]
+                x[targets + n] = start
+            finish = np.stack([x[n + a:n + b].max(axis=0) for a, b in zip(self.bounds[:-1], self.bounds[1:],
+                                                                              strict=True)])
             finishes[:, first_run:first_run + size] = finish[:, :size]
             if extra:
                 deterministic[:] = finish[:, -1]

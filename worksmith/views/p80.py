@@ -55,10 +55,10 @@ def p80_of(session: Session, *, project_ids: Iterable[int] | None = None, today:
     if not estimated:
         return out
     rows = conn.execute(select(t.c.id, t.c.project_id, t.c.duration_days, t.c.duration_min_days,
-                               t.c.duration_max_days, t.c.percent_complete, t.c.start_no_earlier_than, t.c.start_date)
+                               t.c.duration_max_days, t.c.percent_complete, t.c.start_no_earlier_than)
                         .where(t.c.project_id.in_(estimated))
                         .order_by(t.c.project_id, t.c.position, t.c.ref, t.c.id)).all()
-    tid, pid, dur, low, high, pct, snet, first = (list(c) for c in zip(*rows, strict=True))
+    tid, pid, dur, low, high, pct, snet = (list(c) for c in zip(*rows, strict=True))
     tid_a, pid_a = np.array(tid, dtype=np.int64), np.array(pid, dtype=np.int64)
     mode = np.array(dur, dtype=np.int64)
     low_a, high_a = np.array(low, dtype=np.float64), np.array(high, dtype=np.float64)  # None -> nan
@@ -70,30 +70,32 @@ def p80_of(session: Session, *, project_ids: Iterable[int] | None = None, today:
     sorter = np.argsort(tid_a)
 
     def row_of(task_ids: np.ndarray) -> np.ndarray:
-        return sorter[np.searchsorted(tid_a, task_ids, sorter=sorter)]
+        """Rows of task ids (-1: not a task of these projects)."""
+        rows = sorter[np.minimum(np.searchsorted(tid_a, task_ids, sorter=sorter), len(tid_a) - 1)]
+        return np.where(tid_a[rows] == task_ids, rows, -1)
 
-    tp, ts = t.alias("tp"), t.alias("ts")
-    links = conn.execute(select(d.c.pred_id, d.c.succ_id, d.c.type, d.c.lag_days, tp.c.project_id, ts.c.project_id)
-                         .select_from(d.join(tp, tp.c.id == d.c.pred_id).join(ts, ts.c.id == d.c.succ_id))
-                         .where(ts.c.project_id.in_(estimated))).all()
-    pred, succ, kind, lag, pred_project, succ_project = (list(c) for c in zip(*links, strict=True)) if links else \
-        ([],) * 6
-    own = np.array(pred_project, dtype=np.int64) == np.array(succ_project, dtype=np.int64)
-    succ_rows = row_of(np.array(succ, dtype=np.int64))
+    links = conn.execute(select(d.c.pred_id, d.c.succ_id, d.c.type, d.c.lag_days).where(
+        d.c.succ_id.in_(select(t.c.id).where(t.c.project_id.in_(estimated))))).all()
+    pred, succ, kind, lag = (np.array(c) for c in zip(*links, strict=True)) if links else \
+        (np.zeros(0, dtype=np.int64),) * 4
+    pred_rows, succ_rows = row_of(pred.astype(np.int64)), row_of(succ.astype(np.int64))
+    own = (pred_rows >= 0) & (pid_a[pred_rows] == pid_a[succ_rows])
     pinned = set(succ_rows[~own].tolist())  # waits for another project's task: pinned where it is scheduled
+    first = dict(conn.execute(select(t.c.id, t.c.start_date).where(t.c.id.in_([tid[r] for r in pinned]))).all()) \
+        if pinned else {}
     calendars = _calendars(conn.execute(select(h.c.day, h.c.project_id)).all())
     offsets = np.zeros(len(tid), dtype=np.int64)
     for row in sorted({i for i, day in enumerate(snet) if day is not None} | pinned):
         project = pid[row]
         cal, start = calendars(project), _start(starts[project], today)
         offset = cal.offset_of(snet[row], start) if isinstance(snet[row], date) else None
-        if row in pinned and isinstance(first[row], date):
-            offset = max(offset or 0, cal.offset_of(first[row], start))
+        if isinstance(first.get(tid[row]), date):
+            offset = max(offset or 0, cal.offset_of(first[tid[row]], start))
         offsets[row] = offset or 0
     bounds = np.r_[0, np.flatnonzero(pid_a[1:] != pid_a[:-1]) + 1, len(pid_a)]
     own_links = np.flatnonzero(own)
-    plans = Plans(bounds, mode, low_a, high_a, offsets, row_of(np.array(pred, dtype=np.int64)[own_links]),
-                  succ_rows[own_links], np.array(kind, dtype=str)[own_links], np.array(lag, dtype=np.int64)[own_links])
+    plans = Plans(bounds, mode, low_a, high_a, offsets, pred_rows[own_links], succ_rows[own_links],
+                  kind[own_links].astype(str), lag[own_links].astype(np.int64))
     result = simulate_finishes(plans, runs=runs, seed=seed)
     refused = set(pid_a[bad].tolist())  # stored estimates every save refuses: no P80 (the Risk tab names them)
     for project, finish, shift in zip(pid_a[bounds[:-1]].tolist(), result.percentile(80).tolist(),
