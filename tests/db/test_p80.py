@@ -15,6 +15,7 @@ from sqlalchemy import select, update
 from worksmith import demo
 from worksmith.commands import my_work
 from worksmith.commands import project_plan as cpp
+from worksmith.commands import scenarios as moves
 from worksmith.commands.core import Actor
 from worksmith.commands.p80 import store_p80
 from worksmith.exchange.backup import backup_json, restore_json
@@ -22,6 +23,7 @@ from worksmith.store import branches
 from worksmith.store import models as m
 from worksmith.store.db import get_engine, read_session, upgrade, write_session
 from worksmith.views import risk as vr
+from worksmith.views.changes import scenario_changes
 from worksmith.views.overview import overview
 from worksmith.views.p80 import p80_of, stored_p80
 
@@ -130,3 +132,28 @@ def test_a_branch_carries_the_stored_p80(engine, today):
         assert _stored(branch) == _stored(engine) and _stored(branch)[pid] is not None
     finally:
         branch.dispose()
+
+
+def test_a_scenario_move_lists_no_p80_change_and_applies_with_it_recomputed(engine, today):
+    """The P80 is computed, like the tasks' dates: a shifted project's new P80 is not a change to apply (live
+    recomputes it when the start is applied)."""
+    demo.seed(engine, "S", today=today)
+    with read_session(engine) as s:
+        project = s.exec(select(m.Project).where(m.Project.p80_finish.is_not(None)).order_by(m.Project.id)).scalars() \
+            .first()
+    made = branches.create_branch(engine.url.render_as_string(hide_password=False), name="Later")
+    scenario = get_engine(made.url)
+    try:
+        with write_session(scenario) as s:
+            moves.shift_project(s, actor=ANA, project_id=project.id, days=20, expected_version=project.version,
+                                today=today)
+        moved = _stored(scenario)[project.id]
+        assert moved > project.p80_finish
+        with read_session(scenario) as b, read_session(engine) as lv:
+            changes = [c for c in scenario_changes(b, lv) if c.key == f"project:{project.id}"]
+        assert len(changes) == 1 and "P80" not in changes[0].label and "p80" not in changes[0].label
+        with write_session(engine) as s:
+            assert moves.apply_changes(s, actor=ANA, changes=changes, scenario=made.name, today=today) == 1
+        assert _stored(engine)[project.id] == moved == _old(engine, today)[project.id]
+    finally:
+        scenario.dispose()
