@@ -6,6 +6,9 @@ of :func:`worksmith.commands.plans.reschedule` for every project that reschedule
 row was rewritten, since a changed estimate or order moves no date but does move the P80 — and after the writes
 that change a P80 input without rescheduling (a task of a project with estimates done / not done any more), the
 demo seed and a restore. As in reschedule, the rows are locked and written in id order on PostgreSQL.
+
+Like the stored schedule, a project without a start date is simulated from the ``today`` of the write that
+stored it (the Overview used to take its own ``today``; every demo and most real projects have a start).
 """
 
 from __future__ import annotations
