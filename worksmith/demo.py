@@ -27,6 +27,7 @@ from sqlalchemy import delete as sql_delete
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, SQLModel
 
+from worksmith.commands.p80 import store_p80
 from worksmith.commands.workspace import bulk_insert, clear
 from worksmith.domain.notation import parse_predecessors
 from worksmith.errors import ValidationError
@@ -797,4 +798,5 @@ def seed(engine: Engine, size: str = "S", *, today: date | None = None, reset: b
         elif not is_empty(session):
             raise ValidationError("This workspace already has data; use --reset to replace it with the demo.")
         rows.insert(session)
+        store_p80(session, today=today or date.today())  # computed, like the tasks' dates
     return {table: len(r) for table, r in rows.rows.items()}

@@ -251,6 +251,7 @@ ROWS: dict[str, Callable[[Session], dict[str, Any]]] = {
     "inbox.mark_all_read": lambda s: {"today": TODAY},
     "my_work.set_progress": lambda s: {"task_id": first(s, m.Task).id, "percent_complete": 10.0,
                                        **v(first(s, m.Task))},
+    "p80.update_progress": lambda s: {"task": _task(s), "changes": {"percent_complete": 10.0}, **v(_task(s))},
     "operations.set_recurrence": lambda s: {"recurring_task_id": first(s, m.RecurringTask).id,
                                             "rule": "FREQ=WEEKLY", **v(first(s, m.RecurringTask))},
     "table_import.import_rows": lambda s: {"table": "teams", "frame": pd.DataFrame({"name": ["Matrix team"]}),

@@ -6,6 +6,7 @@ from sqlmodel import Session
 
 from worksmith.commands import core
 from worksmith.commands.core import Actor
+from worksmith.commands.p80 import update_progress
 from worksmith.store import models as m
 
 
@@ -23,6 +24,6 @@ def set_progress(session: Session, *, actor: Actor, task_id: int, percent_comple
                  expected_version: int | None) -> m.Task:
     """Set a task's % complete (0–100) and move it to the column that fits, checked against ``expected_version``."""
     task = core.get(session, m.Task, task_id)
-    return core.update(session, m.Task, task_id, {"percent_complete": percent_complete,
-                                                  "status": status_for(percent_complete, task.status)},
-                       expected_version=expected_version, actor=actor)
+    return update_progress(session, task=task, changes={"percent_complete": percent_complete,
+                                                        "status": status_for(percent_complete, task.status)},
+                           expected_version=expected_version, actor=actor)

@@ -22,6 +22,7 @@ from datetime import date
 from sqlalchemy import bindparam, select, update
 from sqlmodel import Session
 
+from worksmith.commands.p80 import store_p80
 from worksmith.errors import CycleError
 from worksmith.store import models as m
 from worksmith.store.db import lock_plans
@@ -38,7 +39,8 @@ def _computed(session: Session) -> dict[int, tuple]:
 
 
 def reschedule(session: Session, *, today: date | None = None) -> int:
-    """Recompute every task's dates, float and critical flag; store those that changed.
+    """Recompute every task's dates, float and critical flag; store those that changed; then every project's P80
+    finish (:func:`worksmith.commands.p80.store_p80`).
 
     Returns the number of task rows written (0 when the stored schedule is already right).
     """
@@ -56,6 +58,7 @@ def reschedule(session: Session, *, today: date | None = None) -> int:
         if stored.get(int(r.id)) != values:
             rows.append({"tid": int(r.id), "s": values[0], "f": values[1], "tf": values[2], "c": values[3]})
     if not rows:
+        store_p80(session, today=today or date.today())  # no date moved, but an estimate may have moved the P80
         return 0
     rows.sort(key=lambda row: row["tid"])  # one lock order for every writer of task rows: by id
     t = m.Task.__table__
@@ -66,6 +69,7 @@ def reschedule(session: Session, *, today: date | None = None) -> int:
             .values(start_date=bindparam("s"), finish_date=bindparam("f"), total_float=bindparam("tf"),
                     critical=bindparam("c")))
     conn.execute(stmt, rows)
+    store_p80(session, today=today or date.today())  # after the dates: a task pinned by another project uses them
     return len(rows)
 
 

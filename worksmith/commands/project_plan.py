@@ -20,7 +20,7 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from worksmith import fmt
-from worksmith.commands import core, plan_import
+from worksmith.commands import core, p80, plan_import
 from worksmith.commands.core import Actor
 from worksmith.commands.plans import named_cycle, reschedule_named
 from worksmith.commands.projects import create_project
@@ -485,7 +485,7 @@ def move_task(session: Session, *, task_id: int, status: str, expected_version: 
         changes["percent_complete"] = 0.0
     elif task.percent_complete >= 100:
         changes["percent_complete"] = 90.0
-    return core.update(session, m.Task, task_id, changes, expected_version=expected_version, actor=actor)
+    return p80.update_progress(session, task=task, changes=changes, expected_version=expected_version, actor=actor)
 
 
 def add_link(session: Session, *, pred_task_id: int, succ_task_id: int, type: str = "FS", lag_days: int = 0,

@@ -135,9 +135,7 @@ def simulate(tasks: Sequence[TaskSpec], deps: Sequence[Dep], estimates: dict, *,
         size = min(CHUNK, runs - first)
         dur = np.repeat(mode[:, None], size, axis=1).astype(np.int64)
         if len(uncertain):
-            draws = rng.triangular(low[uncertain, None], mode[uncertain, None], high[uncertain, None],
-                                   size=(len(uncertain), CHUNK))[:, :size]
-            dur[uncertain] = np.floor(draws + 0.5).astype(np.int64)
+            dur[uncertain] = _draw(rng, low[uncertain], mode[uncertain], high[uncertain], size)
         es, ef, finish = _forward(order, ins, dur, snet, size)
         ls = _backward(order, outs, dur, finish, size)
         critical += (ls - es <= 0).sum(axis=1)
@@ -148,6 +146,14 @@ def simulate(tasks: Sequence[TaskSpec], deps: Sequence[Dep], estimates: dict, *,
     det_critical = np.array([base[t.id].critical for t in tasks], dtype=bool)
     return RiskResult(runs, base.project_finish, finishes, [t.id for t in tasks], critical / runs,
                       ef_sorted[:, k50].astype(np.int64), ef_sorted[:, k80].astype(np.int64), det_critical)
+
+
+def _draw(rng: np.random.Generator, low: np.ndarray, mode: np.ndarray, high: np.ndarray, size: int) -> np.ndarray:
+    """One chunk's durations of the uncertain tasks (float arrays ``low < high``): triangular draws rounded half up,
+    (tasks, size). Always draws a full :data:`CHUNK` per task, so a run's durations depend only on the seed and its
+    position, never on the run count."""
+    draws = rng.triangular(low[:, None], mode[:, None], high[:, None], size=(len(low), CHUNK))[:, :size]
+    return np.floor(draws + 0.5).astype(np.int64)
 
 
 def _forward(order, ins, dur, snet, size):
@@ -181,3 +187,224 @@ def _backward(order, outs, dur, finish, size):
         lf[u] = late
         ls[u] = late - dur[u]
     return ls
+
+
+# ------------------------------------------------------------------------------------- finishes only, many plans
+MAX_CELLS = 1 << 21  # tasks × runs held at once by simulate_finishes (a batch of plans × one chunk of runs)
+
+
+@dataclass(frozen=True)
+class Plans:
+    """Independent plans as flat arrays, the input of :func:`simulate_finishes`.
+
+    The tasks of plan ``k`` are rows ``bounds[k]:bounds[k + 1]`` (every plan has a task), in the order
+    :func:`simulate` would be given them (it decides which draws a task gets). Per task: the most likely
+    ``duration``, ``low`` and ``high`` (both = ``duration`` for a fixed task; ``low < high``: uncertain) and the
+    start-no-earlier-than offset ``snet`` (0: none). Per link (both ends in one plan, as rows): ``pred``, ``succ``,
+    ``kind`` FS/SS/FF/SF and ``lag``.
+    """
+
+    bounds: np.ndarray
+    duration: np.ndarray
+    low: np.ndarray
+    high: np.ndarray
+    snet: np.ndarray
+    pred: np.ndarray
+    succ: np.ndarray
+    kind: np.ndarray
+    lag: np.ndarray
+
+    @classmethod
+    def of(cls, plans: Sequence[tuple[Sequence[TaskSpec], Sequence[Dep], dict]]) -> Plans:
+        """The arrays of (tasks, deps, estimates) plans, as :func:`simulate` takes each (estimates: task id ->
+        :class:`Estimate`, a done task left out)."""
+        bounds, rows, links = [0], [], []
+        for tasks, deps, estimates in plans:
+            index = {t.id: bounds[-1] + i for i, t in enumerate(tasks)}
+            for t in tasks:
+                e = estimates.get(t.id)
+                ranged = e is not None and e.low is not None and e.high is not None
+                rows.append((t.duration, e.low if ranged else t.duration, e.high if ranged else t.duration,
+                             t.snet or 0))
+            links += [(index[d.pred], index[d.succ], d.type, d.lag) for d in deps]
+            bounds.append(bounds[-1] + len(tasks))
+        dur, low, high, snet = (np.array(c, dtype=np.int64) for c in zip(*rows, strict=True)) if rows else \
+            (np.zeros(0, dtype=np.int64),) * 4
+        pred, succ, kind, lag = zip(*links, strict=True) if links else ((), (), (), ())
+        return cls(np.array(bounds), dur, low, high, snet, np.array(pred, dtype=np.int64),
+                   np.array(succ, dtype=np.int64), np.array(kind, dtype=str), np.array(lag, dtype=np.int64))
+
+
+@dataclass
+class FinishRuns:
+    """Per plan: the finish of every run (plans, runs), the deterministic finish (every task at its most likely
+    duration, as ``compute_schedule``'s ``project_finish``) and whether a 0-day task finishes last in it."""
+
+    finishes: np.ndarray
+    deterministic: np.ndarray
+    ends_on_milestone: np.ndarray
+
+    def percentile(self, p: float) -> np.ndarray:
+        """Per plan, :func:`percentile` of its finishes."""
+        runs = self.finishes.shape[1]
+        k = max(1, int(np.ceil(p * runs / 100 - 1e-9)))
+        return np.partition(self.finishes, k - 1, axis=1)[:, k - 1].astype(np.int64)
+
+
+def simulate_finishes(plans: Plans, *, runs: int, seed: int = 0) -> FinishRuns:
+    """The project finish of every run of every plan: for each plan exactly ``simulate(...).finishes`` with the same
+    ``runs`` and ``seed`` (the same draws: a generator per plan seeded with ``seed``), but the forward pass only (the
+    finish needs no late dates) and vectorised over tasks too: all plans at once, level by level (a task's level =
+    1 + the highest level of its predecessors), so the work is a few array operations per level.
+
+    Raises
+    ------
+    ValidationError
+        Bad run count, an estimate outside ``0 <= low <= duration <= high``, an unknown link type or a link
+        between two plans.
+    CycleError
+        The links of a plan form a loop (ids are row numbers).
+    """
+    if not isinstance(runs, int) or isinstance(runs, bool) or not 1 <= runs <= MAX_RUNS:
+        raise ValidationError(f"Runs must be a whole number from 1 to {MAX_RUNS:,}, got {runs!r}.", field="runs")
+    bounds = np.asarray(plans.bounds, dtype=np.int64)
+    mode = np.asarray(plans.duration, dtype=np.int64)
+    low, high = np.asarray(plans.low, dtype=np.int64), np.asarray(plans.high, dtype=np.int64)
+    n, n_plans = len(mode), len(bounds) - 1
+    if ((low < 0) | (low > mode) | (mode > high)).any():
+        raise ValidationError("Three-point estimates need 0 <= minimum <= duration <= maximum.",
+                              field="duration_min_days")
+    if n_plans < 0 or bounds[0] != 0 or bounds[-1] != n or (np.diff(bounds) < 1).any():
+        raise ValidationError("Every plan needs at least one task.")
+    plan_of = np.repeat(np.arange(n_plans), np.diff(bounds))
+    pred, succ = np.asarray(plans.pred, dtype=np.int64), np.asarray(plans.succ, dtype=np.int64)
+    kind = np.char.upper(np.asarray(plans.kind, dtype=str)) if len(pred) else np.array([], dtype=str)
+    if not np.isin(kind, list(_ENDS)).all():
+        raise ValidationError("Link types are FS, SS, FF or SF.", field="type")
+    if (plan_of[pred] != plan_of[succ]).any():
+        raise ValidationError("A link joins two plans.")
+    from_finish, to_finish = np.isin(kind, ("FS", "FF")), np.isin(kind, ("FF", "SF"))
+    level = _levels(n, pred, succ)
+    snet = np.maximum(np.asarray(plans.snet, dtype=np.int64), 0)
+    finishes = np.empty((n_plans, runs), dtype=np.int64)
+    deterministic = np.empty(n_plans, dtype=np.int64)
+    milestone = np.zeros(n_plans, dtype=bool)
+    per_batch = max(1, MAX_CELLS // (min(runs, CHUNK) + 1))
+    first_plan = 0
+    while first_plan < n_plans:  # a batch: consecutive plans of at most per_batch tasks (or one bigger plan)
+        last = max(first_plan + 1, int(np.searchsorted(bounds, bounds[first_plan] + per_batch, side="right")) - 1)
+        rows = slice(int(bounds[first_plan]), int(bounds[last]))
+        links = np.flatnonzero((succ >= rows.start) & (succ < rows.stop))
+        batch = _Batch(bounds[first_plan:last + 1] - rows.start, mode[rows], low[rows], high[rows], snet[rows],
+                       pred[links] - rows.start, succ[links] - rows.start, from_finish[links], to_finish[links],
+                       np.asarray(plans.lag, dtype=np.int64)[links], level[rows])
+        batch.run(runs, seed, finishes[first_plan:last], deterministic[first_plan:last], milestone[first_plan:last])
+        first_plan = last
+    return FinishRuns(finishes, deterministic, milestone)
+
+
+def _levels(n: int, pred: np.ndarray, succ: np.ndarray) -> np.ndarray:
+    """Each task's level: 0 without predecessors, else 1 + the highest level of its predecessors (Kahn's
+    algorithm, one array step per level). Raises CycleError (naming row numbers) if the links loop."""
+    level = np.zeros(n, dtype=np.int64)
+    indeg = np.bincount(succ, minlength=n)
+    by_pred = np.argsort(pred, kind="stable")
+    targets = succ[by_pred]
+    ptr = np.searchsorted(pred[by_pred], np.arange(n + 1))
+    frontier, depth, placed = np.flatnonzero(indeg == 0), 0, 0
+    while len(frontier):
+        placed += len(frontier)
+        level[frontier] = depth
+        counts = ptr[frontier + 1] - ptr[frontier]
+        total = int(counts.sum())
+        if not total:
+            break
+        starts = np.repeat(ptr[frontier] - np.cumsum(counts) + counts, counts)
+        reached = targets[starts + np.arange(total)]
+        indeg -= np.bincount(reached, minlength=n)
+        reached = np.unique(reached)
+        frontier, depth = reached[indeg[reached] == 0], depth + 1
+    if placed < n:
+        left = np.flatnonzero(indeg > 0)
+        inside = np.isin(pred, left) & np.isin(succ, left)
+        compute_schedule([TaskSpec(int(i), 0) for i in left],
+                         [Dep(int(p), int(s)) for p, s in zip(pred[inside], succ[inside], strict=True)])
+        raise AssertionError("unreachable: the left-over links loop")  # pragma: no cover
+    return level
+
+
+@dataclass
+class _Batch:
+    """Consecutive plans simulated together (rows and links rebased to the batch)."""
+
+    bounds: np.ndarray
+    mode: np.ndarray
+    low: np.ndarray
+    high: np.ndarray
+    snet: np.ndarray
+    pred: np.ndarray
+    succ: np.ndarray
+    from_finish: np.ndarray
+    to_finish: np.ndarray
+    lag: np.ndarray
+    level: np.ndarray
+
+    def run(self, runs: int, seed: int, finishes: np.ndarray, deterministic: np.ndarray,
+            milestone: np.ndarray) -> None:
+        n = len(self.mode)
+        starts = self.bounds[:-1]
+        order = np.lexsort((self.succ, self.level[self.succ]))  # links by level of the successor, then successor
+        pred, succ, lag = self.pred[order], self.succ[order], self.lag[order]
+        slot = pred + n * self.from_finish[order]  # x[slot]: ES of the predecessor, or its EF (row + n)
+        to_finish = self.to_finish[order]
+        link_level = self.level[succ]
+        cuts = np.searchsorted(link_level, np.arange(1, int(link_level.max(initial=0)) + 2))
+        levels = []
+        for a, b in zip(cuts[:-1], cuts[1:], strict=True):
+            if a == b:
+                continue
+            s = succ[a:b]
+            first = np.flatnonzero(np.r_[True, s[1:] != s[:-1]])
+            targets = s[first]
+            lags = lag[a:b, None] if lag[a:b].any() else None
+            floor = self.snet[targets, None] if self.snet[targets].any() else 0
+            group = np.cumsum(np.r_[True, s[1:] != s[:-1]]) - 1  # each link's successor among targets
+            rank = np.arange(b - a) - first[group]  # 0 for a successor's first link, 1 for its second, ...
+            more = [(np.flatnonzero(rank == r), group[rank == r]) for r in range(1, int(rank.max()) + 1)]
+            levels.append((slot[a:b], lags, s, np.flatnonzero(to_finish[a:b]), first, more, targets, floor))
+        fmode = self.mode.astype(np.float64)
+        uncertain = np.flatnonzero(self.high > self.low)
+        plan_of = np.repeat(np.arange(len(starts)), np.diff(self.bounds))
+        groups = [(np.random.default_rng(seed), rows) for rows in np.split(uncertain, np.searchsorted(
+            uncertain, self.bounds[1:-1])) if len(rows)]
+        flow, fhigh = self.low.astype(np.float64), self.high.astype(np.float64)
+        for first_run in range(0, runs, CHUNK):
+            size = min(CHUNK, runs - first_run)
+            extra = int(first_run == 0)  # the first chunk carries the deterministic schedule as a last column
+            dur = np.repeat(self.mode[:, None], size + extra, axis=1)
+            if groups:
+                drawn = [_draw(rng, flow[rows], fmode[rows], fhigh[rows], size) for rng, rows in groups]
+                dur[uncertain, :size] = np.concatenate(drawn)
+            x = np.empty((2 * n, size + extra), dtype=np.int64)  # rows: ES of every task, then EF
+            x[:n] = self.snet[:, None]
+            x[n:] = x[:n] + dur
+            for slots, lags, s, to_finish_at, first, more, targets, floor in levels:
+                bound = x[slots]
+                if lags is not None:
+                    bound += lags
+                if len(to_finish_at):
+                    bound[to_finish_at] -= dur[s[to_finish_at]]
+                start = bound[first] if len(more) else bound
+                for links, at in more:  # the max over each successor's links, one rank of links at a time
+                    start[at] = np.maximum(start[at], bound[links])
+                np.maximum(start, floor, out=start)  # ES >= max(0, snet)
+                x[targets] = start
+                start += dur[targets]
+                x[targets + n] = start
+            finish = np.stack([x[n + a:n + b].max(axis=0) for a, b in zip(self.bounds[:-1], self.bounds[1:],
+                                                                              strict=True)])
+            finishes[:, first_run:first_run + size] = finish[:, :size]
+            if extra:
+                deterministic[:] = finish[:, -1]
+                last = (self.mode == 0) & (x[n:, -1] == finish[plan_of, -1])
+                milestone[:] = np.bincount(plan_of[last], minlength=len(starts)) > 0

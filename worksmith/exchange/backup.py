@@ -20,6 +20,7 @@ from sqlalchemy.exc import IntegrityError
 
 from worksmith.commands import access
 from worksmith.commands.core import Actor, log
+from worksmith.commands.p80 import store_p80
 from worksmith.commands.workspace import bulk_insert, clear, refuse_in_public_demo, require_named
 from worksmith.errors import ValidationError
 from worksmith.exchange.backup_check import (
@@ -92,6 +93,7 @@ def restore_json(session: Any, data: Any, *, actor: Actor) -> dict[str, int]:
         bulk_insert(session, rows)
     except IntegrityError as exc:  # a rule the checks above do not know: still a refusal, never a traceback
         raise BackupRefused([f"the database refused a row: {str(exc.orig).splitlines()[0]}"]) from None
+    store_p80(session, today=date.today())  # computed: a backup from before migration 0007 has none
     total = sum(len(r) for name, r in rows.items() if name != "activity_log")
     log(session, actor, "restore", "workspace", None,
         f"restored a backup ({total:,} rows; {len(rows['activity_log']):,} log entries kept, marked restored)")

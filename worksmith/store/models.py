@@ -331,6 +331,8 @@ class ProjectBase(DateRange):
 
 class Project(ProjectBase, Versioned, table=True):
     id: int | None = Field(default=None, primary_key=True)
+    p80_finish: date | None = Field(default=None, description="P80 finish from the three-point estimates, computed "
+                                    "(commands.p80.store_p80; migration 0007)")
     # unique in the database (migration 0002): a read-then-insert check cannot stop two concurrent saves
     __table_args__ = (Index("uq_project_name", "name", unique=True),)
 

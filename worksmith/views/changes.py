@@ -10,7 +10,8 @@ version it had when the branch chain began (``branch_base``). Per table:
 
 The "before" of a change is live's row; when live's version is no longer the base version, live moved since the
 branch was made and the change is a **conflict**: shown, never applied. Computed columns (a task's scheduled dates,
-float and critical flag) are not changes: they follow from the plan and are recomputed on live after an apply.
+float and critical flag, a project's P80 finish) are not changes: they follow from the plan and are recomputed on
+live after an apply.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from worksmith.store import models as m
 from worksmith.views.tables import entity_label, field_label
 
 NOT_COMPARED = {"activity_log", "setting", "workspace_revision", "work_item_move"}  # history and bookkeeping
-COMPUTED = {"version", "start_date", "finish_date", "total_float", "critical"}
+COMPUTED = {"version", "start_date", "finish_date", "total_float", "critical", "p80_finish"}
 NAMED_BY = {"person": "name", "team": "name", "goal": "title", "project": "name", "phase": "name", "task": "name",
             "operation": "name", "request": "title", "key_result": "title"}
 

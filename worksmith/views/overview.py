@@ -17,8 +17,8 @@ from worksmith.views import budgets
 from worksmith.views import portfolio as portfolio_service
 from worksmith.views.metric import Metric
 from worksmith.views.operations import UNALIGNED, overdue_flags
+from worksmith.views.p80 import stored_p80
 from worksmith.views.project_team import stale_risks
-from worksmith.views.risk import p80_finishes
 from worksmith.views.tables import activity, frame
 from worksmith.views.workload_data import load_cells
 from worksmith.views.workspace import is_empty, settings
@@ -115,7 +115,7 @@ def overview(session: Session, *, today: date) -> Overview:
     upcoming = miles[(miles["day"] >= pd.Timestamp(today)) & (miles["status"] != "done")]
     title = (f"{len(upcoming)} milestones ahead; next: {upcoming.sort_values('day').iloc[0]['name']} "
              f"on {upcoming['day'].min():%d %b}" if len(upcoming) else "No milestone ahead")
-    p80 = p80_finishes(session, project_ids=[int(i) for i in active["id"]], today=today)  # few runs: cheap
+    p80 = stored_p80(session, project_ids=active["id"])  # computed where the schedule is stored (commands.p80)
     table = pd.DataFrame({
         "project": health["name"],
         "health": [chip(h) for h in health["health"]],
