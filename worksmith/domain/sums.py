@@ -57,3 +57,38 @@ def cumulative(when: np.ndarray, amounts: np.ndarray, days: list[date]) -> list[
 def within(values: np.ndarray | None, low: float, high: float = np.inf) -> bool:
     """Every value in ``[low, high]`` (False for None)."""
     return values is not None and bool(((values >= low) & (values <= high)).all())
+
+
+def group_running_sums(group: np.ndarray, values: np.ndarray, n: int) -> np.ndarray:
+    """For each group ``g`` in ``0 … n−1``, :func:`running_sum` of its rows' values in row order (``0.0`` for a
+    group without rows): ``numpy.bincount`` adds row by row, as a loop ``s += v`` per group does."""
+    if not len(group):
+        return np.zeros(n, dtype="float64")
+    return np.bincount(np.asarray(group, dtype=np.int64), weights=np.asarray(values, dtype="float64"),
+                       minlength=n)
+
+
+def group_sums(group: np.ndarray, values: np.ndarray, n: int) -> np.ndarray:
+    """For each group ``g`` in ``0 … n−1``, ``numpy.sum`` of its rows' values in row order — the float that
+    ``Series.sum()`` of that group's rows gives (numpy adds pairwise, so it may differ from
+    :func:`group_running_sums` in the last bits); ``0.0`` for a group without rows."""
+    group = np.asarray(group, dtype=np.int64)
+    order = np.argsort(group, kind="stable")
+    ordered = np.asarray(values, dtype="float64")[order]
+    bounds = np.searchsorted(group[order], np.arange(n + 1)).tolist()
+    return np.array([ordered[a:b].sum() if b > a else 0.0 for a, b in zip(bounds[:-1], bounds[1:], strict=True)],
+                    dtype="float64")
+
+
+def group_latest(group: np.ndarray, days: np.ndarray, n: int, *, earliest: bool = False) -> np.ndarray:
+    """For each group ``g`` in ``0 … n−1``, the latest (or ``earliest``) of its rows' days (datetime64[D]);
+    missing days (NaT) left out; NaT for a group without a day."""
+    group, days = np.asarray(group, dtype=np.int64), np.asarray(days, dtype="datetime64[D]")
+    known = ~np.isnat(days)
+    as_int = days[known].astype(np.int64)
+    sentinel = np.iinfo(np.int64).max if earliest else np.iinfo(np.int64).min
+    out = np.full(n, sentinel, dtype=np.int64)
+    (np.minimum if earliest else np.maximum).at(out, group[known], as_int)
+    result = out.astype("datetime64[D]")
+    result[out == sentinel] = np.datetime64("NaT")
+    return result

@@ -58,26 +58,19 @@ from worksmith.domain.budget_plan import (
     overrun_reasons,
     planned_to_date,
 )
-from worksmith.domain.evm import (
-    TASK_BUDGET_COLUMNS,
-    actual_cost_to_date,
-    bottom_up_etc,
-    earned_value,
-    ev_to_date,
-    forecast_finish,
-    task_budgets,
-)
 from worksmith.domain.expenses import parse_expense_csv
 from worksmith.domain.money import safe_div
 from worksmith.errors import NotFoundError
 from worksmith.status import STATUS_ICONS
 from worksmith.store import models as m
-from worksmith.values import is_missing
 from worksmith.views.budget_data import BudgetData as BudgetData
 from worksmith.views.budget_data import load as load
 from worksmith.views.budget_data import owner_key as owner_key
 from worksmith.views.budget_data import owners as owners
 from worksmith.views.budget_data import parse_owner as parse_owner
+from worksmith.views.budget_evm import Evm as Evm
+from worksmith.views.budget_evm import evm_of as evm_of
+from worksmith.views.budget_evm import project_rows as project_rows
 from worksmith.views.metric import Metric
 from worksmith.views.tables import frame
 from worksmith.views.workspace import is_empty
@@ -91,28 +84,6 @@ RULE_LABELS = {"cpi": "Cost performance", "forecast": "Forecast over budget", "m
 
 
 # --- results --------------------------------------------------------------------------------------------------
-
-
-@dataclass
-class Evm:
-    """Earned value of one project today, with what it was computed from."""
-
-    bac: float
-    pv: float
-    ev: float
-    ac: float
-    metrics: dict[str, Any]
-    method: str
-    start: date
-    planned_finish: date
-    forecast_finish: date | None  # the schedule's (latest task finish), as on Projects; None without scheduled tasks
-    ev_projection: date  # start + planned duration / SPI: named "earned-value projection" wherever shown
-    today: date
-    baseline_tasks: pd.DataFrame
-    expenses: pd.DataFrame
-    time: pd.DataFrame
-    lines: pd.DataFrame  # the project's budget lines [month, planned]: PV(t) = planned to date
-    bottom_up: dict[str, Any] = field(default_factory=dict)  # evm.bottom_up_etc + "eac"
 
 
 @dataclass
@@ -132,85 +103,6 @@ class Organisation:
 # --- earned value ---------------------------------------------------------------------------------------------
 
 
-def _percent_complete(tasks: pd.DataFrame) -> float:
-    """Overall % complete (0–100): weighted by estimate hours, by duration when there are none."""
-    if tasks.empty:
-        return 0.0
-    weight = tasks["estimate_hours"].astype(float)
-    if weight.sum() <= 0:
-        weight = tasks["duration_days"].astype(float)
-    if weight.sum() <= 0:
-        return float(tasks["percent_complete"].astype(float).mean())
-    return float((weight * tasks["percent_complete"].astype(float)).sum() / weight.sum())
-
-
-def _bottom_up(data: BudgetData, owner: str, at: np.ndarray, ac: float, closed: bool) -> dict[str, Any]:
-    """Bottom-up ETC and EAC of a project (``evm.bottom_up_etc``) from its tasks (row positions ``at``), rates,
-    lines and costs; nothing left to do on a closed (done or cancelled) project."""
-    rates = data.task_rates[at]
-    known = rates[~np.isnan(rates)]
-    default = float(known.mean()) if len(known) else float(data.rates.mean()) if len(data.rates) else 0.0
-    all_planned, all_actual = data.non_labour
-    planned, actual = all_planned.get(owner, {}), all_actual.get(owner, {})
-    cats = [] if closed else sorted(set(planned) | set(actual))
-    non_labour = pd.DataFrame({"category": cats, "planned": [float(planned.get(c, 0.0)) for c in cats],
-                               "actual": [float(actual.get(c, 0.0)) for c in cats]})
-    out = bottom_up_etc(pd.DataFrame({"estimate_hours": data.task_column("estimate_hours")[at],
-                                      "percent_complete": data.task_column("percent_complete")[at],
-                                      "cost_rate": rates}),
-                        non_labour, default_rate=default)
-    out["eac"] = ac + out["etc"]
-    out["default_rate"] = default
-    return out
-
-
-def evm_of(data: BudgetData, project: Mapping[str, Any]) -> Evm:
-    pid, today = int(project["id"]), data.today
-    owner = owner_key("project", pid)
-    lines = data.of(data.lines, owner)
-    bac = float(project["budget"] or 0) or float(lines["planned"].sum())
-    at = data.task_positions.get(pid, np.zeros(0, dtype=np.int64))
-    baseline = data.baselines.get(pid)
-    tb = task_budgets(baseline["snapshot"] or {}, bac) if baseline else pd.DataFrame(columns=TASK_BUDGET_COLUMNS)
-    pv_method = "Planned to date (PV) = the budget lines of past months in full, this month pro rata"
-    if tb["budget"].sum() > 0:
-        pct = dict(zip(data.task_column("id")[at].astype(int).tolist(),
-                       data.task_column("percent_complete")[at].astype(float).tolist(), strict=True))
-        ids = tb["task_id"].tolist()
-        ev = ev_to_date(pd.DataFrame({"task_id": ids, "budget": tb["budget"].to_numpy(),
-                                        "percent_complete": [pct.get(t, 0.0) for t in ids]}))
-        dated = [f for st, f in zip(tb["start"].tolist(), tb["finish"].tolist(), strict=True)
-                 if st is not None and f is not None and f >= st]
-        method = (f"{pv_method}; EV from the baseline '{baseline['name']}' of {fmt.day(baseline['taken_at'])}: "
-                  "each task's budget is its share of BAC by baseline estimate hours")
-        planned_finish = max(dated) if dated else None
-    else:
-        ev = ev_to_date(pd.DataFrame({"task_id": [], "budget": [], "percent_complete": []}), bac=bac,
-                          percent_complete=_percent_complete(data.tasks_by_project.get(pid, data.tasks.iloc[:0])))
-        method = f"{pv_method}; no baseline with estimates: EV = overall % complete × BAC"
-        planned_finish = None
-    start = project["start"] if pd.notna(project["start"]) else (min(lines["month"]) if len(lines) else today)
-    if planned_finish is None:
-        planned_finish = project["target_end"] if pd.notna(project["target_end"]) else start
-    planned_finish = max(planned_finish, start)
-    pv = float(planned_to_date(lines, today, None).sum())
-    exp = data.of(data.expenses, owner, ("day", "amount"))
-    time = data.of(data.labour, owner, ("day", "hours", "cost_rate"))
-    ac = float(actual_cost_to_date(exp, time, today))
-    metrics = earned_value(bac, pv, ev, ac)
-    done = bac > 0 and metrics["EV"] >= bac
-    finishes = [f for f in data.task_column("finish_date")[at].tolist() if not is_missing(f)]
-    schedule = max(finishes) if finishes else None  # no plan yet: "—", as on Projects
-    closed = project["status"] in ("done", "cancelled")
-    if closed:
-        projection = schedule or planned_finish
-    else:
-        projection = today if done else forecast_finish(start, planned_finish, metrics["SPI"], today)
-    bottom_up = _bottom_up(data, owner, at[:0] if closed else at, ac, closed)
-    return Evm(bac, pv, metrics["EV"], ac, metrics, method, start, planned_finish, schedule, projection, today,
-               tb, exp, time, lines[["month", "planned"]], bottom_up)
-
-
 def project_evm(session: Session, *, project_id: int, today: date) -> Evm:
     """Earned value of one project today (BAC, PV, EV, AC, the metrics with formulas, and the method used).
 
@@ -224,10 +116,6 @@ def project_evm(session: Session, *, project_id: int, today: date) -> Evm:
     if match.empty:
         raise NotFoundError(f"There is no project {project_id} (it may have been deleted) — choose another one.")
     return evm_of(data, match.iloc[0].to_dict())
-
-
-def project_rows(data: BudgetData) -> list[tuple[Mapping[str, Any], Evm]]:
-    return [(p, evm_of(data, p)) for p in data.projects.to_dict("records")]
 
 
 def month_figures(data: BudgetData, owner: str) -> tuple[float, float]:
