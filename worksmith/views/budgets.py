@@ -55,11 +55,12 @@ from worksmith.domain.budget_plan import (
     budget_alerts,
     forecast_vs_budget,
     is_material,
-    overrun_reasons,
+    overrun_reasons_of,
     planned_to_date,
 )
 from worksmith.domain.expenses import parse_expense_csv
 from worksmith.domain.money import safe_div
+from worksmith.domain.sums import day_array, group_sums
 from worksmith.errors import NotFoundError
 from worksmith.status import STATUS_ICONS
 from worksmith.store import models as m
@@ -155,30 +156,72 @@ def _plan_actual(lines: pd.DataFrame, costs: pd.DataFrame, today: date, by: str,
                          "actual": [float(actual.get(k, 0.0)) for k in keys]}, columns=[by, "planned", "actual"])
 
 
+def month_figures_of(data: BudgetData, owners: list[str]) -> dict[str, tuple[float, float]]:
+    """:func:`month_figures` of each of ``owners`` (distinct keys), for all at once: the same floats."""
+    days, amounts = data.cost_arrays
+    months = day_array(data.lines["month"])
+    if days is None or months is None:  # a day that is not a plain date: one owner at a time
+        return {owner: month_figures(data, owner) for owner in owners}
+    today, index, n = data.today, pd.Index(owners), len(owners)
+    first = np.datetime64(today.replace(day=1), "D")
+    at = index.get_indexer(data.all_costs["owner"]) if len(data.all_costs) else np.zeros(0, dtype=np.int64)
+    keep = (at >= 0) & (days >= first)
+    spent = group_sums(at[keep], amounts[keep], n)
+    at = index.get_indexer(data.lines["owner"]) if len(data.lines) else np.zeros(0, dtype=np.int64)
+    keep = (at >= 0) & (months == first)
+    planned = data.lines["planned"].to_numpy(dtype="float64")[keep]
+    planned = group_sums(at[keep], np.where(np.isnan(planned), 0.0, planned), n)  # Series.sum leaves NaN out
+    days_in_month = calendar.monthrange(today.year, today.month)[1]
+    return {owner: (float(spent[i]), float(planned[i]) * today.day / days_in_month) for i, owner in enumerate(owners)}
+
+
+def categories_of(data: BudgetData, owners: list[str]) -> dict[str, list[tuple[str, float, float]]]:
+    """:func:`by_category_to_date`'s rows (category, planned, actual) of each of ``owners``, for all at once."""
+    lines = data.lines[data.lines["owner"].isin(owners)]
+    costs = data.all_costs[data.all_costs["owner"].isin(owners)]
+    sums: tuple[dict, dict] = ({}, {})
+    if len(lines):  # per (owner, category): each group adds its rows in the order a one-owner groupby does
+        planned = planned_to_date(lines, data.today, None).groupby([lines["owner"], lines["category"]]).sum()
+        for (owner, category), value in planned.items():
+            sums[0].setdefault(owner, {})[category] = value
+    if len(costs):
+        for (owner, category), value in costs.groupby(["owner", "category"])["amount"].sum().items():
+            sums[1].setdefault(owner, {})[category] = value
+    out = {}
+    for owner in owners:
+        planned, actual = sums[0].get(owner, {}), sums[1].get(owner, {})
+        out[owner] = [(k, float(planned.get(k, 0.0)), float(actual.get(k, 0.0))) for k in CATEGORIES
+                      if planned.get(k, 0.0) or actual.get(k, 0.0)]
+    return out
+
+
 def alerts_of(data: BudgetData, evms: list[tuple[Mapping[str, Any], Evm]]) -> pd.DataFrame:
+    """Budget alerts (:func:`alerts`) from project_rows' figures; the month's figures of every owner at once."""
+    live = [(p, e) for p, e in evms if p["status"] in ALERT_STATUSES]
+    ops = [op for op in data.operations.to_dict("records") if op["active"]]
+    owners_ = [owner_key("project", p["id"]) for p, _ in live] + [owner_key("operation", op["id"]) for op in ops]
+    month = month_figures_of(data, list(dict.fromkeys(owners_)))
     rows = []
-    for project, evm in evms:
-        if project["status"] not in ALERT_STATUSES:
-            continue
-        spent, planned = month_figures(data, owner_key("project", project["id"]))
-        rows.append({"owner": owner_key("project", project["id"]), "name": project["name"], "bac": evm.bac,
+    for (project, evm), owner in zip(live, owners_[:len(live)], strict=True):
+        spent, planned = month[owner]
+        rows.append({"owner": owner, "name": project["name"], "bac": evm.bac,
                      "ev": evm.ev, "ac": evm.ac, "pv": evm.pv, "spent_this_month": spent,
                      "planned_this_month": planned, "status": project["status"]})
-    for op in data.operations.to_dict("records"):
-        if not op["active"]:
-            continue
-        spent, planned = month_figures(data, owner_key("operation", op["id"]))
-        rows.append({"owner": owner_key("operation", op["id"]), "name": op["name"], "bac": 0.0, "ev": 0.0,
+    for op, owner in zip(ops, owners_[len(live):], strict=True):
+        spent, planned = month[owner]
+        rows.append({"owner": owner, "name": op["name"], "bac": 0.0, "ev": 0.0,
                      "ac": 0.0, "pv": 0.0, "spent_this_month": spent, "planned_this_month": planned,
                      "status": "active"})
     alerts = budget_alerts(pd.DataFrame(rows, columns=["owner", "name", "bac", "ev", "ac", "pv",
                                                          "spent_this_month", "planned_this_month", "status"]),
                              currency=data.currency)
+    why = alerts.loc[alerts["rule"].isin(["cpi", "forecast"]), "owner"].tolist()
+    categories = categories_of(data, list(dict.fromkeys(why)))
     messages = []
     for rec in alerts.to_dict("records"):
         message = rec["message"]
         if rec["rule"] in ("cpi", "forecast"):
-            reasons = overrun_reasons(by_category_to_date(data, rec["owner"]), currency=data.currency)
+            reasons = overrun_reasons_of(categories[rec["owner"]], currency=data.currency)
             if reasons:
                 message += ". Why: " + "; ".join(reasons)
         messages.append(message)
