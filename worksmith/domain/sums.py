@@ -20,6 +20,8 @@ from typing import Any
 
 import numpy as np
 
+_UNIX_DAY_ONE = date(1970, 1, 1).toordinal()
+
 
 def running_sum(values: np.ndarray) -> float:
     """``0.0 + v0 + v1 + …`` left to right: the float a Python loop adding them one by one gives."""
@@ -38,10 +40,13 @@ def clean_floats(column: Iterable[Any], default: float) -> np.ndarray | None:
 
 def day_array(column: Iterable[Any]) -> np.ndarray | None:
     """Dates as datetime64[D]; None when one is missing or not a plain ``date``."""
-    values = list(column)
+    to_list = getattr(column, "tolist", None)  # an object column's own list: much faster than iterating it
+    values = to_list() if to_list is not None and getattr(column, "dtype", None) == object else list(column)
     if not all(type(v) is date for v in values):
         return None
-    return np.array(values, dtype="datetime64[D]")
+    # day numbers from the ordinals: numpy converting date objects one by one is ~15× slower
+    ordinals = np.fromiter((v.toordinal() for v in values), dtype=np.int64, count=len(values))
+    return (ordinals - _UNIX_DAY_ONE).astype("datetime64[D]")
 
 
 def cumulative(when: np.ndarray, amounts: np.ndarray, days: list[date]) -> list[float]:
