@@ -243,11 +243,13 @@ def _finite(values: Any, low: float = 0.0, high: float = np.inf) -> np.ndarray:
 
 def _dates(values: list) -> tuple[np.ndarray, np.ndarray]:
     """(datetime64[D] with NaT for missing, ok): ok where a value is a plain date or missing."""
-    kinds = [type(v) for v in values]
-    ok = np.array([k is date or v is None for k, v in zip(kinds, values, strict=True)], dtype=bool)
-    if not ok.all():
-        ok |= np.array([is_missing(v) for v in values], dtype=bool)
-    return np.array([v if type(v) is date else None for v in values], dtype="datetime64[D]"), ok
+    is_day = np.array([type(v) is date for v in values], dtype=bool)
+    ok = is_day | np.array([v is None or is_missing(v) for v in values], dtype=bool) if not is_day.all() else is_day
+    ordinals = np.array([v.toordinal() if d else 0 for v, d in zip(values, is_day.tolist(), strict=True)],
+                        dtype=np.int64)
+    days = (ordinals - date(1970, 1, 1).toordinal()).astype("datetime64[D]")
+    days[~is_day] = np.datetime64("NaT")
+    return days, ok
 
 
 def _figures(data: BudgetData, projects: list[dict]) -> _Figures | None:
@@ -356,6 +358,13 @@ def _earned(data: BudgetData, projects: list[dict], tasks: pd.DataFrame, exact: 
 
 def _task_ids(keys: list) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Snapshot keys → (task id, -1 when the key is not a number; str(task id), the sort tie-break; ok)."""
+    text = np.array(keys, dtype=object).astype(str) if keys else np.zeros(0, dtype=str)
+    if all(type(k) is str for k in keys) and np.char.isdigit(text).all():
+        try:  # the usual snapshot: every key a task id in ASCII digits
+            ids = text.astype(np.int64)
+            return ids, ids.astype(str), np.ones(len(keys), dtype=bool)
+        except (ValueError, OverflowError):
+            pass  # a digit int() does not read ("²"): one by one below
     ids = np.full(len(keys), -1, dtype=np.int64)
     sort_key, ok = [], np.ones(len(keys), dtype=bool)
     for k, key in enumerate(keys):
@@ -363,7 +372,7 @@ def _task_ids(keys: list) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
             task_id = int(key) if str(key).lstrip("-").isdigit() else key
         except ValueError:
             ok[k], task_id = False, key
-        if type(task_id) is int:
+        if type(task_id) is int and abs(task_id) < 2**63:
             ids[k] = task_id
         sort_key.append(str(task_id))
     return ids, np.array(sort_key, dtype=str), ok
