@@ -5,7 +5,7 @@ line) raises what evm_of raises."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
 import pandas as pd
 import pytest

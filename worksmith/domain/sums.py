@@ -41,7 +41,7 @@ def clean_floats(column: Iterable[Any], default: float) -> np.ndarray | None:
 def day_array(column: Iterable[Any]) -> np.ndarray | None:
     """Dates as datetime64[D]; None when one is missing or not a plain ``date``."""
     to_list = getattr(column, "tolist", None)  # an object column's own list: much faster than iterating it
-    values = to_list() if to_list is not None and getattr(column, "dtype", None) == object else list(column)
+    values = to_list() if to_list is not None and str(getattr(column, "dtype", "")) == "object" else list(column)
     if not all(type(v) is date for v in values):
         return None
     # day numbers from the ordinals: numpy converting date objects one by one is ~15× slower
