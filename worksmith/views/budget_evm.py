@@ -409,5 +409,5 @@ def _iso_days(values: list) -> tuple[np.ndarray, np.ndarray]:
                 days[k] = np.datetime64(v, "D") if v is not None else np.datetime64("NaT")
             except ValueError:
                 plain[k] = "bad"
-    ok = np.isnat(days) == np.array([v is None for v in plain], dtype=bool)
+    ok = np.isnat(days) == np.fromiter((v is None for v in plain), dtype=bool, count=len(plain))
     return days, ok
