@@ -27,7 +27,7 @@ Formulas
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import date
 from typing import Any
 
@@ -245,12 +245,18 @@ def overrun_reasons(by_category: pd.DataFrame, *, currency: str = "", top: int =
         planned reads "… spent with nothing planned".
     """
     require_columns(by_category, ["category", "planned", "actual"], "Spend by category")
+    rows = [(r["category"], r["planned"], r["actual"]) for r in by_category.to_dict("records")]
+    return overrun_reasons_of(rows, currency=currency, top=top)
+
+
+def overrun_reasons_of(rows: Iterable[tuple[Any, Any, Any]], *, currency: str = "", top: int = 3) -> list[str]:
+    """:func:`overrun_reasons` of ``(category, planned, actual)`` tuples (no frame to build per owner)."""
     found = []
-    for rec in by_category.to_dict("records"):
-        planned = checked_number(rec["planned"], "planned", default=0.0)
-        actual = checked_number(rec["actual"], "actual", default=0.0)
+    for category, planned_, actual_ in rows:
+        planned = checked_number(planned_, "planned", default=0.0)
+        actual = checked_number(actual_, "actual", default=0.0)
         if exceeds(actual, planned) and actual - planned >= 0.5:
-            found.append((actual - planned, rec["category"], planned, actual))
+            found.append((actual - planned, category, planned, actual))
     found.sort(key=lambda f: (-f[0], str(f[1])))
     out = []
     for _gap, category, planned, actual in found[:top]:

@@ -45,6 +45,7 @@ import numpy as np
 import pandas as pd
 
 from worksmith import fmt
+from worksmith.domain.evm_all import bottom_up_figures, non_labour_left
 from worksmith.domain.money import (
     add_months,
     checked_number,
@@ -587,10 +588,5 @@ def bottom_up_etc(tasks: pd.DataFrame, non_labour: pd.DataFrame, *, default_rate
         left = estimate * (1 - pct / 100)
         hours += left
         labour += left * rate
-    rest = sum(max(checked_number(p, "planned", default=0.0, minimum=0)
-                   - checked_number(a, "actual", default=0.0, minimum=0), 0.0)
-               for p, a in zip(non_labour["planned"].tolist(), non_labour["actual"].tolist(), strict=True))
-    money, etc = partial(fmt.money, currency=""), labour + rest
-    return {"hours": hours, "labour": labour, "non_labour": rest, "etc": etc,
-            "formula": f"ETC = {fmt.hours(hours)} left × cost rates + non-labour budget left = {money(labour)} + "
-                       f"{money(rest)} = {money(etc)}"}
+    rest = non_labour_left(non_labour["planned"].tolist(), non_labour["actual"].tolist())
+    return bottom_up_figures(hours, labour, rest)

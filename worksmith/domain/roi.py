@@ -64,11 +64,16 @@ def payback_month(monthly_cost: pd.Series, monthly_benefit: pd.Series) -> Any | 
     values = both.to_numpy()
     if not np.isfinite(values).all():
         raise ValidationError("monthly amounts must be finite numbers")
-    cum_cost = np.cumsum(values[:, 0])
-    cum_benefit = np.cumsum(values[:, 1])
-    for label, c, b in zip(both.index, cum_cost, cum_benefit, strict=True):
+    label = first_payback(list(both.index), values[:, 0], values[:, 1])
+    return label.item() if isinstance(label, np.generic) else label
+
+
+def first_payback(months: list, cost: Any, benefit: Any) -> Any | None:
+    """:func:`payback_month` of months already sorted, with their finite costs and benefits (lists or arrays)."""
+    cum_cost, cum_benefit = np.cumsum(np.asarray(cost, dtype="float64")), np.cumsum(np.asarray(benefit, "float64"))
+    for label, c, b in zip(months, cum_cost.tolist(), cum_benefit.tolist(), strict=True):
         if b > 0 and b >= c - EPS * max(1.0, abs(c)):
-            return label.item() if isinstance(label, np.generic) else label
+            return label
     return None
 
 
@@ -93,6 +98,22 @@ def roi_cash_flow(*, benefit: float, actual_by_month: Mapping[date, float], rema
     ValidationError
         A negative or non-finite amount, or ``benefit_months`` < 1.
     """
+    keys, c, b = cash_flow(benefit=benefit, actual_by_month=actual_by_month, remaining_cost=remaining_cost,
+                           remaining_from=remaining_from, remaining_until=remaining_until,
+                           benefit_start=benefit_start, benefit_months=benefit_months)
+    return pd.DataFrame({
+        "month": pd.Series(keys, dtype=object),
+        "cost": pd.Series(c, dtype="float64"),
+        "benefit": pd.Series(b, dtype="float64"),
+        "cum_cost": pd.Series(np.cumsum(c).tolist() if c else [], dtype="float64"),
+        "cum_benefit": pd.Series(np.cumsum(b).tolist() if b else [], dtype="float64"),
+    })
+
+
+def cash_flow(*, benefit: float, actual_by_month: Mapping[date, float], remaining_cost: float,
+              remaining_from: date, remaining_until: date, benefit_start: date,
+              benefit_months: int = BENEFIT_MONTHS) -> tuple[list[date], list[float], list[float]]:
+    """:func:`roi_cash_flow` as lists (months, cost, benefit), without the frame; for a loop over many projects."""
     benefit = checked_number(benefit, "benefit", default=0.0, minimum=0)
     remaining = checked_number(remaining_cost, "remaining cost", default=0.0, minimum=0)
     if benefit_months < 1:
@@ -114,12 +135,4 @@ def roi_cash_flow(*, benefit: float, actual_by_month: Mapping[date, float], rema
     keys = sorted(set(cost) | set(gain))
     if keys:
         keys = month_range(keys[0], keys[-1])
-    c = [cost.get(k, 0.0) for k in keys]
-    b = [gain.get(k, 0.0) for k in keys]
-    return pd.DataFrame({
-        "month": pd.Series(keys, dtype=object),
-        "cost": pd.Series(c, dtype="float64"),
-        "benefit": pd.Series(b, dtype="float64"),
-        "cum_cost": pd.Series(np.cumsum(c).tolist() if c else [], dtype="float64"),
-        "cum_benefit": pd.Series(np.cumsum(b).tolist() if b else [], dtype="float64"),
-    })
+    return keys, [cost.get(k, 0.0) for k in keys], [gain.get(k, 0.0) for k in keys]

@@ -89,9 +89,9 @@ class BudgetData:
     @cached_property
     def non_labour(self) -> tuple[dict[str, dict[str, float]], dict[str, dict[str, float]]]:
         """Planned (all months) and spent per (owner, category) other than labour — the same sums per owner."""
-        lines, costs = self.lines, self.all_costs
-        lines = lines[lines["category"] != "labour"]
-        costs = costs[costs["category"] != "labour"]
+        lines, costs = self.lines[["owner", "category", "planned"]], self.all_costs[["owner", "category", "amount"]]
+        lines = lines[(lines["category"] != "labour").to_numpy(dtype=bool, na_value=True)]  # the columns it sums only
+        costs = costs[(costs["category"] != "labour").to_numpy(dtype=bool, na_value=True)]
         out: tuple[dict[str, dict[str, float]], dict[str, dict[str, float]]] = ({}, {})
         for sums, into in ((lines.groupby(["owner", "category"])["planned"].sum(), out[0]),
                            (costs.groupby(["owner", "category"])["amount"].sum(), out[1])):

@@ -13,12 +13,14 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+import numpy as np
 import pandas as pd
 from sqlmodel import Session
 
 from worksmith import fmt
 from worksmith.domain.money import add_months, month_start
-from worksmith.domain.roi import BENEFIT_MONTHS, payback_month, roi, roi_cash_flow
+from worksmith.domain.roi import BENEFIT_MONTHS, cash_flow, first_payback, roi
+from worksmith.domain.sums import day_array
 from worksmith.views.budgets import ALERT_STATUSES, BudgetData, Evm, load, owner_key, project_rows, signed
 from worksmith.views.metric import Metric
 from worksmith.views.workspace import settings
@@ -39,6 +41,7 @@ ROI_COLUMNS = ["project_id", "name", "status", "team", "budget", "cost", "cost_b
 def roi_rows(data: BudgetData, evms: list[tuple[Mapping[str, Any], Evm]]) -> pd.DataFrame:
     today, cur = data.today, data.currency
     team = data.owners.set_index("owner")["team"]
+    by_month = costs_by_month(data, [owner_key("project", p["id"]) for p, _ in evms])
     rows = []
     for p, e in evms:
         owner = owner_key("project", p["id"])
@@ -54,15 +57,11 @@ def roi_rows(data: BudgetData, evms: list[tuple[Mapping[str, Any], Evm]]) -> pd.
         benefit = float(p["expected_benefit"] or 0)
         start_benefit = p["benefit_start"] if pd.notna(p["benefit_start"]) else add_months(
             month_start(finish), 1)
-        costs = data.costs(owner)
-        by_month = costs.groupby([month_start(d) for d in costs["day"]])["amount"].sum().to_dict() \
-            if len(costs) else {}
         remaining_from = max(today.replace(day=1), month_start(e.start))
-        flow = roi_cash_flow(benefit=benefit, actual_by_month=by_month, remaining_cost=max(cost - e.ac, 0.0),
-                               remaining_from=remaining_from, remaining_until=max(finish, remaining_from),
-                               benefit_start=start_benefit)
-        payback = payback_month(flow.set_index("month")["cost"], flow.set_index("month")["benefit"]) \
-            if len(flow) else None
+        months, cost_flow, benefit_flow = cash_flow(
+            benefit=benefit, actual_by_month=by_month.get(owner, {}), remaining_cost=max(cost - e.ac, 0.0),
+            remaining_from=remaining_from, remaining_until=max(finish, remaining_from), benefit_start=start_benefit)
+        payback = first_payback(months, cost_flow, benefit_flow)
         value = roi(benefit, cost) if benefit > 0 else None
         explanation = (f"ROI = (benefit − cost) / cost = ({fmt.money(benefit, cur)} − {fmt.money(cost, cur)}) / "
                        f"{fmt.money(cost, cur)} = {fmt.percent(value)}; cost = {basis}; the benefit accrues over "
@@ -76,6 +75,26 @@ def roi_rows(data: BudgetData, evms: list[tuple[Mapping[str, Any], Evm]]) -> pd.
     out = pd.DataFrame(rows, columns=ROI_COLUMNS)
     for column in ("roi", "payback_month"):  # None stays None (undefined), never NaN
         out[column] = pd.Series([r[column] for r in rows], index=out.index, dtype=object)
+    return out
+
+
+def costs_by_month(data: BudgetData, owners: list[str]) -> dict[str, dict[date, float]]:
+    """Each owner's actual cost per month {month (1st): amount}, for all ``owners`` in one groupby: per (owner,
+    month) the rows add in the order a one-owner groupby adds them, so the sums are the same floats."""
+    costs = data.all_costs[data.all_costs["owner"].isin(owners)]
+    if not len(costs):
+        return {}
+    days = day_array(costs["day"])
+    if days is None:  # a day that is not a plain date: month by month in Python
+        month: Any = pd.Series([month_start(d) for d in costs["day"]], index=costs.index, dtype=object)
+    else:
+        month = pd.Series(days.astype("datetime64[M]").astype(np.int64), index=costs.index)
+    out: dict[str, dict[date, float]] = {}
+    firsts: dict[Any, date] = {}
+    for (owner, key), amount in costs["amount"].groupby([costs["owner"], month]).sum().items():
+        if key not in firsts:
+            firsts[key] = key if days is None else np.datetime64(key, "M").astype("datetime64[D]").item()
+        out.setdefault(owner, {})[firsts[key]] = amount
     return out
 
 

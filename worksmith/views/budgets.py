@@ -55,29 +55,23 @@ from worksmith.domain.budget_plan import (
     budget_alerts,
     forecast_vs_budget,
     is_material,
-    overrun_reasons,
+    overrun_reasons_of,
     planned_to_date,
-)
-from worksmith.domain.evm import (
-    TASK_BUDGET_COLUMNS,
-    actual_cost_to_date,
-    bottom_up_etc,
-    earned_value,
-    ev_to_date,
-    forecast_finish,
-    task_budgets,
 )
 from worksmith.domain.expenses import parse_expense_csv
 from worksmith.domain.money import safe_div
+from worksmith.domain.sums import day_array, group_sums
 from worksmith.errors import NotFoundError
 from worksmith.status import STATUS_ICONS
 from worksmith.store import models as m
-from worksmith.values import is_missing
 from worksmith.views.budget_data import BudgetData as BudgetData
 from worksmith.views.budget_data import load as load
 from worksmith.views.budget_data import owner_key as owner_key
 from worksmith.views.budget_data import owners as owners
 from worksmith.views.budget_data import parse_owner as parse_owner
+from worksmith.views.budget_evm import Evm as Evm
+from worksmith.views.budget_evm import evm_of as evm_of
+from worksmith.views.budget_evm import project_rows as project_rows
 from worksmith.views.metric import Metric
 from worksmith.views.tables import frame
 from worksmith.views.workspace import is_empty
@@ -91,28 +85,6 @@ RULE_LABELS = {"cpi": "Cost performance", "forecast": "Forecast over budget", "m
 
 
 # --- results --------------------------------------------------------------------------------------------------
-
-
-@dataclass
-class Evm:
-    """Earned value of one project today, with what it was computed from."""
-
-    bac: float
-    pv: float
-    ev: float
-    ac: float
-    metrics: dict[str, Any]
-    method: str
-    start: date
-    planned_finish: date
-    forecast_finish: date | None  # the schedule's (latest task finish), as on Projects; None without scheduled tasks
-    ev_projection: date  # start + planned duration / SPI: named "earned-value projection" wherever shown
-    today: date
-    baseline_tasks: pd.DataFrame
-    expenses: pd.DataFrame
-    time: pd.DataFrame
-    lines: pd.DataFrame  # the project's budget lines [month, planned]: PV(t) = planned to date
-    bottom_up: dict[str, Any] = field(default_factory=dict)  # evm.bottom_up_etc + "eac"
 
 
 @dataclass
@@ -132,85 +104,6 @@ class Organisation:
 # --- earned value ---------------------------------------------------------------------------------------------
 
 
-def _percent_complete(tasks: pd.DataFrame) -> float:
-    """Overall % complete (0–100): weighted by estimate hours, by duration when there are none."""
-    if tasks.empty:
-        return 0.0
-    weight = tasks["estimate_hours"].astype(float)
-    if weight.sum() <= 0:
-        weight = tasks["duration_days"].astype(float)
-    if weight.sum() <= 0:
-        return float(tasks["percent_complete"].astype(float).mean())
-    return float((weight * tasks["percent_complete"].astype(float)).sum() / weight.sum())
-
-
-def _bottom_up(data: BudgetData, owner: str, at: np.ndarray, ac: float, closed: bool) -> dict[str, Any]:
-    """Bottom-up ETC and EAC of a project (``evm.bottom_up_etc``) from its tasks (row positions ``at``), rates,
-    lines and costs; nothing left to do on a closed (done or cancelled) project."""
-    rates = data.task_rates[at]
-    known = rates[~np.isnan(rates)]
-    default = float(known.mean()) if len(known) else float(data.rates.mean()) if len(data.rates) else 0.0
-    all_planned, all_actual = data.non_labour
-    planned, actual = all_planned.get(owner, {}), all_actual.get(owner, {})
-    cats = [] if closed else sorted(set(planned) | set(actual))
-    non_labour = pd.DataFrame({"category": cats, "planned": [float(planned.get(c, 0.0)) for c in cats],
-                               "actual": [float(actual.get(c, 0.0)) for c in cats]})
-    out = bottom_up_etc(pd.DataFrame({"estimate_hours": data.task_column("estimate_hours")[at],
-                                      "percent_complete": data.task_column("percent_complete")[at],
-                                      "cost_rate": rates}),
-                        non_labour, default_rate=default)
-    out["eac"] = ac + out["etc"]
-    out["default_rate"] = default
-    return out
-
-
-def evm_of(data: BudgetData, project: Mapping[str, Any]) -> Evm:
-    pid, today = int(project["id"]), data.today
-    owner = owner_key("project", pid)
-    lines = data.of(data.lines, owner)
-    bac = float(project["budget"] or 0) or float(lines["planned"].sum())
-    at = data.task_positions.get(pid, np.zeros(0, dtype=np.int64))
-    baseline = data.baselines.get(pid)
-    tb = task_budgets(baseline["snapshot"] or {}, bac) if baseline else pd.DataFrame(columns=TASK_BUDGET_COLUMNS)
-    pv_method = "Planned to date (PV) = the budget lines of past months in full, this month pro rata"
-    if tb["budget"].sum() > 0:
-        pct = dict(zip(data.task_column("id")[at].astype(int).tolist(),
-                       data.task_column("percent_complete")[at].astype(float).tolist(), strict=True))
-        ids = tb["task_id"].tolist()
-        ev = ev_to_date(pd.DataFrame({"task_id": ids, "budget": tb["budget"].to_numpy(),
-                                        "percent_complete": [pct.get(t, 0.0) for t in ids]}))
-        dated = [f for st, f in zip(tb["start"].tolist(), tb["finish"].tolist(), strict=True)
-                 if st is not None and f is not None and f >= st]
-        method = (f"{pv_method}; EV from the baseline '{baseline['name']}' of {fmt.day(baseline['taken_at'])}: "
-                  "each task's budget is its share of BAC by baseline estimate hours")
-        planned_finish = max(dated) if dated else None
-    else:
-        ev = ev_to_date(pd.DataFrame({"task_id": [], "budget": [], "percent_complete": []}), bac=bac,
-                          percent_complete=_percent_complete(data.tasks_by_project.get(pid, data.tasks.iloc[:0])))
-        method = f"{pv_method}; no baseline with estimates: EV = overall % complete × BAC"
-        planned_finish = None
-    start = project["start"] if pd.notna(project["start"]) else (min(lines["month"]) if len(lines) else today)
-    if planned_finish is None:
-        planned_finish = project["target_end"] if pd.notna(project["target_end"]) else start
-    planned_finish = max(planned_finish, start)
-    pv = float(planned_to_date(lines, today, None).sum())
-    exp = data.of(data.expenses, owner, ("day", "amount"))
-    time = data.of(data.labour, owner, ("day", "hours", "cost_rate"))
-    ac = float(actual_cost_to_date(exp, time, today))
-    metrics = earned_value(bac, pv, ev, ac)
-    done = bac > 0 and metrics["EV"] >= bac
-    finishes = [f for f in data.task_column("finish_date")[at].tolist() if not is_missing(f)]
-    schedule = max(finishes) if finishes else None  # no plan yet: "—", as on Projects
-    closed = project["status"] in ("done", "cancelled")
-    if closed:
-        projection = schedule or planned_finish
-    else:
-        projection = today if done else forecast_finish(start, planned_finish, metrics["SPI"], today)
-    bottom_up = _bottom_up(data, owner, at[:0] if closed else at, ac, closed)
-    return Evm(bac, pv, metrics["EV"], ac, metrics, method, start, planned_finish, schedule, projection, today,
-               tb, exp, time, lines[["month", "planned"]], bottom_up)
-
-
 def project_evm(session: Session, *, project_id: int, today: date) -> Evm:
     """Earned value of one project today (BAC, PV, EV, AC, the metrics with formulas, and the method used).
 
@@ -224,10 +117,6 @@ def project_evm(session: Session, *, project_id: int, today: date) -> Evm:
     if match.empty:
         raise NotFoundError(f"There is no project {project_id} (it may have been deleted) — choose another one.")
     return evm_of(data, match.iloc[0].to_dict())
-
-
-def project_rows(data: BudgetData) -> list[tuple[Mapping[str, Any], Evm]]:
-    return [(p, evm_of(data, p)) for p in data.projects.to_dict("records")]
 
 
 def month_figures(data: BudgetData, owner: str) -> tuple[float, float]:
@@ -267,30 +156,72 @@ def _plan_actual(lines: pd.DataFrame, costs: pd.DataFrame, today: date, by: str,
                          "actual": [float(actual.get(k, 0.0)) for k in keys]}, columns=[by, "planned", "actual"])
 
 
+def month_figures_of(data: BudgetData, owners: list[str]) -> dict[str, tuple[float, float]]:
+    """:func:`month_figures` of each of ``owners`` (distinct keys), for all at once: the same floats."""
+    days, amounts = data.cost_arrays
+    months = day_array(data.lines["month"])
+    if days is None or months is None:  # a day that is not a plain date: one owner at a time
+        return {owner: month_figures(data, owner) for owner in owners}
+    today, index, n = data.today, pd.Index(owners), len(owners)
+    first = np.datetime64(today.replace(day=1), "D")
+    at = index.get_indexer(data.all_costs["owner"]) if len(data.all_costs) else np.zeros(0, dtype=np.int64)
+    keep = (at >= 0) & (days >= first)
+    spent = group_sums(at[keep], amounts[keep], n)
+    at = index.get_indexer(data.lines["owner"]) if len(data.lines) else np.zeros(0, dtype=np.int64)
+    keep = (at >= 0) & (months == first)
+    planned = data.lines["planned"].to_numpy(dtype="float64")[keep]
+    planned = group_sums(at[keep], np.where(np.isnan(planned), 0.0, planned), n)  # Series.sum leaves NaN out
+    days_in_month = calendar.monthrange(today.year, today.month)[1]
+    return {owner: (float(spent[i]), float(planned[i]) * today.day / days_in_month) for i, owner in enumerate(owners)}
+
+
+def categories_of(data: BudgetData, owners: list[str]) -> dict[str, list[tuple[str, float, float]]]:
+    """:func:`by_category_to_date`'s rows (category, planned, actual) of each of ``owners``, for all at once."""
+    lines = data.lines[data.lines["owner"].isin(owners)]
+    costs = data.all_costs[data.all_costs["owner"].isin(owners)]
+    sums: tuple[dict, dict] = ({}, {})
+    if len(lines):  # per (owner, category): each group adds its rows in the order a one-owner groupby does
+        planned = planned_to_date(lines, data.today, None).groupby([lines["owner"], lines["category"]]).sum()
+        for (owner, category), value in planned.items():
+            sums[0].setdefault(owner, {})[category] = value
+    if len(costs):
+        for (owner, category), value in costs.groupby(["owner", "category"])["amount"].sum().items():
+            sums[1].setdefault(owner, {})[category] = value
+    out = {}
+    for owner in owners:
+        planned, actual = sums[0].get(owner, {}), sums[1].get(owner, {})
+        out[owner] = [(k, float(planned.get(k, 0.0)), float(actual.get(k, 0.0))) for k in CATEGORIES
+                      if planned.get(k, 0.0) or actual.get(k, 0.0)]
+    return out
+
+
 def alerts_of(data: BudgetData, evms: list[tuple[Mapping[str, Any], Evm]]) -> pd.DataFrame:
+    """Budget alerts (:func:`alerts`) from project_rows' figures; the month's figures of every owner at once."""
+    live = [(p, e) for p, e in evms if p["status"] in ALERT_STATUSES]
+    ops = [op for op in data.operations.to_dict("records") if op["active"]]
+    owners_ = [owner_key("project", p["id"]) for p, _ in live] + [owner_key("operation", op["id"]) for op in ops]
+    month = month_figures_of(data, list(dict.fromkeys(owners_)))
     rows = []
-    for project, evm in evms:
-        if project["status"] not in ALERT_STATUSES:
-            continue
-        spent, planned = month_figures(data, owner_key("project", project["id"]))
-        rows.append({"owner": owner_key("project", project["id"]), "name": project["name"], "bac": evm.bac,
+    for (project, evm), owner in zip(live, owners_[:len(live)], strict=True):
+        spent, planned = month[owner]
+        rows.append({"owner": owner, "name": project["name"], "bac": evm.bac,
                      "ev": evm.ev, "ac": evm.ac, "pv": evm.pv, "spent_this_month": spent,
                      "planned_this_month": planned, "status": project["status"]})
-    for op in data.operations.to_dict("records"):
-        if not op["active"]:
-            continue
-        spent, planned = month_figures(data, owner_key("operation", op["id"]))
-        rows.append({"owner": owner_key("operation", op["id"]), "name": op["name"], "bac": 0.0, "ev": 0.0,
+    for op, owner in zip(ops, owners_[len(live):], strict=True):
+        spent, planned = month[owner]
+        rows.append({"owner": owner, "name": op["name"], "bac": 0.0, "ev": 0.0,
                      "ac": 0.0, "pv": 0.0, "spent_this_month": spent, "planned_this_month": planned,
                      "status": "active"})
     alerts = budget_alerts(pd.DataFrame(rows, columns=["owner", "name", "bac", "ev", "ac", "pv",
                                                          "spent_this_month", "planned_this_month", "status"]),
                              currency=data.currency)
+    why = alerts.loc[alerts["rule"].isin(["cpi", "forecast"]), "owner"].tolist()
+    categories = categories_of(data, list(dict.fromkeys(why)))
     messages = []
     for rec in alerts.to_dict("records"):
         message = rec["message"]
         if rec["rule"] in ("cpi", "forecast"):
-            reasons = overrun_reasons(by_category_to_date(data, rec["owner"]), currency=data.currency)
+            reasons = overrun_reasons_of(categories[rec["owner"]], currency=data.currency)
             if reasons:
                 message += ". Why: " + "; ".join(reasons)
         messages.append(message)

@@ -1,0 +1,52 @@
+"""Earned value for all projects at once (issue 16) gives every project exactly evm_of's figures, and the budget
+reads built on it (alerts, organisation, value and ROI) are unchanged against frozen copies of the per-owner
+loops — on the S and M demo, SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+import pytest
+
+from tests.db import legacy_budgets as legacy
+from worksmith import demo
+from worksmith.store.db import read_session
+from worksmith.views import budget_roi, budgets
+
+
+@pytest.fixture(params=["S", "M"])
+def seeded(request, engine, today):
+    demo.seed(engine, request.param, today=today)
+    return engine
+
+
+@pytest.mark.parametrize(("when", "reasons"), [(date(2026, 11, 25), True), (date(2027, 3, 1), False)])
+def test_every_project_has_evm_of_figures_and_the_reads_are_unchanged(seeded, when, reasons, monkeypatch):
+    """On the demo's day, and three months on (more work done, months without budget lines)."""
+    with read_session(seeded) as s:
+        data = budgets.load(s, when)
+    rows, old = budgets.project_rows(data), legacy.project_rows(data)
+    assert [p["id"] for p, _ in rows] == [p["id"] for p, _ in old]
+    assert len(rows) >= 5
+    for (p, new), (_, ref) in zip(rows, old, strict=True):
+        assert legacy.evm_differences(new, ref) == [], p["name"]
+    # the demo has the cases that matter: baselines, the fallback without one, closed projects, forecasts
+    methods = {e.method.split("; ")[1][:14] for _, e in rows}
+    assert methods == {"EV from the ba", "no baseline wi"}
+    assert {"done", "active"} <= {p["status"] for p, _ in rows}
+
+    alerts = budgets.alerts_of(data, rows)
+    pd.testing.assert_frame_equal(alerts, legacy.alerts_of(data, old), check_exact=True)
+    assert alerts["message"].str.contains("Why: ").any() == reasons  # on the demo's day the reasons were looked up
+
+    pd.testing.assert_frame_equal(budget_roi.roi_rows(data, rows), legacy.roi_rows(data, old), check_exact=True)
+
+    new_org = budgets.organisation_of(data, rows)
+    monkeypatch.setattr(budgets, "alerts_of", legacy.alerts_of)
+    old_org = budgets.organisation_of(data, old)
+    assert new_org.metrics == old_org.metrics
+    for name in ("by_team", "by_category", "over_budget", "alerts"):
+        pd.testing.assert_frame_equal(getattr(new_org, name), getattr(old_org, name), check_exact=True)
+    assert (new_org.team_title, new_org.category_title, new_org.over_budget_title) == (
+        old_org.team_title, old_org.category_title, old_org.over_budget_title)
