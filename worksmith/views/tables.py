@@ -72,6 +72,7 @@ def labour_cost(session: Session, *, until: date | None = None) -> pd.DataFrame:
     if until is not None:
         stmt = stmt.where(te.c.day <= until)
     result = session.connection().execute(stmt)
-    df = pd.DataFrame(result.fetchall(), columns=list(result.keys()))
+    # plain tuples: building a DataFrame from Row objects is several times slower on large tables
+    df = pd.DataFrame([tuple(row) for row in result], columns=list(result.keys()))
     df["cost"] = df["hours"].astype(float) * df["cost_rate"].astype(float) if len(df) else pd.Series(dtype=float)
     return df
