@@ -88,10 +88,12 @@ def spend_by_month(money: BudgetData, *, year: int) -> pd.DataFrame:
 
 def milestones(session: Session, *, today: date, health: pd.DataFrame) -> pd.DataFrame:
     """Milestones (0-day tasks) of active projects: [project, name, day, status]."""
-    tasks = frame(session, m.Task, m.Task.duration_days == 0)
+    tasks = frame(session, m.Task, m.Task.duration_days == 0,
+                  columns=["id", "project_id", "name", "percent_complete", "start_date"])
     active = health[health["status"] == "active"].set_index("id")
     tasks = tasks[tasks["project_id"].isin(active.index) & tasks["start_date"].notna()]
-    status = [("done" if pct >= 100 else "off track" if day < today else active.loc[pid, "health"])
+    health_of = active["health"].to_dict()
+    status = [("done" if pct >= 100 else "off track" if day < today else health_of[pid])
               for pid, pct, day in zip(tasks["project_id"], tasks["percent_complete"], tasks["start_date"],
                                        strict=True)]
     return pd.DataFrame({"project": tasks["project_id"].map(active["name"]), "name": tasks["name"],

@@ -10,6 +10,7 @@ mitigating while its task is done is *stale* (:func:`worksmith.domain.risks.is_s
 from __future__ import annotations
 
 import pandas as pd
+from sqlalchemy import select
 from sqlmodel import Session
 
 from worksmith import fmt
@@ -111,11 +112,13 @@ def risks(session: Session, *, project_id: int) -> pd.DataFrame:
 
 def stale_risks(session: Session) -> pd.DataFrame:
     """Open or mitigating risks whose task is done, in every project: [project, title, task, level, status]."""
-    r, t = frame(session, m.Risk, m.Risk.task_id.is_not(None)), frame(session, m.Task, m.Task.status == "done")
+    r = frame(session, m.Risk, m.Risk.task_id.is_not(None))
+    t = frame(session, m.Task, m.Task.status == "done", m.Task.id.in_(select(m.Risk.task_id)),
+              columns=["id", "ref", "name"])  # only the done tasks that carry a risk
     r = r[r["task_id"].isin(t["id"])]
     r = r[pd.Series([is_stale(s, "done") for s in r["status"]], index=r.index, dtype=bool)]
     tasks = t.set_index("id")
-    names = frame(session, m.Project).set_index("id")["name"]
+    names = frame(session, m.Project, columns=["id", "name"]).set_index("id")["name"]
     return pd.DataFrame({"project": r["project_id"].map(names), "title": r["title"],
                          "task": [f"#{tasks.loc[i, 'ref']} {tasks.loc[i, 'name']}" for i in r["task_id"]],
                          "level": [risk_level(int(p * i)) for p, i in zip(r["probability"], r["impact"], strict=True)],
