@@ -182,8 +182,10 @@ def lessons(session: Session, *, exclude_project_id: int | None = None) -> pd.Da
     if exclude_project_id is not None:
         done = done[done["id"] != exclude_project_id]
     done = done[done["status"].isin(["done", "cancelled"])]
-    phases = frame(session, m.Phase).groupby("project_id")["name"].apply(lambda s: sorted(set(s)))
-    tasks = frame(session, m.Task)
+    ids = done["id"].tolist()  # only the closed projects' phases and skills are read
+    phases = frame(session, m.Phase, m.Phase.project_id.in_(ids)).groupby("project_id")["name"].apply(
+        lambda s: sorted(set(s)))
+    tasks = frame(session, m.Task, m.Task.project_id.in_(ids))
     skills = tasks[tasks["required_skill"] != ""].groupby("project_id")["required_skill"].apply(
         lambda s: sorted(set(s)))
     return pd.DataFrame({"id": done["id"], "project": done["name"], "closed_on": done["closed_on"],
