@@ -55,11 +55,12 @@ def apply_reassign(session: Session, *, actor: Actor, task_id: int, to_person_id
     return task
 
 
-def _finishes(session: Session, project_ids: list[int]) -> dict[int, date]:
-    """Each project's finish: its tasks' latest scheduled finish."""
+def _finishes(session: Session, project_ids: list[int] | None = None) -> dict[int, date]:
+    """Each project's (or each of ``project_ids``') finish: its tasks' latest scheduled finish."""
     t = m.Task.__table__
-    rows = session.connection().execute(select(t.c.project_id, func.max(t.c.finish_date))
-                                        .where(t.c.project_id.in_(project_ids)).group_by(t.c.project_id)).all()
+    query = select(t.c.project_id, func.max(t.c.finish_date)).group_by(t.c.project_id)
+    rows = session.connection().execute(query if project_ids is None else
+                                        query.where(t.c.project_id.in_(project_ids))).all()
     return {pid: finish for pid, finish in rows if finish is not None}
 
 

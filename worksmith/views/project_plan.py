@@ -103,6 +103,12 @@ TASK_COLUMNS = ["id", "version", "ref", "name", "phase", "phase_position", "assi
                 "critical", "position", "baseline_start", "baseline_finish", "finish_variance", "waits_for"]
 
 
+def _names(session: Session, model) -> pd.Series:
+    """id -> name of every row of ``model``, reading the two columns only (whole rows carry JSON to parse)."""
+    table = model.__table__
+    return pd.Series(dict(session.connection().execute(select(table.c.id, table.c.name)).all()), dtype=object)
+
+
 def project_row(session: Session, project_id: int) -> m.Project:
     """The project, or NotFoundError."""
     project = session.get(m.Project, project_id)
@@ -118,8 +124,7 @@ def project_detail(session: Session, *, project_id: int, today: date) -> Project
     row = health_row(session, project_id=project_id, today=today)
     tasks = frame(session, m.Task, m.Task.project_id == project_id, order_by=[m.Task.position, m.Task.ref])
     phases = frame(session, m.Phase, m.Phase.project_id == project_id).set_index("id")
-    people = frame(session, m.Person).set_index("id")["name"]
-    names = frame(session, m.Project).set_index("id")["name"]
+    people, names = _names(session, m.Person), _names(session, m.Project)
     d = m.Dependency
     ids = tasks["id"].tolist()
     deps = frame(session, d, (d.succ_id.in_(ids)) | (d.pred_id.in_(ids))) if ids else frame(session, d, d.id < 0)
@@ -254,7 +259,7 @@ def current_rows(session: Session, *, project_id: int) -> list[dict[str, Any]]:
     """The project's plan as grid rows (what :func:`save_plan` takes) — unchanged rows save nothing."""
     tasks = frame(session, m.Task, m.Task.project_id == project_id, order_by=[m.Task.position, m.Task.ref])
     phases = frame(session, m.Phase, m.Phase.project_id == project_id).set_index("id")["name"]
-    people = frame(session, m.Person).set_index("id")["name"]
+    people = _names(session, m.Person)
     d = m.Dependency
     ids = tasks["id"].tolist()
     deps = frame(session, d, d.succ_id.in_(ids), d.pred_id.in_(ids)) if ids else pd.DataFrame(
@@ -310,7 +315,7 @@ def plan_tasks(session: Session, *, project_id: int) -> pd.DataFrame:
 def board(session: Session, *, project_id: int) -> pd.DataFrame:
     """Cards: [id, version, ref, name, status, assignee, start_date, finish_date, critical, percent_complete]."""
     tasks = frame(session, m.Task, m.Task.project_id == project_id, order_by=[m.Task.start_date, m.Task.ref])
-    people = frame(session, m.Person).set_index("id")["name"]
+    people = _names(session, m.Person)
     tasks["assignee"] = lookup(tasks["assignee_id"], people, "unassigned")
     return tasks[["id", "version", "ref", "name", "status", "assignee", "start_date", "finish_date", "critical",
                   "percent_complete", "duration_days"]]
@@ -320,15 +325,15 @@ def link_targets(session: Session, *, project_id: int) -> pd.DataFrame:
     """Tasks of *other* projects a task can wait for: [id, project, label] (not closed or cancelled)."""
     projects = frame(session, m.Project, m.Project.id != project_id,
                      m.Project.status.not_in(["done", "cancelled"])).set_index("id")["name"]
-    t = m.Task.__table__  # only the columns shown: every open project's tasks are listed
-    tasks = pd.DataFrame(session.connection().execute(
+    t = m.Task.__table__  # every open project's tasks are listed: read only the columns shown, as plain tuples
+    rows = [tuple(r) for r in session.connection().execute(
         select(t.c.id, t.c.project_id, t.c.ref, t.c.name, t.c.start_date).where(t.c.project_id.in_(
-            projects.index.tolist())).order_by(t.c.project_id, t.c.position, t.c.ref)).fetchall(),
-        columns=["id", "project_id", "ref", "name", "start_date"])
-    return pd.DataFrame({"id": tasks["id"], "project": tasks["project_id"].map(projects),
-                         "label": [f"#{r} {n}" + (f" · {fmt.day(s)}" if pd.notna(s) else "")
-                                   for r, n, s in zip(tasks["ref"], tasks["name"], tasks["start_date"],
-                                                      strict=True)]})
+            projects.index.tolist())).order_by(t.c.project_id, t.c.position, t.c.ref))]
+    shown = {d: fmt.day(d) for d in {r[4] for r in rows} if d is not None}  # each date formatted once
+    names = projects.to_dict()
+    return pd.DataFrame({"id": [r[0] for r in rows], "project": [names.get(r[1]) for r in rows],
+                         "label": [f"#{r[2]} {r[3]}" + (f" · {shown[r[4]]}" if r[4] is not None else "")
+                                   for r in rows]}, columns=["id", "project", "label"])
 
 
 # --------------------------------------------------------------------------------------------- status report
