@@ -167,3 +167,18 @@ def test_link_targets_list_other_open_projects_tasks_with_their_start(engine, to
     assert targets["project"].unique().tolist() == ["Website"]  # not itself, not a done project
     assert targets["label"].tolist()[:2] == ["#1 Design · Mon 30 Nov 2026", "#2 Build · Mon 7 Dec 2026"]
     assert targets["id"].tolist() == [t.id for _r, t in sorted(tasks_by_ref(engine, web).items())]
+
+
+def test_a_save_on_a_new_day_moves_the_projects_without_a_start_date(engine, today, linked):
+    """A project without a start date starts today: the next day's save of any project moves it, as a full
+    reschedule would."""
+    web, _campaign, other = linked
+    with write_session(engine) as s:
+        s.connection().execute(update(P).where(P.c.id == other).values(start=None))
+        reschedule(s, today=START)
+    assert tasks_by_ref(engine, other)[1].start_date == START
+    with write_session(engine) as s:
+        assert reschedule(s, today=START + timedelta(days=7), project_ids=[web]) == 2  # Ads and Go, a week on
+    assert tasks_by_ref(engine, other)[1].start_date == START + timedelta(days=7)
+    with write_session(engine) as s:
+        assert reschedule(s, today=START + timedelta(days=7)) == 0

@@ -19,11 +19,12 @@ projects and every project linked to them by cross-project dependencies (either 
 others: their connected components) are read (``WHERE project_id IN …``) and scheduled. That stores exactly what
 a full reschedule would for those tasks, and a full reschedule would leave every other task as stored, because a
 task's computed columns depend only on its linked group (its tasks, links, project starts and holidays: global
-and the group's own; the engine runs one group at a time) and on ``today``. A command that adds or removes a
-cross-project link passes both ends, old and new: after a removal they are two groups, and the end the change
-no longer reaches must be rescheduled without the link. ``today`` matters only for a project without a start
-date (it starts today): such projects elsewhere are caught up by the next full reschedule (seeding, scenario
-apply, and callers that change the calendar or workspace-wide settings), as before every save also did.
+and the group's own; the engine runs one group at a time) and on ``today``. ``today`` matters only for a project
+without a start date (it starts today), so those projects (and their groups) are always in the scope: on a new day
+the next save moves them, as every save did before. A command that adds or removes a cross-project link passes
+both ends, old and new: after a removal they are two groups, and the end the change no longer reaches must be
+rescheduled without the link. Commands that change the calendar (holidays) or many projects at once (seeding,
+applying a scenario) reschedule everything.
 """
 
 from __future__ import annotations
@@ -50,18 +51,25 @@ def _computed(session: Session, project_ids: list[int] | None) -> dict[int, tupl
     return {r[0]: (r[1], r[2], r[3], bool(r[4])) for r in session.connection().execute(query)}
 
 
+def _undated(session: Session) -> list[int]:
+    """Projects without a start date: they start ``today``, so any day's reschedule can move them."""
+    p = m.Project.__table__
+    return list(session.connection().execute(select(p.c.id).where(p.c.start.is_(None))).scalars())
+
+
 def reschedule(session: Session, *, today: date | None = None, project_ids: Iterable[int] | None = None) -> int:
     """Recompute the tasks' dates, float and critical flag; store those that changed.
 
-    Every task of the workspace, or (``project_ids``) of those projects and every project linked to them by
-    cross-project dependencies (:func:`~worksmith.views.plans.linked_projects`). Returns the number of task rows
+    Every task of the workspace, or (``project_ids``) of those projects, the projects without a start date, and
+    every project linked to them by cross-project dependencies (:func:`~worksmith.views.plans.linked_projects`).
+    Returns the number of task rows
     written (0 when the stored schedule is already right).
     """
     lock_plans(session)  # PostgreSQL: reschedules queue; each reads the others' committed dates
     session.flush()  # the engine reads through the connection: pending ORM changes must be in the database
     conn = session.connection()
     postgres = conn.dialect.name == "postgresql"
-    scope = None if project_ids is None else sorted(linked_projects(session, project_ids))
+    scope = None if project_ids is None else sorted(linked_projects(session, {*project_ids, *_undated(session)}))
     inputs = plan_frames(session, scope)
     result = schedule_frames(inputs.projects, inputs.tasks, inputs.deps, inputs.holidays,
                              today=today or date.today())

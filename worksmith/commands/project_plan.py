@@ -1,8 +1,9 @@
 """A project's plan, the writes: the editable grid (validated as a whole), plan-file import, the board,
 cross-project links and templates.
 
-Every command ends with :func:`worksmith.commands.plans.reschedule_named` (dates, floats and the critical path
-stored before the commit); a refusal (bad predecessor, cycle, stale row) rolls everything back. Predecessors use
+Every command ends with :func:`worksmith.commands.plans.reschedule_named` of the projects it touched and those
+linked to them, before the change as well as after (dates, floats and the critical path stored before the
+commit); a refusal (bad predecessor, cycle, stale row) rolls everything back. Predecessors use
 MS Project notation with the plan ids (``ref``; :mod:`worksmith.domain.notation`). A dependency on another
 project's task is a *cross-project link* (:func:`add_link`), kept when the grid is saved. Plan files are read by
 :mod:`worksmith.exchange.planfile` (the page calls it); :func:`import_plan` takes the parsed rows.
