@@ -212,8 +212,8 @@ def _teams(session: Session, project_ids: set[int], assignees: set[int | None]) 
 
 
 def _people(session: Session) -> dict[str, int]:
-    people = frame(session, m.Person)
-    return {name: int(pid) for pid, name in zip(people["id"], people["name"], strict=True)}
+    p = m.Person.__table__  # two columns, not whole rows (their skills are JSON to parse)
+    return {name: int(pid) for pid, name in session.connection().execute(select(p.c.id, p.c.name).order_by(p.c.id))}
 
 
 def _dates(session: Session, project_id: int) -> dict[int, tuple[date | None, date | None]]:
