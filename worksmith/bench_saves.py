@@ -9,7 +9,7 @@ through the command the page runs, then the page's reads run on a fresh session,
 * budget line edit — one line's planned amount of that project through
   :func:`~worksmith.commands.budgets.save_budget_lines`, then ``budgets.organisation`` and the project's budget view.
 
-The plan and budget edits are made and then undone (best of the two); each fix is a new one. Each function returns
+The plan and budget edits are made and then undone (best of the two); the fix is applied once. Each function returns
 ``(command seconds, page seconds, note)``; :func:`worksmith.bench.save_rows` words the rows.
 """
 
@@ -87,23 +87,21 @@ def plan_save(engine: Engine, today: date) -> tuple[float, float, str]:
     return best[0], best[1], note + "; best of edit and undo"
 
 
-def workload_fix(engine: Engine, today: date, repeat: int = 2) -> tuple[float, float, str]:
-    """Best of ``repeat`` fixes (each the first suggested one then): apply_fix seconds, view seconds, note."""
-    best, notes = (float("inf"), float("inf")), []
-    for _ in range(repeat):
-        with read_session(engine) as s:
-            fixes = [f for card in workload.workload_view(s, today=today).fix_cells for f in card["fixes"]]
-        if not fixes:
-            break
-        t0 = time.perf_counter()
-        with write_session(engine) as s:
-            cw.apply_fix(s, fix=fixes[0], actor=ACTOR, today=today)
-        applied = time.perf_counter() - t0
-        read = _page(engine, lambda s: workload.workload_view(s, today=today))
-        best = min(best, (applied, read), key=sum)
-        notes.append(fixes[0]["kind"])
-    return best[0], best[1], (f"fixes applied: {', '.join(notes)}; best of {len(notes)}" if notes else
-                              "no fix suggested")
+def workload_fix(engine: Engine, today: date) -> tuple[float, float, str]:
+    """The first suggested fix, once (a fix cannot be undone through the commands, and the next one is another
+    kind of work): apply_fix seconds, Workload view seconds, note."""
+    with read_session(engine) as s:
+        fixes = [f for card in workload.workload_view(s, today=today).fix_cells for f in card["fixes"]]
+    if not fixes:
+        return 0.0, 0.0, "no fix suggested"
+    fix = fixes[0]
+    t0 = time.perf_counter()
+    with write_session(engine) as s:
+        cw.apply_fix(s, fix=fix, actor=ACTOR, today=today)
+    applied = time.perf_counter() - t0
+    read = _page(engine, lambda s: workload.workload_view(s, today=today))
+    what = f"reassign to {fix['to_person']}" if fix["kind"] == "reassign" else f"shift {fix['shift_days']} d"
+    return applied, read, f"'{fix['task']}': {what}; one run"
 
 
 def budget_edit(engine: Engine, today: date) -> tuple[float, float, str]:
