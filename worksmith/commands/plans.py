@@ -62,8 +62,7 @@ def reschedule(session: Session, *, today: date | None = None, project_ids: Iter
 
     Every task of the workspace, or (``project_ids``) of those projects, the projects without a start date, and
     every project linked to them by cross-project dependencies (:func:`~worksmith.views.plans.linked_projects`).
-    Returns the number of task rows
-    written (0 when the stored schedule is already right).
+    Returns the number of task rows written (0 when the stored schedule is already right).
     """
     lock_plans(session)  # PostgreSQL: reschedules queue; each reads the others' committed dates
     session.flush()  # the engine reads through the connection: pending ORM changes must be in the database

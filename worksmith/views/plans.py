@@ -150,12 +150,12 @@ def plan_frames(session: Session, project_ids: Iterable[int] | None = None) -> P
         tasks_q = tasks_q.where(t.c.project_id.in_(ids))
         deps_q = deps_q.join(t, t.c.id == d.c.succ_id).where(t.c.project_id.in_(ids))
         holidays_q = holidays_q.where(h.c.project_id.is_(None) | h.c.project_id.in_(ids))
-    projects = pd.DataFrame(conn.execute(projects_q).fetchall(), columns=["id", "start"])
-    tasks = pd.DataFrame(conn.execute(tasks_q).fetchall(),
-                         columns=["id", "project_id", "duration_days", "start_no_earlier_than", "name"])
-    deps = pd.DataFrame(conn.execute(deps_q).fetchall(), columns=["pred_id", "succ_id", "type", "lag_days"])
-    holidays = pd.DataFrame(conn.execute(holidays_q).fetchall(), columns=["day", "project_id"])
-    return PlanFrames(projects, tasks, deps, holidays)
+    def read(query, columns: list[str]) -> pd.DataFrame:  # plain tuples: pandas probes Row objects one by one
+        return pd.DataFrame([tuple(r) for r in conn.execute(query)], columns=columns)
+
+    return PlanFrames(read(projects_q, ["id", "start"]),
+                      read(tasks_q, ["id", "project_id", "duration_days", "start_no_earlier_than", "name"]),
+                      read(deps_q, ["pred_id", "succ_id", "type", "lag_days"]), read(holidays_q, ["day", "project_id"]))
 
 
 def linked_projects(session: Session, project_ids: Iterable[int]) -> set[int]:
