@@ -182,3 +182,16 @@ def test_a_save_on_a_new_day_moves_the_projects_without_a_start_date(engine, tod
     assert tasks_by_ref(engine, other)[1].start_date == START + timedelta(days=7)
     with write_session(engine) as s:
         assert reschedule(s, today=START + timedelta(days=7)) == 0
+
+
+def test_a_loop_through_three_projects_is_refused_naming_each(engine, today, linked):
+    """The cycle check reads only the links of the projects linked to the new link's ends: enough to see a loop
+    Website → Campaign → Other → Website."""
+    web, campaign, other = linked
+    with write_session(engine) as s:
+        cpp.add_link(s, pred_task_id=tasks_by_ref(engine, campaign)[2].id,
+                     succ_task_id=tasks_by_ref(engine, other)[1].id, actor=ANA, today=today)
+    with pytest.raises(CycleError) as err, write_session(engine) as s:
+        cpp.add_link(s, pred_task_id=tasks_by_ref(engine, other)[2].id, succ_task_id=tasks_by_ref(engine, web)[1].id,
+                     actor=ANA, today=today)
+    assert all(f"{name} #" in str(err.value) for name in ("Website", "Campaign", "Other"))
