@@ -25,7 +25,7 @@ import pandas as pd
 from sqlalchemy import select, text, update
 from streamlit.testing.v1 import AppTest
 
-from worksmith import demo
+from worksmith import bench_saves, demo
 from worksmith.bench_processes import (  # noqa: F401 - the CLI and tests reach them as bench.*
     print_rows,
     risk_estimates,
@@ -139,6 +139,7 @@ def run(size: str = "S", *, pages: bool = True, today: date | None = None) -> li
                 size == "L" and page in PAGE_GOAL_QUERIES) else ""
             rows.append((f"query {page}: {name}", seconds, "best of 2", goal))
 
+    rows += save_rows(url, size, today)
     rows += risk_rows()
     rows += scenario_rows(url, size, today)
     rows += postgres_branch_rows((size,), today=today)
@@ -148,6 +149,25 @@ def run(size: str = "S", *, pages: bool = True, today: date | None = None) -> li
     rows.append(("peak memory (process)", 0.0, f"{peak_mb:,.0f} MB",
                  f"≤ 1,024 MB with L loaded: {'met' if peak_mb <= 1024 else 'MISSED'}" if size == "L" else ""))
     print_rows(f"size {size}", rows)
+    return rows
+
+
+SAVE_GOAL = {"M": 0.5, "L": 1.0}  # seconds, one edit → save → recalculated page (issue 16)
+
+
+def save_rows(url: str, size: str, today: date) -> list[tuple]:
+    """One edit → save → the page's reads again, on the seeded database (:mod:`worksmith.bench_saves`): a plan grid
+    save, a workload fix, a budget line edit. Goal at M and L only."""
+    engine = get_engine(url)
+    rows = []
+    for step, measure in (("plan grid save", bench_saves.plan_save), ("workload fix", bench_saves.workload_fix),
+                          ("budget line edit", bench_saves.budget_edit)):
+        command, page, note = measure(engine, today)
+        seconds = command + page
+        goal = verdict(seconds, SAVE_GOAL[size], f"≤ {SAVE_GOAL[size]:g} s at {size}") if size in SAVE_GOAL else ""
+        rows.append((f"save {size}: {step} → page", seconds, f"command {command:.3f} s + page {page:.3f} s; {note}",
+                     goal))
+    engine.dispose()
     return rows
 
 

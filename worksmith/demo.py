@@ -493,17 +493,18 @@ def _generated_projects(rng: random.Random, spec: dict, team_ids, person_info, g
         n = spec["tasks"]
         tasks = []
         for ref in range(1, n + 1):
-            preds = []
+            preds: dict[int, str] = {}  # one link per pair of tasks (the plan grid refuses a pair listed twice)
             if ref > 1:
-                preds.append(str(rng.randint(max(1, ref - 6), ref - 1)))
+                first = rng.randint(max(1, ref - 6), ref - 1)
+                preds[first] = str(first)
             for _extra in range(2 if ref > 3 else 0):
                 if rng.random() < 0.55:
                     p = rng.randint(max(1, ref - 10), ref - 1)
                     typ = rng.choice(["", "SS", "FF", "SS+2d", "FS+1d"])
-                    preds.append(f"{p}{typ}")
+                    preds.setdefault(p, f"{p}{typ}")
             skill = rng.choice(sorted(rng.choice(people)["skills"])) if people else ""
             days = 0 if ref == n or rng.random() < 0.05 else rng.randint(2, 15)
-            tasks.append((ref, f"Phase {1 + (ref - 1) * 4 // n}", f"Task {ref}", days, ",".join(dict.fromkeys(preds)),
+            tasks.append((ref, f"Phase {1 + (ref - 1) * 4 // n}", f"Task {ref}", days, ",".join(preds.values()),
                           skill if days else "", rng.uniform(0.4, 0.9) if days else 0))
         status = rng.choice(["active"] * 5 + ["proposed", "done", "on hold", "approved"])
         manager = people[0]["name"] if people else None

@@ -10,10 +10,12 @@ from sqlalchemy import func, select
 from worksmith import demo
 from worksmith.commands.core import Actor, create
 from worksmith.commands.plans import reschedule
+from worksmith.commands.project_plan import save_plan
 from worksmith.errors import ValidationError
 from worksmith.store import models as m
 from worksmith.store.db import read_session, write_session
 from worksmith.views.portfolio import portfolio
+from worksmith.views.project_plan import current_rows
 
 
 def counts(engine) -> dict[str, int]:
@@ -87,3 +89,18 @@ def test_stored_dates_match_a_fresh_schedule(seeded):
     with read_session(seeded) as s:
         after = {t.id: (t.start_date, t.finish_date, t.critical) for t in s.exec(select(m.Task)).scalars()}
     assert after == before
+
+
+def test_generated_plans_link_each_pair_of_tasks_once_so_their_grid_saves(engine, today):
+    """The plan grid refuses a predecessor listed twice: M's generated plans must save unchanged."""
+    demo.seed(engine, "M", today=today)
+    d = m.Dependency.__table__
+    with read_session(engine) as s:
+        twice = s.connection().execute(select(d.c.pred_id, d.c.succ_id).group_by(d.c.pred_id, d.c.succ_id)
+                                       .having(func.count() > 1)).all()
+        biggest = s.exec(select(m.Task.project_id).group_by(m.Task.project_id)
+                         .order_by(func.count().desc(), m.Task.project_id).limit(1)).one()[0]
+        rows = current_rows(s, project_id=biggest)
+    assert twice == [] and len(rows) == demo.SIZES["M"]["tasks"]
+    with write_session(engine) as s:
+        assert save_plan(s, project_id=biggest, rows=rows, actor=Actor(None, "t"), today=today).nothing

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import pandas as pd
 import pytest
 from sqlalchemy import select
 
@@ -14,6 +15,7 @@ from worksmith.store.db import read_session
 from worksmith.ui.projects.status import status_report
 from worksmith.views import project_plan as vpp
 from worksmith.views import projects as vp
+from worksmith.views.portfolio import portfolio
 
 
 # ------------------------------------------------------------------------------------------------ demo views
@@ -70,3 +72,17 @@ def test_late_vs_target_and_vs_baseline_count_the_same_holidays(engine):
     assert d.project["target_end"] < date(2026, 12, 25) and d.tasks["finish_date"].max() > date(2027, 1, 1)
     assert d.finish_variance == 7 and d.tiles[0].delta == "+7 working days vs target"
     assert row["vs_target"] == "+7 d" and d.health == "off track"
+
+
+def test_one_projects_health_row_is_its_row_of_the_portfolio(demo_engine, today):
+    """project_detail reads one project's health without the whole portfolio: the same figures, for every demo
+    project (done, cancelled, proposed, with and without costs) and on two days."""
+    columns = ["percent_complete", "forecast_finish", "tasks", "overdue_tasks", "spent", "planned_to_date",
+               "slip_days", "budget_used", "health", "reasons"]
+    for day in (today, date(2027, 3, 1)):
+        with read_session(demo_engine) as s:
+            whole = portfolio(s, today=day).set_index("id")
+            rows = {pid: vpp.health_row(s, project_id=pid, today=day) for pid in whole.index}
+        for pid, row in rows.items():
+            pd.testing.assert_series_equal(row[columns], whole.loc[pid, columns], check_names=False)
+        assert sum(row["spent"] > 0 for row in rows.values()) >= 3 and len({r["health"] for r in rows.values()}) >= 3

@@ -22,6 +22,7 @@ from worksmith.commands import access
 from worksmith.commands.access import NO_ACTOR, is_anonymous, require_actor  # noqa: F401 - callers import them here
 from worksmith.errors import ConflictError, CycleError, NotFoundError, ValidationError
 from worksmith.store import models as m
+from worksmith.views.plans import linked_projects
 from worksmith.views.tables import entity_label, field_label
 
 
@@ -221,10 +222,17 @@ def _lost_race(session: Session, model: type[SQLModel], row_id: int, label: str,
 
 
 def _refuse_cycle(session: Session, pred_id: int, succ_id: int) -> None:
-    """A new link pred → succ closes a loop when pred already (transitively) waits for succ; name the loop."""
+    """A new link pred → succ closes a loop when pred already (transitively) waits for succ; name the loop.
+
+    Such a path only runs through projects linked to succ's (cross-project links join them), so only their links
+    are read, not every link of the workspace."""
     dep, task = m.Dependency.__table__, m.Task.__table__
+    conn = session.connection()
+    ends = set(conn.execute(select(task.c.project_id).where(task.c.id.in_([pred_id, succ_id]))).scalars())
+    scope = sorted(linked_projects(session, ends))
     links: dict[int, list[int]] = {}
-    for pred, succ in session.connection().execute(select(dep.c.pred_id, dep.c.succ_id)):
+    for pred, succ in conn.execute(select(dep.c.pred_id, dep.c.succ_id).join(task, task.c.id == dep.c.pred_id)
+                                   .where(task.c.project_id.in_(scope)).order_by(dep.c.id)):
         links.setdefault(pred, []).append(succ)
     path, seen, stack = {succ_id: None}, {succ_id}, [succ_id]
     while stack:

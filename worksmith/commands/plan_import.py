@@ -8,7 +8,7 @@ meanwhile failed with "database is locked"). Now the work is split in two:
   ``DependencyCreate``) before the transaction's first statement, so on SQLite the write lock is not taken for it;
 * :func:`apply` (in the caller's transaction): a few reads, one bulk delete of the replaced tasks and their links,
   one bulk insert of the phases, tasks and links (``executemany``), ONE audit row summarising the import, and the
-  reschedule.
+  reschedule of the project and the projects it was or is linked to.
 
 Nothing is half-imported: a refusal raised by :func:`apply` rolls the caller's transaction back.
 """
@@ -29,7 +29,7 @@ from worksmith.commands.plans import reschedule_named
 from worksmith.errors import ValidationError
 from worksmith.store import models as m
 from worksmith.store.db import lock_plans
-from worksmith.views.plans import project_calendar
+from worksmith.views.plans import linked_projects, project_calendar
 
 DEFAULT_PHASE = "Plan"
 
@@ -91,6 +91,7 @@ def apply(session: Session, prepared: Prepared, *, project_id: int, replace: boo
     access.require(actor, "edit", "change plans")  # Core writes below: refuse before the first one
     lock_plans(session)  # Core writes below: take the plan lock first (PostgreSQL; see store.db.lock_plans)
     project = core.get(session, m.Project, project_id)
+    scope = linked_projects(session, [project_id])  # before ``replace`` deletes its links to other projects
     conn = session.connection()
     t, d = m.Task.__table__, m.Dependency.__table__
     done = Applied()
@@ -134,7 +135,7 @@ def apply(session: Session, prepared: Prepared, *, project_id: int, replace: boo
              after={"tasks_added": done.added, "links_added": done.links_added, "tasks_deleted": done.deleted,
                     "links_removed": done.links_removed, "phases_added": phases_added,
                     "phases_removed": phases_removed, "refs": [shift + 1, shift + len(rows)] if rows else []})
-    reschedule_named(session, today=today)
+    reschedule_named(session, today=today, project_ids=scope)
     after = {tid: (ref, s, f) for tid, ref, s, f in conn.execute(
         select(t.c.id, t.c.ref, t.c.start_date, t.c.finish_date).where(t.c.project_id == project_id))}
     done.finish_after = max((f for _r, _s, f in after.values() if f), default=None)

@@ -1,8 +1,9 @@
 """A project's plan, the writes: the editable grid (validated as a whole), plan-file import, the board,
 cross-project links and templates.
 
-Every command ends with :func:`worksmith.commands.plans.reschedule_named` (dates, floats and the critical path
-stored before the commit); a refusal (bad predecessor, cycle, stale row) rolls everything back. Predecessors use
+Every command ends with :func:`worksmith.commands.plans.reschedule_named` of the projects it touched and those
+linked to them, before the change as well as after (dates, floats and the critical path stored before the
+commit); a refusal (bad predecessor, cycle, stale row) rolls everything back. Predecessors use
 MS Project notation with the plan ids (``ref``; :mod:`worksmith.domain.notation`). A dependency on another
 project's task is a *cross-project link* (:func:`add_link`), kept when the grid is saved. Plan files are read by
 :mod:`worksmith.exchange.planfile` (the page calls it); :func:`import_plan` takes the parsed rows.
@@ -11,7 +12,7 @@ project's task is a *cross-project link* (:func:`add_link`), kept when the grid 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -22,6 +23,7 @@ from sqlmodel import Session
 from worksmith import fmt
 from worksmith.commands import core, p80, plan_import
 from worksmith.commands.core import Actor
+from worksmith.commands.plan_change import MAX_LISTED, PlanChange, pushed_over, task_change
 from worksmith.commands.plans import named_cycle, reschedule_named
 from worksmith.commands.projects import create_project
 from worksmith.domain.notation import Link, format_predecessors, parse_predecessors
@@ -29,12 +31,10 @@ from worksmith.domain.schedule import Dep, TaskSpec, compute_schedule
 from worksmith.errors import CycleError, ValidationError
 from worksmith.store import models as m
 from worksmith.values import finite_or_none, is_blank, whole_number
-from worksmith.views.plans import project_calendar
+from worksmith.views.plans import linked_projects, project_calendar
 from worksmith.views.project_plan import BOARD_STATUSES, current_rows
 from worksmith.views.tables import frame
 from worksmith.views.workload_data import load_cells
-
-MAX_LISTED = 20
 
 
 @dataclass(frozen=True)
@@ -187,119 +187,33 @@ def _range(row: dict[str, Any], label: str, duration: int | None,
 
 
 # --------------------------------------------------------------------------------------------- saving
-@dataclass
-class PlanChange:
-    """What a plan save did: counts, every changed task (before → after), the finish, and the knock-on effects."""
-
-    added: int = 0
-    updated: int = 0
-    deleted: int = 0
-    links_added: int = 0
-    links_removed: int = 0
-    links_changed: int = 0
-    moved: list[str] = field(default_factory=list)
-    finish_before: date | None = None
-    finish_after: date | None = None
-    changes: list[str] = field(default_factory=list)  # '#8 Beta test: days 10 → 6, finish Thu 24 Dec → Fri 18 Dec'
-    overloaded: list[str] = field(default_factory=list)  # 'James Wilson 226 % in 2026-W50 (was 95 %)'
-    cost: str = ""  # the effect on the cost to complete (one line, filled by the cost rules)
-
-    @property
-    def nothing(self) -> bool:
-        return not (self.added or self.updated or self.deleted or self.links_added or self.links_removed
-                    or self.links_changed)
-
-    def finish_line(self) -> str:
-        if self.finish_before != self.finish_after:
-            return f"Finish {fmt.day(self.finish_before)} → {fmt.day(self.finish_after)}."
-        return f"Finish unchanged ({fmt.day(self.finish_after)})."
-
-    def people_line(self) -> str:
-        if not self.overloaded:
-            return "Nobody pushed over capacity."
-        return "Pushed over capacity: " + "; ".join(self.overloaded) + "."
-
-    def effects(self) -> list[tuple[str, str]]:
-        """The knock-on effects, one line each: finish, people over capacity, cost (when known)."""
-        lines = [("Finish", self.finish_line()), ("People", self.people_line())]
-        return lines + ([("Cost", self.cost)] if self.cost else [])
-
-    def summary(self) -> str:
-        """'1 task changed: #8 Beta test: days 10 → 6. Finish Thu 24 Dec 2026 → Fri 18 Dec 2026; 2 tasks moved: …'"""
-        if self.nothing:
-            return "No changes to save."
-        parts = [f"{n} task{'s' if n > 1 else ''} {what}" for n, what in
-                 ((self.updated, "changed"), (self.added, "added"), (self.deleted, "deleted")) if n]
-        links = [f"{n} link{'s' if n > 1 else ''} {what}" for n, what in
-                 ((self.links_added, "added"), (self.links_changed, "changed"), (self.links_removed, "removed")) if n]
-        text = ", ".join(parts) + ("; " if parts and links else "") + ", ".join(links)
-        if self.changes:
-            shown = self.changes[:MAX_LISTED] + ([f"… and {len(self.changes) - MAX_LISTED} more"]
-                                                 if len(self.changes) > MAX_LISTED else [])
-            text += ": " + "; ".join(shown)
-        text += ". " + self.finish_line()
-        if self.moved:
-            text += f" {len(self.moved)} task{'s' if len(self.moved) > 1 else ''} moved: " + ", ".join(
-                self.moved[:6]) + (" …" if len(self.moved) > 6 else "") + "."
-        if self.overloaded:
-            text += " " + self.people_line()
-        if self.cost:
-            text += " " + self.cost
-        return text
-
-
-FIELD_LABELS = {"ref": "ID", "name": "name", "phase_id": "phase", "assignee_id": "assignee", "duration_days": "days",
-                "duration_min_days": "min days", "duration_max_days": "max days",
-                "estimate_hours": "estimate h", "percent_complete": "% done", "start_no_earlier_than": "not before"}
-
-
-def _shown(value: Any, key: str, names: dict[str, dict[int, str]]) -> str:
-    if key in names:
-        return names[key].get(value, fmt.DASH) if value is not None else fmt.DASH
-    if isinstance(value, date):
-        return fmt.day(value)
-    if isinstance(value, float):
-        return f"{value:g}"
-    return fmt.DASH if value is None or value == "" else str(value)
-
-
-def task_change(ref: int, name: str, diff: dict[str, tuple[Any, Any]], names: dict[str, dict[int, str]]) -> str:
-    """'#8 Beta test: days 10 → 6, finish Thu 24 Dec 2026 → Fri 18 Dec 2026' (``diff``: field -> (before, after);
-    ``names``: id -> label for the id fields, e.g. ``{"assignee_id": {3: "James"}}``; pure)."""
-    parts = [f"{FIELD_LABELS.get(k, k)} {_shown(a, k, names)} → {_shown(b, k, names)}" for k, (a, b) in diff.items()]
-    return f"#{ref} {name}: " + ", ".join(parts)
-
-
 OVER_WEEKS = 26  # the workload horizon a save is checked over
 
 
-def _utilisation(session: Session, today: date) -> dict[tuple[int, date], float]:
-    """Load / capacity per (person, week) over the next :data:`OVER_WEEKS` weeks, only where over capacity."""
-    cells = load_cells(session, start=today, weeks=OVER_WEEKS, today=today)
+def _utilisation(session: Session, today: date, teams: set[int | None]) -> dict[tuple[int, date], float]:
+    """Load / capacity per (person of ``teams``, week) over the next :data:`OVER_WEEKS` weeks, where over capacity
+    (a person's figures do not depend on other teams: :func:`~worksmith.views.workload_data.workload_inputs`)."""
+    if not teams:
+        return {}
+    cells = load_cells(session, start=today, weeks=OVER_WEEKS, today=today, teams=teams)
     cells = cells[cells["over"]]
     return {(int(p), w): float(u) for p, w, u in zip(cells["person_id"], cells["week"], cells["utilisation"],
                                                      strict=True)}
 
 
-def pushed_over(before: dict[tuple[int, date], float], after: dict[tuple[int, date], float],
-                people: dict[int, str]) -> list[str]:
-    """People over capacity after a save in a week they were not (or less) over before, each with their worst such
-    week: 'James Wilson 226 % in week of Mon 7 Dec 2026 (was 95 %)' (pure; ratios of load to capacity)."""
-    worst: dict[int, tuple[float, date]] = {}
-    for (pid, week), ratio in after.items():
-        if ratio > before.get((pid, week), 0.0) + 1e-9 and ratio > worst.get(pid, (0.0, week))[0]:
-            worst[pid] = (ratio, week)
-    out = []
-    for pid, (ratio, week) in sorted(worst.items(), key=lambda kv: -kv[1][0]):
-        was = before.get((pid, week))
-        out.append(f"{people.get(pid, f'person {pid}')} {fmt.percent(ratio)} in the week of {fmt.day(week)} "
-                   f"({'was ' + fmt.percent(was) if was else 'was within capacity'})")
-    return out
+def _teams(session: Session, project_ids: set[int], assignees: set[int | None]) -> set[int | None]:
+    """The teams (None: no team) of the people assigned to the projects' tasks or in ``assignees``: whose load a
+    save of those projects can change."""
+    t, p = m.Task.__table__, m.Person.__table__
+    on_tasks = select(t.c.assignee_id).where(t.c.project_id.in_(sorted(project_ids)))
+    named = sorted(a for a in assignees if a is not None)
+    return set(session.connection().execute(select(p.c.team_id).distinct()
+                                            .where(p.c.id.in_(on_tasks) | p.c.id.in_(named))).scalars())
 
 
 def _people(session: Session) -> dict[str, int]:
-    people = frame(session, m.Person)
-    return {name: int(pid) for pid, name in zip(people["id"], people["name"], strict=True)}
+    p = m.Person.__table__  # two columns, not whole rows (their skills are JSON to parse)
+    return {name: int(pid) for pid, name in session.connection().execute(select(p.c.id, p.c.name).order_by(p.c.id))}
 
 
 def _dates(session: Session, project_id: int) -> dict[int, tuple[date | None, date | None]]:
@@ -330,7 +244,9 @@ def save_plan(session: Session, *, project_id: int, rows: list[dict[str, Any]], 
     project = core.get(session, m.Project, project_id)
     people = _people(session)
     clean = check_grid(rows, people)
-    over_before = _utilisation(session, today)
+    scope = linked_projects(session, [project_id])  # what the save can move, before its links to others go
+    teams = _teams(session, scope, {r.assignee_id for r in clean})
+    over_before = _utilisation(session, today, teams)
     existing = {t.id: t for t in session.exec(select(m.Task).where(m.Task.project_id == project_id)).scalars()}
     foreign = [r.id for r in clean if r.id is not None and r.id not in existing]
     if foreign:
@@ -415,7 +331,7 @@ def save_plan(session: Session, *, project_id: int, rows: list[dict[str, Any]], 
     for name, phase in phases.items():  # a phase left without tasks goes, unless the RACI still names it
         if name not in used and not session.exec(select(m.Raci.id).where(m.Raci.phase_id == phase.id)).first():
             core.delete(session, m.Phase, phase.id, actor=actor)
-    reschedule_named(session, today=today)
+    reschedule_named(session, today=today, project_ids=scope)
     after = _dates(session, project_id)
     change.finish_after = max((f for _s, f in after.values() if f), default=None)
     by_ref = {v: k for k, v in id_of.items()}
@@ -428,7 +344,8 @@ def save_plan(session: Session, *, project_id: int, rows: list[dict[str, Any]], 
         if before.get(tid, (None, None))[1] != after.get(tid, (None, None))[1]:
             diff = diff | {"finish": (before[tid][1], after[tid][1])}
         change.changes.append(task_change(ref, name, diff, names))
-    change.overloaded = pushed_over(over_before, _utilisation(session, today), names["assignee_id"])
+    change.overloaded = pushed_over(over_before, _utilisation(session, today, teams),
+                                   names["assignee_id"])
     return change
 
 
@@ -503,7 +420,7 @@ def add_link(session: Session, *, pred_task_id: int, succ_task_id: int, type: st
     except CycleError as exc:  # refused before it is stored: name the loop by project and plan id
         raise named_cycle(session, exc.cycle) from None
     session.flush()
-    reschedule_named(session, today=today)
+    reschedule_named(session, today=today, project_ids={pred.project_id, succ.project_id})
     session.refresh(succ)
     moved = (f"'{succ.name}' now starts {fmt.day(succ.start_date)} (was {fmt.day(before)})."
              if succ.start_date != before else f"'{succ.name}' keeps its start {fmt.day(succ.start_date)}.")
@@ -515,7 +432,7 @@ def remove_link(session: Session, *, dep_id: int, actor: Actor, today: date) -> 
     dep = core.get(session, m.Dependency, dep_id)
     pred, succ = core.get(session, m.Task, dep.pred_id), core.get(session, m.Task, dep.succ_id)
     core.delete(session, m.Dependency, dep_id, actor=actor)
-    reschedule_named(session, today=today)
+    reschedule_named(session, today=today, project_ids={pred.project_id, succ.project_id})  # both: unlinked now
     return f"'{succ.name}' no longer waits for '{pred.name}'."
 
 

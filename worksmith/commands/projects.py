@@ -1,7 +1,8 @@
 """Projects, the writes: create and edit a project, close it out, baselines, status updates.
 
 Each command validates, writes through :mod:`worksmith.commands.core` (audit log, optimistic locking) and
-reschedules with :func:`worksmith.commands.plans.reschedule` when dates can move.
+reschedules with :func:`worksmith.commands.plans.reschedule` when dates can move (only the project and the
+projects linked to it).
 """
 
 from __future__ import annotations
@@ -52,7 +53,7 @@ def update_project(session: Session, *, project_id: int, changes: dict[str, Any]
     before_start = core.get(session, m.Project, project_id).start
     row = core.update(session, m.Project, project_id, changes, expected_version=expected_version, actor=actor)
     if row.start != before_start:
-        reschedule(session, today=today)
+        reschedule(session, today=today, project_ids=[project_id])
     return row
 
 

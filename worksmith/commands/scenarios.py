@@ -48,7 +48,7 @@ def shift_project(session: Session, *, actor: Actor, project_id: int, days: int,
     before = project.start
     after = project_calendar(session, project_id).add_working_days(before, days)
     core.update(session, m.Project, project_id, {"start": after}, expected_version=expected_version, actor=actor)
-    reschedule_named(session, today=today)
+    reschedule_named(session, today=today, project_ids=[project_id])  # and the projects linked to it
     return f"'{project.name}' now starts {after:%a %d %b %Y} (was {before:%a %d %b %Y}, {days:+d} working days)"
 
 

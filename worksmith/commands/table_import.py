@@ -116,6 +116,7 @@ def import_rows(session: Session, *, actor: Actor, table: str, frame: pd.DataFra
     tick(0.45, "Adding what is missing")
     _create_missing(session, prepared, refs, actor, result)
     creates: list[dict[str, Any]] = []
+    touched: set[int | None] = set()  # the projects whose plans change (a task moved: its old and new project)
     for n, (values, row_refs) in enumerate(zip(prepared.values, prepared.refs, strict=True), start=1):
         clean = _filled(spec, values, row_refs, prepared.rows[n - 1], refs)
         if n in prepared.matches:
@@ -126,6 +127,8 @@ def import_rows(session: Session, *, actor: Actor, table: str, frame: pd.DataFra
             before = session.get(spec.model, row_id)
             changes = {k: v for k, v in clean.items() if getattr(before, k, None) != v}
             if changes:
+                touched |= {row_id} if table == "project" else {getattr(before, "project_id", None),
+                                                                  clean.get("project_id")}
                 core.update(session, spec.model, row_id, changes, expected_version=version, actor=actor)
                 result.updated += 1
             else:
@@ -140,7 +143,8 @@ def import_rows(session: Session, *, actor: Actor, table: str, frame: pd.DataFra
         _remember(session, shape, list(frame.columns), mapping)
     if table in ("task", "project") and (result.created or result.updated):
         tick(0.95, "Rescheduling")
-        reschedule_named(session, today=today or date.today())
+        touched |= {c.get("project_id") for c in creates} if table == "task" else set()  # a new project: no tasks
+        reschedule_named(session, today=today or date.today(), project_ids=touched - {None})
     tick(1.0, "Done")
     return result
 

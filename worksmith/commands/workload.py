@@ -20,6 +20,7 @@ from worksmith.domain.allocation import apply_shift as shift_dates
 from worksmith.errors import ConflictError, ValidationError
 from worksmith.store import models as m
 from worksmith.values import is_blank
+from worksmith.views.plans import linked_projects
 from worksmith.views.tables import frame
 from worksmith.views.workload import person_labels
 from worksmith.views.workload_data import NO_TEAM
@@ -54,19 +55,22 @@ def apply_reassign(session: Session, *, actor: Actor, task_id: int, to_person_id
     return task
 
 
-def _finishes(session: Session) -> dict[int, date]:
-    """Each project's finish: its tasks' latest scheduled finish."""
+def _finishes(session: Session, project_ids: list[int] | None = None) -> dict[int, date]:
+    """Each project's (or each of ``project_ids``') finish: its tasks' latest scheduled finish."""
     t = m.Task.__table__
-    rows = session.connection().execute(select(t.c.project_id, func.max(t.c.finish_date))
-                                        .group_by(t.c.project_id)).all()
+    query = select(t.c.project_id, func.max(t.c.finish_date)).group_by(t.c.project_id)
+    rows = session.connection().execute(query if project_ids is None else
+                                        query.where(t.c.project_id.in_(project_ids))).all()
     return {pid: finish for pid, finish in rows if finish is not None}
 
 
-def _affected_projects(session: Session, task_id: int) -> set[int]:
-    """The projects of a task and of every task that depends on it, directly or through others (any link type)."""
+def _affected_projects(session: Session, task_id: int, linked: list[int]) -> set[int]:
+    """The projects of a task and of every task that depends on it, directly or through others (any link type);
+    all among ``linked``, the projects linked to the task's project."""
     d, t = m.Dependency.__table__, m.Task.__table__
     successors: dict[int, list[int]] = {}
-    for pred, succ in session.connection().execute(select(d.c.pred_id, d.c.succ_id)).all():
+    for pred, succ in session.connection().execute(select(d.c.pred_id, d.c.succ_id).join(t, t.c.id == d.c.pred_id)
+                                                   .where(t.c.project_id.in_(linked))).all():
         successors.setdefault(pred, []).append(succ)
     seen, todo = {task_id}, [task_id]
     while todo:
@@ -74,13 +78,15 @@ def _affected_projects(session: Session, task_id: int) -> set[int]:
             if nxt not in seen:
                 seen.add(nxt)
                 todo.append(nxt)
-    project_of = dict(session.connection().execute(select(t.c.id, t.c.project_id)).all())
+    project_of = dict(session.connection().execute(select(t.c.id, t.c.project_id)
+                                                   .where(t.c.project_id.in_(linked))).all())
     return {project_of[tid] for tid in seen if tid in project_of}
 
 
 def apply_shift(session: Session, *, actor: Actor, task_id: int, days: int, expected_version: int | None,
                 today: date) -> m.Task:
-    """Start a task ``days`` working days later (its duration unchanged) and reschedule every plan.
+    """Start a task ``days`` working days later (its duration unchanged) and reschedule its project and the projects
+    linked to it.
 
     The task gets a start-no-earlier-than date = its scheduled start moved by ``days`` working days (workspace
     holidays skipped); then ``plans.reschedule``. The finish of the task's project, and of every project that
@@ -93,17 +99,18 @@ def apply_shift(session: Session, *, actor: Actor, task_id: int, days: int, expe
     if task.start_date is None:
         raise ValidationError(f"'{task.name}' has no scheduled start to move: schedule its project first.",
                               field="start_date")
-    before = _finishes(session)
+    linked = sorted(linked_projects(session, [task.project_id]))  # all the shift can move
+    before = _finishes(session, linked)
     holidays = frame(session, m.Holiday, m.Holiday.project_id.is_(None))["day"].tolist()
     new_start, _ = shift_dates({"start": task.start_date, "finish": task.finish_date}, int(days), holidays)
     old_start = task.start_date
     task = core.update(session, m.Task, task_id, {"start_no_earlier_than": new_start},
                        expected_version=task.version, actor=actor)
-    reschedule(session, today=today)
+    reschedule(session, today=today, project_ids=linked)
     session.refresh(task)
-    after = _finishes(session)
+    after = _finishes(session, linked)
     names = dict(session.connection().execute(select(m.Project.__table__.c.id, m.Project.__table__.c.name)).all())
-    for pid in sorted(_affected_projects(session, task_id)):
+    for pid in sorted(_affected_projects(session, task_id, linked)):
         if pid in before and pid in after and after[pid] > before[pid]:
             raise ValidationError(
                 f"Moving '{task.name}' {days} working day{'s' if days != 1 else ''} later would move the finish of "

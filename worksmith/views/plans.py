@@ -132,21 +132,52 @@ class PlanFrames:
     holidays: pd.DataFrame  # [day, project_id]
 
 
-def plan_frames(session: Session) -> PlanFrames:
-    """The scheduling inputs of the whole workspace (only the columns the engine reads)."""
+def plan_frames(session: Session, project_ids: Iterable[int] | None = None) -> PlanFrames:
+    """The scheduling inputs (only the columns the engine reads) of the whole workspace, or of the projects
+    ``project_ids`` only: their tasks, the dependencies into their tasks, the global holidays and their own.
+
+    ``project_ids`` must be closed under cross-project links (:func:`linked_projects`), so every dependency read
+    has both ends among the tasks read. Rows come in id order, whatever the database's plan."""
     conn = session.connection()
-    projects = pd.DataFrame(conn.execute(select(m.Project.__table__.c.id, m.Project.__table__.c.start)).fetchall(),
-                            columns=["id", "start"])
-    t = m.Task.__table__
-    tasks = pd.DataFrame(conn.execute(select(t.c.id, t.c.project_id, t.c.duration_days, t.c.start_no_earlier_than,
-                                             t.c.name)).fetchall(),
-                         columns=["id", "project_id", "duration_days", "start_no_earlier_than", "name"])
-    d = m.Dependency.__table__
-    deps = pd.DataFrame(conn.execute(select(d.c.pred_id, d.c.succ_id, d.c.type, d.c.lag_days)).fetchall(),
-                        columns=["pred_id", "succ_id", "type", "lag_days"])
-    h = m.Holiday.__table__
-    holidays = pd.DataFrame(conn.execute(select(h.c.day, h.c.project_id)).fetchall(), columns=["day", "project_id"])
-    return PlanFrames(projects, tasks, deps, holidays)
+    p, t, d, h = m.Project.__table__, m.Task.__table__, m.Dependency.__table__, m.Holiday.__table__
+    ids = None if project_ids is None else sorted(set(project_ids))
+    projects_q = select(p.c.id, p.c.start).order_by(p.c.id)
+    tasks_q = select(t.c.id, t.c.project_id, t.c.duration_days, t.c.start_no_earlier_than, t.c.name).order_by(t.c.id)
+    deps_q = select(d.c.pred_id, d.c.succ_id, d.c.type, d.c.lag_days).order_by(d.c.id)
+    holidays_q = select(h.c.day, h.c.project_id).order_by(h.c.id)
+    if ids is not None:
+        projects_q = projects_q.where(p.c.id.in_(ids))
+        tasks_q = tasks_q.where(t.c.project_id.in_(ids))
+        deps_q = deps_q.join(t, t.c.id == d.c.succ_id).where(t.c.project_id.in_(ids))
+        holidays_q = holidays_q.where(h.c.project_id.is_(None) | h.c.project_id.in_(ids))
+    def read(query, columns: list[str]) -> pd.DataFrame:  # plain tuples: pandas probes Row objects one by one
+        return pd.DataFrame([tuple(r) for r in conn.execute(query)], columns=columns)
+
+    return PlanFrames(read(projects_q, ["id", "start"]),
+                      read(tasks_q, ["id", "project_id", "duration_days", "start_no_earlier_than", "name"]),
+                      read(deps_q, ["pred_id", "succ_id", "type", "lag_days"]), read(holidays_q, ["day", "project_id"]))
+
+
+def linked_projects(session: Session, project_ids: Iterable[int]) -> set[int]:
+    """``project_ids`` and every project joined to them by cross-project dependencies (either direction, directly
+    or through others): the connected components a change in those projects can move. Reads only the links of the
+    projects found so far, one round per step outwards."""
+    conn = session.connection()
+    t, d = m.Task.__table__, m.Dependency.__table__
+    pred, succ = t.alias("pred"), t.alias("succ")
+    found = set(project_ids)
+    frontier = set(found)
+    while frontier:
+        ids = sorted(frontier)
+        both = d.join(pred, pred.c.id == d.c.pred_id).join(succ, succ.c.id == d.c.succ_id)
+        rows = conn.execute(
+            select(pred.c.project_id, succ.c.project_id).select_from(both)
+            .where(pred.c.project_id.in_(ids), succ.c.project_id != pred.c.project_id)
+            .union(select(pred.c.project_id, succ.c.project_id).select_from(both)
+                   .where(succ.c.project_id.in_(ids), succ.c.project_id != pred.c.project_id))).fetchall()
+        frontier = {p for row in rows for p in row} - found
+        found |= frontier
+    return found
 
 
 def project_calendar(session: Session, project_id: int) -> WorkCalendar:

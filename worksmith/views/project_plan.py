@@ -20,16 +20,16 @@ from sqlmodel import Session
 
 from worksmith import fmt
 from worksmith.domain.notation import Link, format_predecessors
+from worksmith.domain.portfolio import planned_to_date, project_health
 from worksmith.domain.schedule import WorkCalendar
 from worksmith.errors import NotFoundError
 from worksmith.store import models as m
 from worksmith.views.metric import Metric
 from worksmith.views.plans import project_calendar
-from worksmith.views.portfolio import portfolio
 from worksmith.views.project_team import risks
 from worksmith.views.projects import RAG_OF_HEALTH, days_delta, lessons, lookup, status_updates, tile
 from worksmith.views.risk import DEFAULT_RUNS, project_p80
-from worksmith.views.tables import frame
+from worksmith.views.tables import frame, labour_cost
 from worksmith.views.workspace import settings
 
 EDITOR_COLUMNS = ["id", "version", "ref", "name", "phase", "assignee", "duration_days", "duration_min_days",
@@ -103,6 +103,12 @@ TASK_COLUMNS = ["id", "version", "ref", "name", "phase", "phase_position", "assi
                 "critical", "position", "baseline_start", "baseline_finish", "finish_variance", "waits_for"]
 
 
+def _names(session: Session, model) -> pd.Series:
+    """id -> name of every row of ``model``, reading the two columns only (whole rows carry JSON to parse)."""
+    table = model.__table__
+    return pd.Series(dict(session.connection().execute(select(table.c.id, table.c.name)).all()), dtype=object)
+
+
 def project_row(session: Session, project_id: int) -> m.Project:
     """The project, or NotFoundError."""
     project = session.get(m.Project, project_id)
@@ -115,17 +121,18 @@ def project_detail(session: Session, *, project_id: int, today: date) -> Project
     """Everything the project tabs show (a refused id raises NotFoundError)."""
     project = project_row(session, project_id)
     currency = settings(session)["currency"]
-    health_all = portfolio(session, today=today)
-    row = health_all[health_all["id"] == project_id].iloc[0]
+    row = health_row(session, project_id=project_id, today=today)
     tasks = frame(session, m.Task, m.Task.project_id == project_id, order_by=[m.Task.position, m.Task.ref])
     phases = frame(session, m.Phase, m.Phase.project_id == project_id).set_index("id")
-    people = frame(session, m.Person).set_index("id")["name"]
-    all_tasks = frame(session, m.Task)[["id", "project_id", "ref", "name", "start_date", "finish_date"]]
-    names = frame(session, m.Project).set_index("id")["name"]
+    people, names = _names(session, m.Person), _names(session, m.Project)
     d = m.Dependency
     ids = tasks["id"].tolist()
     deps = frame(session, d, (d.succ_id.in_(ids)) | (d.pred_id.in_(ids))) if ids else frame(session, d, d.id < 0)
     own = set(ids)
+    others = sorted({int(t) for t in pd.concat([deps["pred_id"], deps["succ_id"]])} - own)  # cross links' ends
+    shown = ["id", "project_id", "ref", "name", "start_date", "finish_date"]
+    all_tasks = pd.concat([tasks[shown], frame(session, m.Task, m.Task.id.in_(others))[shown]], ignore_index=True) \
+        if others else tasks[shown]
     inner = deps[deps["pred_id"].isin(own) & deps["succ_id"].isin(own)]
     ref_of = dict(zip(tasks["id"], tasks["ref"], strict=True))
     preds = {tid: format_predecessors([Link(int(ref_of[p]), t, int(lag)) for p, t, lag in
@@ -177,6 +184,24 @@ def project_detail(session: Session, *, project_id: int, today: date) -> Project
                          row["health"], list(row["reasons"]), tiles, out,
                          inner[["id", "pred_id", "succ_id", "type", "lag_days"]].reset_index(drop=True), links,
                          baseline, variance, title, lessons(session, exclude_project_id=project_id))
+
+
+def health_row(session: Session, *, project_id: int, today: date) -> pd.Series:
+    """The project's row of :func:`~worksmith.views.portfolio.portfolio` (health, reasons, forecast finish, slip,
+    complete, spent, budget used), reading only this project's rows: its tasks, expenses and booked hours to date
+    and budget lines (what ``portfolio`` sums per project; each row of ``project_health`` is its project's alone)."""
+    projects = frame(session, m.Project, m.Project.id == project_id)
+    tasks = frame(session, m.Task, m.Task.project_id == project_id)[
+        ["project_id", "duration_days", "estimate_hours", "percent_complete", "finish_date"]]
+    expenses = frame(session, m.Expense, m.Expense.project_id == project_id, m.Expense.day <= today)
+    labour = labour_cost(session, until=today, project_id=project_id)
+    costs = pd.concat([expenses[["project_id", "amount"]], labour.assign(amount=labour["cost"])[
+        ["project_id", "amount"]]], ignore_index=True) if len(labour) else expenses[["project_id", "amount"]]
+    spent = costs.assign(amount=costs["amount"].astype(float)).groupby("project_id")["amount"].sum()
+    lines = frame(session, m.BudgetLine, m.BudgetLine.project_id == project_id)
+    planned = planned_to_date(lines.rename(columns={"project_id": "owner"}), today)
+    return project_health(projects, tasks, spent, planned, today, settings(session)["currency"],
+                          holidays=frame(session, m.Holiday)).iloc[0]
 
 
 def _gantt_title(tasks: pd.DataFrame, finish, variance: int | None) -> str:
@@ -234,7 +259,7 @@ def current_rows(session: Session, *, project_id: int) -> list[dict[str, Any]]:
     """The project's plan as grid rows (what :func:`save_plan` takes) — unchanged rows save nothing."""
     tasks = frame(session, m.Task, m.Task.project_id == project_id, order_by=[m.Task.position, m.Task.ref])
     phases = frame(session, m.Phase, m.Phase.project_id == project_id).set_index("id")["name"]
-    people = frame(session, m.Person).set_index("id")["name"]
+    people = _names(session, m.Person)
     d = m.Dependency
     ids = tasks["id"].tolist()
     deps = frame(session, d, d.succ_id.in_(ids), d.pred_id.in_(ids)) if ids else pd.DataFrame(
@@ -290,7 +315,7 @@ def plan_tasks(session: Session, *, project_id: int) -> pd.DataFrame:
 def board(session: Session, *, project_id: int) -> pd.DataFrame:
     """Cards: [id, version, ref, name, status, assignee, start_date, finish_date, critical, percent_complete]."""
     tasks = frame(session, m.Task, m.Task.project_id == project_id, order_by=[m.Task.start_date, m.Task.ref])
-    people = frame(session, m.Person).set_index("id")["name"]
+    people = _names(session, m.Person)
     tasks["assignee"] = lookup(tasks["assignee_id"], people, "unassigned")
     return tasks[["id", "version", "ref", "name", "status", "assignee", "start_date", "finish_date", "critical",
                   "percent_complete", "duration_days"]]
@@ -300,12 +325,15 @@ def link_targets(session: Session, *, project_id: int) -> pd.DataFrame:
     """Tasks of *other* projects a task can wait for: [id, project, label] (not closed or cancelled)."""
     projects = frame(session, m.Project, m.Project.id != project_id,
                      m.Project.status.not_in(["done", "cancelled"])).set_index("id")["name"]
-    tasks = frame(session, m.Task, m.Task.project_id.in_(projects.index.tolist()),
-                  order_by=[m.Task.project_id, m.Task.position, m.Task.ref])
-    return pd.DataFrame({"id": tasks["id"], "project": tasks["project_id"].map(projects),
-                         "label": [f"#{r} {n}" + (f" · {fmt.day(s)}" if pd.notna(s) else "")
-                                   for r, n, s in zip(tasks["ref"], tasks["name"], tasks["start_date"],
-                                                      strict=True)]})
+    t = m.Task.__table__  # every open project's tasks are listed: read only the columns shown, as plain tuples
+    rows = [tuple(r) for r in session.connection().execute(
+        select(t.c.id, t.c.project_id, t.c.ref, t.c.name, t.c.start_date).where(t.c.project_id.in_(
+            projects.index.tolist())).order_by(t.c.project_id, t.c.position, t.c.ref))]
+    shown = {d: fmt.day(d) for d in {r[4] for r in rows} if d is not None}  # each date formatted once
+    names = projects.to_dict()
+    return pd.DataFrame({"id": [r[0] for r in rows], "project": [names.get(r[1]) for r in rows],
+                         "label": [f"#{r[2]} {r[3]}" + (f" · {shown[r[4]]}" if r[4] is not None else "")
+                                   for r in rows]}, columns=["id", "project", "label"])
 
 
 # --------------------------------------------------------------------------------------------- status report

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 import pandas as pd
+from sqlalchemy import select
 from sqlmodel import Session
 
 from worksmith import fmt
@@ -159,20 +160,27 @@ def filter_portfolio(table: pd.DataFrame, *, statuses: list[str] | None = None, 
 
 def project_names(session: Session) -> pd.DataFrame:
     """[id, name, status] of every project, by name."""
-    return frame(session, m.Project, order_by=[m.Project.name])[["id", "name", "status"]]
+    p = m.Project.__table__
+    return pd.DataFrame(session.connection().execute(select(p.c.id, p.c.name, p.c.status).order_by(p.c.name, p.c.id))
+                        .fetchall(), columns=["id", "name", "status"])
+
+
+def _labels(session: Session, id_col, label_col, *where) -> dict[int, str]:
+    """id -> label by label, reading the two columns only (whole rows carry JSON columns to parse)."""
+    query = select(id_col, label_col).order_by(label_col, id_col)
+    return dict(session.connection().execute(query.where(*where) if where else query).all())
 
 
 def choices(session: Session) -> dict[str, dict[int, str]]:
     """Id -> label for the pickers: people (active), teams, goals, templates, projects."""
-    people = frame(session, m.Person, m.Person.active.is_(True), order_by=[m.Person.name])
+    person, team, goal, template, project = (model.__table__ for model in (m.Person, m.Team, m.Goal, m.Template,
+                                                                           m.Project))
     return {
-        "people": dict(zip(people["id"], people["name"], strict=True)),
-        "teams": dict(frame(session, m.Team, order_by=[m.Team.name])[["id", "name"]].itertuples(index=False)),
-        "goals": dict(frame(session, m.Goal, order_by=[m.Goal.title])[["id", "title"]].itertuples(index=False)),
-        "templates": dict(frame(session, m.Template, order_by=[m.Template.name])[["id", "name"]]
-                          .itertuples(index=False)),
-        "projects": dict(frame(session, m.Project, order_by=[m.Project.name])[["id", "name"]]
-                         .itertuples(index=False)),
+        "people": _labels(session, person.c.id, person.c.name, person.c.active.is_(True)),
+        "teams": _labels(session, team.c.id, team.c.name),
+        "goals": _labels(session, goal.c.id, goal.c.title),
+        "templates": _labels(session, template.c.id, template.c.name),
+        "projects": _labels(session, project.c.id, project.c.name),
     }
 
 
@@ -182,8 +190,10 @@ def lessons(session: Session, *, exclude_project_id: int | None = None) -> pd.Da
     if exclude_project_id is not None:
         done = done[done["id"] != exclude_project_id]
     done = done[done["status"].isin(["done", "cancelled"])]
-    phases = frame(session, m.Phase).groupby("project_id")["name"].apply(lambda s: sorted(set(s)))
-    tasks = frame(session, m.Task)
+    ids = done["id"].tolist()  # only the closed projects' phases and skills are read
+    phases = frame(session, m.Phase, m.Phase.project_id.in_(ids)).groupby("project_id")["name"].apply(
+        lambda s: sorted(set(s)))
+    tasks = frame(session, m.Task, m.Task.project_id.in_(ids))
     skills = tasks[tasks["required_skill"] != ""].groupby("project_id")["required_skill"].apply(
         lambda s: sorted(set(s)))
     return pd.DataFrame({"id": done["id"], "project": done["name"], "closed_on": done["closed_on"],

@@ -62,15 +62,17 @@ def people(session: Session) -> pd.DataFrame:
     return people.merge(teams, on="team_id", how="left")
 
 
-def labour_cost(session: Session, *, until: date | None = None) -> pd.DataFrame:
+def labour_cost(session: Session, *, until: date | None = None, project_id: int | None = None) -> pd.DataFrame:
     """Booked hours priced at each person's cost rate: [person_id, task_id, operation_id, project_id, day, hours,
-    cost_rate, cost]."""
+    cost_rate, cost]; with ``project_id`` only the hours booked on that project's tasks."""
     te, task, person = m.TimeEntry.__table__, m.Task.__table__, m.Person.__table__
     stmt = (select(te.c.person_id, te.c.task_id, te.c.operation_id, task.c.project_id, te.c.day, te.c.hours,
                    person.c.cost_rate)
             .join(person, person.c.id == te.c.person_id).outerjoin(task, task.c.id == te.c.task_id))
     if until is not None:
         stmt = stmt.where(te.c.day <= until)
+    if project_id is not None:
+        stmt = stmt.where(task.c.project_id == project_id)
     result = session.connection().execute(stmt)
     # plain tuples: building a DataFrame from Row objects is several times slower on large tables
     df = pd.DataFrame([tuple(row) for row in result], columns=list(result.keys()))

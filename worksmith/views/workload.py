@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -67,11 +68,13 @@ class WorkloadView:
     skills_note: str = ""
 
 
+@lru_cache(maxsize=1024)  # one label per week, asked for once per person-week cell
 def week_axis(monday: date) -> str:
     """Axis label of a week: 'W49 · 30 Nov' (ISO week number and its Monday)."""
     return f"W{monday.isocalendar().week:02d} · {monday.day} {monday:%b}"
 
 
+@lru_cache(maxsize=1024)
 def _week_range(monday: date) -> str:
     sunday = monday + timedelta(days=6)
     return f"{iso_label(monday)}: {fmt.day(monday)} – {fmt.day(sunday)}"

@@ -10,12 +10,13 @@ What counts as load (the formulas are in ``worksmith.domain.workload``'s docstri
 
 Public, stable entry points (the Goals and Overview pages use them too):
     ``workload_inputs(session)`` -> :class:`WorkloadInputs` (the frames the engine is fed),
-    ``load_workload(session, *, start, weeks, today)`` -> ``Workload``,
+    ``load_workload(session, *, start, weeks, today, teams=None)`` -> ``Workload``,
     ``team_capacity(session, *, start, weeks, today, by="month"|"week")`` -> free capacity per team and period.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any, Literal
@@ -102,23 +103,31 @@ def _tasks_frame(session: Session, assignees: list[int] | None = None, *, until:
     return tasks
 
 
-def workload_inputs(session: Session, team_id: int | None = None, *, until: date | None = None) -> WorkloadInputs:
+def workload_inputs(session: Session, team_id: int | None = None, *, teams: Iterable[int | None] | None = None,
+                    until: date | None = None) -> WorkloadInputs:
     """Read everything the workload engine needs from the database (see :class:`WorkloadInputs`).
 
     With ``team_id`` only that team's people, their tasks, recurring tasks and time off, and the team's operations
-    (operation demand is shared within a team, so the team's figures are the same as in the whole workspace)."""
-    teams = frame(session, m.Team)[["id", "name"]]
-    people = frame(session, m.Person, *(() if team_id is None else (m.Person.team_id == team_id,)))
-    people = people.merge(teams.rename(columns={"id": "team_id", "name": "team"}), on="team_id", how="left")
+    (operation demand is shared within a team, so the team's figures are the same as in the whole workspace);
+    with ``teams`` the same for several teams (``None`` among them: the people without a team)."""
+    if team_id is not None:
+        teams = [team_id]
+    wanted = None if teams is None else set(teams)
+    real = sorted(t for t in wanted if t is not None) if wanted is not None else []
+    by_team = () if wanted is None else ((m.Person.team_id.in_(real) | m.Person.team_id.is_(None)) if None in wanted
+                                         else m.Person.team_id.in_(real),)
+    teams_frame = frame(session, m.Team)[["id", "name"]]
+    people = frame(session, m.Person, *by_team)
+    people = people.merge(teams_frame.rename(columns={"id": "team_id", "name": "team"}), on="team_id", how="left")
     people["skills"] = [list(s) if isinstance(s, list) else [] for s in people["skills"]]
     people = people.assign(_team=people["team"].fillna("~")).sort_values(["_team", "name"], kind="stable")
     people = people.drop(columns="_team").reset_index(drop=True)
     people = people[["id", "name", "team_id", "team", "role", "weekly_hours", "availability", "skills", "active",
                      "version"]]
-    ids = None if team_id is None else [int(i) for i in people["id"]]
+    ids = None if wanted is None else [int(i) for i in people["id"]]
     tasks = _tasks_frame(session, ids, until=until)
     holidays = frame(session, m.Holiday, m.Holiday.project_id.is_(None))
-    ops = frame(session, m.Operation, *(() if team_id is None else (m.Operation.team_id == team_id,)))[
+    ops = frame(session, m.Operation, *(() if wanted is None else (m.Operation.team_id.in_(real),)))[
         ["id", "name", "team_id", "demand_hours_per_week", "active"]]
     rec = frame(session, m.RecurringTask, *(() if ids is None else (m.RecurringTask.assignee_id.in_(ids),)))[
         ["id", "operation_id", "name", "cadence", "hours", "assignee_id", "anchor", "rrule"]]
@@ -127,7 +136,7 @@ def workload_inputs(session: Session, team_id: int | None = None, *, until: date
     floats = {tid: int(f) for tid, f in zip(tasks["task_id"].tolist(), tasks["total_float"].tolist(), strict=True)
               if f is not None and not pd.isna(f)}
     return WorkloadInputs(tasks=tasks, people=people, time_off=time_off, holidays=frozenset(holidays["day"]),
-                          recurring=rec, operations=ops, teams=teams, float_days=floats)
+                          recurring=rec, operations=ops, teams=teams_frame, float_days=floats)
 
 
 def compute_workload(inputs: WorkloadInputs, *, start: date, weeks: int, today: date) -> Workload:
@@ -136,16 +145,22 @@ def compute_workload(inputs: WorkloadInputs, *, start: date, weeks: int, today: 
                                   inputs.operations, start, weeks, today)
 
 
-def load_workload(session: Session, *, start: date, weeks: int, today: date) -> Workload:
-    """Load per person and ISO week, ``weeks`` weeks from the week holding ``start`` (see the module docstring)."""
-    return compute_workload(workload_inputs(session), start=start, weeks=weeks, today=today)
+def load_workload(session: Session, *, start: date, weeks: int, today: date,
+                  teams: Iterable[int | None] | None = None) -> Workload:
+    """Load per person and ISO week, ``weeks`` weeks from the week holding ``start`` (see the module docstring);
+    ``teams``: only the people of those teams (``None``: without a team), each with the same figures as in the
+    whole workspace."""
+    return compute_workload(workload_inputs(session, teams=teams), start=start, weeks=weeks, today=today)
 
 
-def load_cells(session: Session, *, start: date, weeks: int, today: date) -> pd.DataFrame:
-    """``load_workload(...).cells`` (load against capacity per person and week), reading only the tasks that can load
-    the horizon: the Overview's week, Compare and the plan grid's over-allocation check need no more."""
+def load_cells(session: Session, *, start: date, weeks: int, today: date,
+               teams: Iterable[int | None] | None = None) -> pd.DataFrame:
+    """``load_workload(...).cells`` (load against capacity per person and week; ``teams`` as there), reading only the
+    tasks that can load the horizon: the Overview's week, Compare and the plan grid's over-allocation check need no
+    more."""
     last_day = start - timedelta(days=start.weekday()) + timedelta(days=7 * weeks - 1)
-    return compute_workload(workload_inputs(session, until=last_day), start=start, weeks=weeks, today=today).cells
+    return compute_workload(workload_inputs(session, teams=teams, until=last_day), start=start, weeks=weeks,
+                            today=today).cells
 
 
 def team_capacity(session: Session, *, start: date, weeks: int, today: date,
