@@ -30,7 +30,7 @@ from worksmith.commands.core import Actor
 from worksmith.exchange.ical import project_ics
 from worksmith.store import models as m
 from worksmith.store.db import read_session, write_session
-from worksmith.views import budget_owner, budgets, project_team, workload
+from worksmith.views import budget_owner, project_team, workload
 from worksmith.views import project_plan as vpp
 from worksmith.views import projects as vp
 from worksmith.views.budget_data import owners
@@ -117,7 +117,7 @@ def budget_edit(engine: Engine, today: date) -> tuple[float, float, str]:
         with write_session(engine) as s:
             cb.save_budget_lines(s, actor=ACTOR, owner=owner, original=lines, edited=edited)
         saved = time.perf_counter() - t0
-        read = _page(engine, lambda s: (owners(s), budgets.organisation(s, today=today),
-                                        budget_owner.owner_view(s, owner=owner, today=today)))
+        # what the Budgets page reads with an owner open (the organisation view is drawn only without one)
+        read = _page(engine, lambda s: (owners(s), budget_owner.owner_view(s, owner=owner, today=today)))
         best = min(best, (saved, read), key=sum)
     return best[0], best[1], f"{owner}, {len(lines)} lines; best of edit and undo"
