@@ -63,7 +63,7 @@ right.download_button("Budget report (Excel)", lambda: ui.query(budget_report.re
                       key="budgets_export", width="stretch")
 
 if selected == ORG:
-    org = ui.query(views.organisation, today=today)
+    org, roi = ui.query(budget_roi.organisation_and_roi, today=today)  # one read of the budget data for both
     ui.metric_row(org.metrics)
     if len(org.alerts):
         st.subheader(f"Alerts · {len(org.alerts)}")
@@ -95,7 +95,6 @@ if selected == ORG:
                                 "link": st.column_config.LinkColumn("Open", display_text="details")})
     roi_tab, import_tab = st.tabs(["Value and ROI", "Import expenses"])
     with roi_tab:
-        roi = ui.query(budget_roi.value_and_roi, today=today)
         ui.metric_row(roi.metrics)
         st.altair_chart(charts.roi_chart(roi.table, title=roi.title, currency=cur), width="stretch")
         st.dataframe(roi.display, hide_index=True, width="stretch", key="budgets_roi_table",

@@ -8,7 +8,7 @@ import pytest
 
 from worksmith import demo, fmt
 from worksmith.store.db import read_session
-from worksmith.views import budget_owner, budgets, overview
+from worksmith.views import budget_owner, budget_roi, budgets, overview
 from worksmith.views.portfolio import portfolio
 from worksmith.views.projects import portfolio_view
 from worksmith.views.workspace import settings
@@ -118,3 +118,18 @@ def test_portfolio_sums_in_sql_what_the_budget_data_sums(seeded, today):
         assert in_sql[column].tolist() == pytest.approx(loaded[column].tolist(), rel=1e-12, nan_ok=True), column
     for column in ("health", "reasons", "forecast_finish", "slip_days"):
         assert in_sql[column].tolist() == loaded[column].tolist(), column
+
+
+def test_the_budgets_page_reads_organisation_and_roi_together_as_each_alone(seeded, today):
+    """The Budgets page takes both views from one read (budget_roi.organisation_and_roi): the same figures, words
+    and tables as organisation() and value_and_roi() each give alone."""
+    with read_session(seeded) as s:
+        org, roi = budget_roi.organisation_and_roi(s, today=today)
+        org_alone, roi_alone = budgets.organisation(s, today=today), budget_roi.value_and_roi(s, today=today)
+    assert [(x.label, x.value, x.delta) for x in org.metrics] == \
+        [(x.label, x.value, x.delta) for x in org_alone.metrics]
+    pd.testing.assert_frame_equal(org.over_budget, org_alone.over_budget)
+    pd.testing.assert_frame_equal(org.alerts, org_alone.alerts)
+    assert roi.title == roi_alone.title and [x.value for x in roi.metrics] == [x.value for x in roi_alone.metrics]
+    pd.testing.assert_frame_equal(roi.table, roi_alone.table)
+    assert len(roi.table) >= 5

@@ -21,9 +21,20 @@ from worksmith import fmt
 from worksmith.domain.money import add_months, month_start
 from worksmith.domain.roi import BENEFIT_MONTHS, cash_flow, first_payback, roi
 from worksmith.domain.sums import day_array
-from worksmith.views.budgets import ALERT_STATUSES, BudgetData, Evm, load, owner_key, project_rows, signed
+from worksmith.views.budgets import (
+    ALERT_STATUSES,
+    BudgetData,
+    Evm,
+    Organisation,
+    load,
+    organisation,
+    organisation_of,
+    owner_key,
+    project_rows,
+    signed,
+)
 from worksmith.views.metric import Metric
-from worksmith.views.workspace import settings
+from worksmith.views.workspace import is_empty, settings
 
 
 @dataclass
@@ -109,15 +120,30 @@ def roi_table(session: Session, *, today: date) -> pd.DataFrame:
     (undefined last). The Goals page's initiative ranking reads it.
     """
     data = load(session, today)
-    out = roi_rows(data, project_rows(data))
+    return _ranked(roi_rows(data, project_rows(data)))
+
+
+def _ranked(out: pd.DataFrame) -> pd.DataFrame:
     key = [float("-inf") if r is None else -r for r in out["roi"]]
     return out.iloc[sorted(range(len(out)), key=lambda i: (key[i] == float("-inf"), key[i]))].reset_index(drop=True)
 
 
 def value_and_roi(session: Session, *, today: date) -> Roi:
     """The portfolio's ROI: per-project table plus a title and metrics for the page."""
-    table = roi_table(session, today=today)
-    cur = settings(session)["currency"]
+    return _roi_view(roi_table(session, today=today), settings(session)["currency"])
+
+
+def organisation_and_roi(session: Session, *, today: date) -> tuple[Organisation, Roi]:
+    """The Budgets page without an owner open: the organisation view and the ROI tab from one read of the budget
+    data and one earned-value pass (each alone reads and computes them again)."""
+    if is_empty(session):
+        return organisation(session, today=today), value_and_roi(session, today=today)
+    data = load(session, today)
+    evms = project_rows(data)
+    return organisation_of(data, evms), _roi_view(_ranked(roi_rows(data, evms)), data.currency)
+
+
+def _roi_view(table: pd.DataFrame, cur: str) -> Roi:
     valued = table[(table["benefit"] > 0) & (table["status"] != "cancelled")]
     cost, benefit = float(valued["cost"].sum()), float(valued["benefit"].sum())
     total = roi(benefit, cost)
