@@ -110,9 +110,9 @@ def _work(session: Session, goals: pd.DataFrame, window: tuple[date, date], holi
     ops = frame(session, m.Operation)
     ops = ops[ops["active"].astype(bool)]
     op_hours = operation_hours(ops, frame(session, m.RecurringTask), window[0], window[1], holidays)
-    lines = frame(session, m.BudgetLine, m.BudgetLine.operation_id.is_not(None))
     months = (window[0].replace(day=1), window[1])
-    lines = lines[(lines["month"] >= months[0]) & (lines["month"] <= months[1])]
+    lines = frame(session, m.BudgetLine, m.BudgetLine.operation_id.is_not(None), m.BudgetLine.month >= months[0],
+                  m.BudgetLine.month <= months[1], columns=["id", "operation_id", "month", "planned"])
     op_budget = lines.groupby("operation_id")["planned"].sum() if len(lines) else pd.Series(dtype=float)
     rows = [{"kind": "Project", "id": int(p.id), "name": p.name, "status": p.status, "team": teams.get(p.team_id),
              "goal_id": None if pd.isna(p.goal_id) else int(p.goal_id), "hours": float(hours.get(p.id, 0.0)),

@@ -80,25 +80,26 @@ def free_capacity(session: Session, *, start: date, end: date, today: date) -> p
     approved, active operations); a person-week's free hours, ``max(capacity − load, 0)``, are split over months by
     its working days, like the candidates' demand.
     """
-    inputs = workload_inputs(session)
     monday = start - timedelta(days=start.weekday())
     weeks = (end - timedelta(days=end.weekday()) - monday).days // 7 + 1
+    # only the tasks that can load the horizon (as views.workload_data.load_cells): the same cells
+    inputs = workload_inputs(session, until=monday + timedelta(days=7 * weeks - 1))
     load = compute_workload(inputs, start=monday, weeks=weeks, today=today)
     people = inputs.people
     team_of = dict(zip(people["id"], people["team"].fillna(NO_TEAM), strict=True))
-    holidays = list(inputs.holidays)
     cells = load.cells
-    # The spread is linear in the hours and the same for every person of a week: spread each team-week's sum
-    # (25 teams × 26 weeks at L) instead of each person-week (500 × 26) — the same monthly totals.
+    # The spread is linear in the hours and the same for every person and team of a week: each week's share of
+    # each month is worked out once (1 h spread), then the team-weeks' sums are multiplied by it — the same monthly
+    # totals as spreading each person-week (500 people × 26 weeks at L).
     team_weeks = cells.assign(team_id=[team_of.get(p, NO_TEAM) for p in cells["person_id"]]).groupby(
         ["team_id", "week"], as_index=False)[["free", "capacity", "load"]].sum()
-    parts = []
-    for column in ("free", "capacity", "load"):
-        items = pd.DataFrame({"team_id": team_weeks["team_id"], "start": team_weeks["week"],
-                              "finish": [w + timedelta(days=6) for w in team_weeks["week"]],
-                              "hours": team_weeks[column]})
-        spread = ini.spread_monthly(items, holidays)
-        parts.append(spread.groupby(["team_id", "month"])["hours"].sum().rename(column))
+    week_list = sorted(set(team_weeks["week"]))
+    shares = ini.spread_monthly(pd.DataFrame({"week": week_list, "start": week_list,
+                                              "finish": [w + timedelta(days=6) for w in week_list], "hours": 1.0}),
+                                list(inputs.holidays)).rename(columns={"hours": "share"})
+    spread = team_weeks.merge(shares, on="week")
+    parts = [(spread[column] * spread["share"]).groupby([spread["team_id"], spread["month"]]).sum().rename(column)
+             for column in ("free", "capacity", "load")]
     months = month_starts(start, end)
     index = pd.MultiIndex.from_product([sorted(set(team_of.values())), months], names=["team_id", "month"])
     out = pd.concat(parts, axis=1).reindex(index).fillna(0.0).reset_index()
