@@ -52,9 +52,11 @@ class Comparison:
     goals_headline: str = ""
 
 
-def _projects(session: Session, today: date) -> pd.DataFrame:
+def _projects(session: Session, today: date, *, drivers: bool = True) -> pd.DataFrame:
+    """Open projects for the roadmap: dates, target, slip, health and (``drivers``) whether a cross-project link
+    of theirs drives another project's dates (the program view: the costlier half of this read)."""
     p = portfolio(session, today=today)
-    driving = program(session, today=today).links
+    driving = program(session, today=today).links if drivers else pd.DataFrame()
     drives = set(driving.loc[driving["driving"], "from_project"]) if len(driving) else set()
     p = p[p["status"].isin(["active", "approved", "proposed", "on hold"])]
     return pd.DataFrame({"id": p["id"], "project": p["name"], "status": p["status"], "start": p["start"],
@@ -65,7 +67,8 @@ def _projects(session: Session, today: date) -> pd.DataFrame:
 def roadmap_frame(session: Session, *, today: date, side: str = "Live") -> pd.DataFrame:
     """One workspace's roadmap, the frame of Compare's roadmap chart: ``project, side, start, finish, target,
     health`` for active, approved, proposed and on-hold projects."""
-    return _projects(session, today).assign(side=side)[["project", "side", "start", "finish", "target", "health"]]
+    return _projects(session, today, drivers=False).assign(side=side)[["project", "side", "start", "finish", "target",
+                                                                       "health"]]
 
 
 def _over(session: Session, today: date) -> pd.DataFrame:
