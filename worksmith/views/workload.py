@@ -24,7 +24,7 @@ from worksmith.domain.workload import Workload, team_totals
 from worksmith.store import models as m
 from worksmith.views.metric import Metric
 from worksmith.views.tables import frame
-from worksmith.views.workload_data import NO_TEAM, WorkloadInputs, compute_workload, workload_inputs
+from worksmith.views.workload_data import NO_TEAM, WorkloadInputs, compute_workload, people_frame, workload_inputs
 
 __all__ = ["DEFAULT_WEEKS", "HORIZONS", "NO_TEAM", "WorkloadView", "capacity_table", "person_labels",
            "time_off_table", "week_axis", "workload_view"]
@@ -441,7 +441,7 @@ def time_off_table(session: Session) -> pd.DataFrame:
 def capacity_table(session: Session) -> pd.DataFrame:
     """People's capacity to edit: ``id, name, team, role, weekly_hours, availability, capacity (h/week for planned
     work, read-only), skills (comma text), active, version``, by team and name."""
-    people = workload_inputs(session).people
+    people = people_frame(session)
     return pd.DataFrame({
         "id": people["id"], "name": people["name"], "team": people["team"].fillna(NO_TEAM), "role": people["role"],
         "weekly_hours": people["weekly_hours"].astype(float), "availability": people["availability"].astype(float),

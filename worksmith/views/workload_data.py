@@ -32,7 +32,7 @@ from worksmith.store import models as m
 from worksmith.views.tables import frame
 
 __all__ = ["LOAD_STATUSES", "NO_TEAM", "WorkloadInputs", "compute_workload", "load_cells", "load_workload",
-           "team_capacity", "workload_inputs"]
+           "people_frame", "team_capacity", "workload_inputs"]
 
 LOAD_STATUSES = ("active", "approved")
 NO_TEAM = "No team"
@@ -103,6 +103,19 @@ def _tasks_frame(session: Session, assignees: list[int] | None = None, *, until:
     return tasks
 
 
+def people_frame(session: Session, *where, teams: pd.DataFrame | None = None) -> pd.DataFrame:
+    """People (optionally filtered) with their team's name, by team and name: ``id, name, team_id, team, role,
+    weekly_hours, availability, skills (list), active, version`` — what the workload and the capacity editor use."""
+    teams = frame(session, m.Team)[["id", "name"]] if teams is None else teams
+    people = frame(session, m.Person, *where)
+    people = people.merge(teams.rename(columns={"id": "team_id", "name": "team"}), on="team_id", how="left")
+    people["skills"] = [list(s) if isinstance(s, list) else [] for s in people["skills"]]
+    people = people.assign(_team=people["team"].fillna("~")).sort_values(["_team", "name"], kind="stable")
+    people = people.drop(columns="_team").reset_index(drop=True)
+    return people[["id", "name", "team_id", "team", "role", "weekly_hours", "availability", "skills", "active",
+                   "version"]]
+
+
 def workload_inputs(session: Session, team_id: int | None = None, *, teams: Iterable[int | None] | None = None,
                     until: date | None = None) -> WorkloadInputs:
     """Read everything the workload engine needs from the database (see :class:`WorkloadInputs`).
@@ -117,13 +130,7 @@ def workload_inputs(session: Session, team_id: int | None = None, *, teams: Iter
     by_team = () if wanted is None else ((m.Person.team_id.in_(real) | m.Person.team_id.is_(None)) if None in wanted
                                          else m.Person.team_id.in_(real),)
     teams_frame = frame(session, m.Team)[["id", "name"]]
-    people = frame(session, m.Person, *by_team)
-    people = people.merge(teams_frame.rename(columns={"id": "team_id", "name": "team"}), on="team_id", how="left")
-    people["skills"] = [list(s) if isinstance(s, list) else [] for s in people["skills"]]
-    people = people.assign(_team=people["team"].fillna("~")).sort_values(["_team", "name"], kind="stable")
-    people = people.drop(columns="_team").reset_index(drop=True)
-    people = people[["id", "name", "team_id", "team", "role", "weekly_hours", "availability", "skills", "active",
-                     "version"]]
+    people = people_frame(session, *by_team, teams=teams_frame)
     ids = None if wanted is None else [int(i) for i in people["id"]]
     tasks = _tasks_frame(session, ids, until=until)
     holidays = frame(session, m.Holiday, m.Holiday.project_id.is_(None))
