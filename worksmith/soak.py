@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import multiprocessing as mp
 import random
+import threading
 import time
 import traceback
 from collections import Counter, defaultdict
@@ -168,8 +169,12 @@ def worker(url: str, proc: int, edits: int, seed_: int, barrier: Any, out: Any) 
     errors: list[str] = []
     cache: dict[str, Any] = {}
     try:
-        with read_session(engine) as s:  # connect before the start line
-            s.exec(select(func.count()).select_from(m.Task)).one()
+        try:
+            with read_session(engine) as s:  # connect before the start line
+                s.exec(select(func.count()).select_from(m.Task)).one()
+        except Exception:
+            barrier.abort()  # nobody waits for a process that cannot start: the error comes back in its result
+            raise
         barrier.wait()
         for n in range(edits):
             calls = 0
@@ -220,7 +225,10 @@ def run_soak(url: str, *, processes: int = 8, edits: int = 200, seed_data: bool 
     procs = [ctx.Process(target=worker, args=(url, k, edits, 1000 + k, barrier, out)) for k in range(processes)]
     for p in procs:
         p.start()
-    barrier.wait(timeout=timeout)
+    try:
+        barrier.wait(timeout=timeout)
+    except threading.BrokenBarrierError:
+        pass  # a process could not start: every process still puts its result (with the error) on the queue
     t0 = time.perf_counter()
     results = [out.get(timeout=timeout) for _ in procs]
     seconds = time.perf_counter() - t0
