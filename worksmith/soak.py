@@ -21,9 +21,11 @@ from __future__ import annotations
 
 import multiprocessing as mp
 import random
+import sys
 import threading
 import time
 import traceback
+import types
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -223,12 +225,30 @@ def run_soak(url: str, *, processes: int = 8, edits: int = 200, seed_data: bool 
     ctx = mp.get_context(start_method)
     barrier, out = ctx.Barrier(processes + 1), ctx.Queue()
     procs = [ctx.Process(target=worker, args=(url, k, edits, 1000 + k, barrier, out)) for k in range(processes)]
-    for p in procs:
-        p.start()
+    main = sys.modules["__main__"]
+    # a spawned process imports the parent's __main__ first; under pytest after AppTest that is a Streamlit script
+    # in a deleted temp dir (the processes died before the start): they need nothing from it
+    sys.modules["__main__"] = types.ModuleType("__main__")
+    try:
+        for p in procs:
+            p.start()
+    finally:
+        sys.modules["__main__"] = main
+    deadline = time.monotonic() + timeout
+    # the start line; a process that died before reaching it (it could not start or connect) must not hang us
+    while barrier.n_waiting < processes and not barrier.broken:
+        dead = [p.exitcode for p in procs if p.exitcode is not None]
+        if dead or time.monotonic() > deadline:
+            time.sleep(0.5)  # one that could not connect aborts the line and puts its error on the queue
+            if not barrier.broken:
+                for p in procs:
+                    p.kill()
+                raise RuntimeError(f"Soak processes ended before the start (exit codes {dead}); nothing measured")
+        time.sleep(0.02)
     try:
         barrier.wait(timeout=timeout)
     except threading.BrokenBarrierError:
-        pass  # a process could not start: every process still puts its result (with the error) on the queue
+        pass  # a process could not connect: every process still puts its result (with the error) on the queue
     t0 = time.perf_counter()
     results = [out.get(timeout=timeout) for _ in procs]
     seconds = time.perf_counter() - t0
