@@ -14,7 +14,7 @@ from worksmith.views.budget_data import BudgetData
 from worksmith.views.tables import frame
 from worksmith.views.workspace import settings
 
-TASK_COLUMNS = ["id", "project_id", "duration_days", "estimate_hours", "percent_complete", "finish_date"]
+HEALTH_TASK_COLUMNS = ["id", "project_id", "duration_days", "estimate_hours", "percent_complete", "finish_date"]
 
 
 def _money_of(money: BudgetData) -> tuple[pd.Series, pd.DataFrame]:
@@ -27,20 +27,26 @@ def _money_of(money: BudgetData) -> tuple[pd.Series, pd.DataFrame]:
     return spent, lines[["project_id", "month", "planned"]]
 
 
-def _money_in_sql(session: Session, today: date) -> tuple[pd.Series, pd.DataFrame]:
+def project_money(session: Session, today: date,
+                  project_ids: list[int] | None = None) -> tuple[pd.Series, pd.DataFrame]:
     """The same as :func:`_money_of`, summed by the database: spent per project (expenses to date plus booked hours
-    × cost rate) and the budget lines per project and month — 1 % of the rows the budget data reads at L."""
+    × cost rate) and the budget lines per project and month — 1 % of the rows the budget data reads at L; only
+    ``project_ids`` when given (one project's page)."""
     conn = session.connection()
     ex, te, task, person, bl = (x.__table__ for x in (m.Expense, m.TimeEntry, m.Task, m.Person, m.BudgetLine))
+
+    def scope(column):
+        return column.is_not(None) if project_ids is None else column.in_(project_ids)
+
     parts = [conn.execute(select(ex.c.project_id, func.sum(ex.c.amount))
-                          .where(ex.c.project_id.is_not(None), ex.c.day <= today).group_by(ex.c.project_id)).all(),
+                          .where(scope(ex.c.project_id), ex.c.day <= today).group_by(ex.c.project_id)).all(),
              conn.execute(select(task.c.project_id, func.sum(te.c.hours * person.c.cost_rate))
                           .join(person, person.c.id == te.c.person_id).join(task, task.c.id == te.c.task_id)
-                          .where(te.c.day <= today).group_by(task.c.project_id)).all()]
+                          .where(scope(task.c.project_id), te.c.day <= today).group_by(task.c.project_id)).all()]
     spent = pd.concat([pd.Series({int(p): float(v or 0) for p, v in rows}, dtype="float64") for rows in parts])
     spent = spent.groupby(level=0).sum()
     lines = pd.DataFrame(conn.execute(select(bl.c.project_id, bl.c.month, func.sum(bl.c.planned))
-                                      .where(bl.c.project_id.is_not(None))
+                                      .where(scope(bl.c.project_id))
                                       .group_by(bl.c.project_id, bl.c.month)).all(),
                          columns=["project_id", "month", "planned"])
     lines["planned"] = lines["planned"].astype(float)
@@ -57,9 +63,9 @@ def portfolio(session: Session, *, today: date, money: BudgetData | None = None)
         spent, lines = _money_of(money)
         projects, tasks, holidays = money.projects, money.tasks, money.holidays
     else:
-        spent, lines = _money_in_sql(session, today)
+        spent, lines = project_money(session, today)
         projects, holidays = frame(session, m.Project), frame(session, m.Holiday)
-        tasks = frame(session, m.Task, columns=TASK_COLUMNS)
+        tasks = frame(session, m.Task, columns=HEALTH_TASK_COLUMNS)
     planned = planned_to_date(lines.rename(columns={"project_id": "owner"}), today)
     out = project_health(projects, tasks, spent, planned, today, settings(session)["currency"], holidays=holidays)
     names = {

@@ -26,10 +26,11 @@ from worksmith.errors import NotFoundError
 from worksmith.store import models as m
 from worksmith.views.metric import Metric
 from worksmith.views.plans import project_calendar
+from worksmith.views.portfolio import HEALTH_TASK_COLUMNS, project_money
 from worksmith.views.project_team import risks
 from worksmith.views.projects import RAG_OF_HEALTH, days_delta, lessons, lookup, status_updates, tile
 from worksmith.views.risk import DEFAULT_RUNS, project_p80
-from worksmith.views.tables import frame, labour_cost
+from worksmith.views.tables import frame
 from worksmith.views.workspace import settings
 
 EDITOR_COLUMNS = ["id", "version", "ref", "name", "phase", "assignee", "duration_days", "duration_min_days",
@@ -191,14 +192,8 @@ def health_row(session: Session, *, project_id: int, today: date) -> pd.Series:
     complete, spent, budget used), reading only this project's rows: its tasks, expenses and booked hours to date
     and budget lines (what ``portfolio`` sums per project; each row of ``project_health`` is its project's alone)."""
     projects = frame(session, m.Project, m.Project.id == project_id)
-    tasks = frame(session, m.Task, m.Task.project_id == project_id)[
-        ["project_id", "duration_days", "estimate_hours", "percent_complete", "finish_date"]]
-    expenses = frame(session, m.Expense, m.Expense.project_id == project_id, m.Expense.day <= today)
-    labour = labour_cost(session, until=today, project_id=project_id)
-    costs = pd.concat([expenses[["project_id", "amount"]], labour.assign(amount=labour["cost"])[
-        ["project_id", "amount"]]], ignore_index=True) if len(labour) else expenses[["project_id", "amount"]]
-    spent = costs.assign(amount=costs["amount"].astype(float)).groupby("project_id")["amount"].sum()
-    lines = frame(session, m.BudgetLine, m.BudgetLine.project_id == project_id)
+    tasks = frame(session, m.Task, m.Task.project_id == project_id, columns=HEALTH_TASK_COLUMNS)
+    spent, lines = project_money(session, today, [project_id])
     planned = planned_to_date(lines.rename(columns={"project_id": "owner"}), today)
     return project_health(projects, tasks, spent, planned, today, settings(session)["currency"],
                           holidays=frame(session, m.Holiday)).iloc[0]

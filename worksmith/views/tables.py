@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import date
 
 import pandas as pd
-from sqlalchemy import select
+from sqlalchemy import Result, select
 from sqlmodel import Session, SQLModel
 
 from worksmith.store import models as m
@@ -38,8 +38,12 @@ def frame(session: Session, model: type[SQLModel], *where, order_by=None,
     for clause in where:
         stmt = stmt.where(clause)
     stmt = stmt.order_by(*(order_by if order_by is not None else table.primary_key.columns))
-    result = session.connection().execute(stmt)
-    # plain tuples: building a DataFrame from Row objects is several times slower on large tables
+    return rows_frame(session.connection().execute(stmt))
+
+
+def rows_frame(result: Result) -> pd.DataFrame:
+    """A query's rows as a DataFrame, one column per selected column. Built from plain tuples: pandas probing
+    SQLAlchemy ``Row`` objects one by one is several times slower on large tables."""
     return pd.DataFrame([tuple(row) for row in result], columns=list(result.keys()))
 
 
@@ -62,19 +66,15 @@ def people(session: Session) -> pd.DataFrame:
     return people.merge(teams, on="team_id", how="left")
 
 
-def labour_cost(session: Session, *, until: date | None = None, project_id: int | None = None) -> pd.DataFrame:
+def labour_cost(session: Session, *, until: date | None = None) -> pd.DataFrame:
     """Booked hours priced at each person's cost rate: [person_id, task_id, operation_id, project_id, day, hours,
-    cost_rate, cost]; with ``project_id`` only the hours booked on that project's tasks."""
+    cost_rate, cost]."""
     te, task, person = m.TimeEntry.__table__, m.Task.__table__, m.Person.__table__
     stmt = (select(te.c.person_id, te.c.task_id, te.c.operation_id, task.c.project_id, te.c.day, te.c.hours,
                    person.c.cost_rate)
             .join(person, person.c.id == te.c.person_id).outerjoin(task, task.c.id == te.c.task_id))
     if until is not None:
         stmt = stmt.where(te.c.day <= until)
-    if project_id is not None:
-        stmt = stmt.where(task.c.project_id == project_id)
-    result = session.connection().execute(stmt)
-    # plain tuples: building a DataFrame from Row objects is several times slower on large tables
-    df = pd.DataFrame([tuple(row) for row in result], columns=list(result.keys()))
+    df = rows_frame(session.connection().execute(stmt))
     df["cost"] = df["hours"].astype(float) * df["cost_rate"].astype(float) if len(df) else pd.Series(dtype=float)
     return df
