@@ -8,10 +8,13 @@ from __future__ import annotations
 
 import os
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
+from pathlib import Path
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import Engine, text
 
 from worksmith.store.db import get_engine, upgrade
 
@@ -33,11 +36,12 @@ def _pg_reachable() -> str | None:
         return f"{type(exc).__name__}: {str(exc).splitlines()[0]}"
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def engine(request, tmp_path):
-    """A migrated, empty database of each kind."""
-    if request.param == "sqlite":
-        eng = get_engine(f"sqlite:///{tmp_path / 'test.db'}")
+@contextmanager
+def migrated_engine(kind: str, folder: Path) -> Iterator[Engine]:
+    """A migrated, empty database of ``kind`` ("sqlite": a file in ``folder``; "postgresql": a schema of its own,
+    dropped afterwards); an unreachable PostgreSQL skips (or fails, with ``WORKSMITH_REQUIRE_PG=1``)."""
+    if kind == "sqlite":
+        eng = get_engine(f"sqlite:///{folder / 'test.db'}")
         upgrade(eng)
         yield eng
         eng.dispose()
@@ -61,3 +65,10 @@ def engine(request, tmp_path):
         with admin.begin() as conn:
             conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
         admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def engine(request, tmp_path):
+    """A migrated, empty database of each kind."""
+    with migrated_engine(request.param, tmp_path) as eng:
+        yield eng

@@ -14,20 +14,18 @@ from __future__ import annotations
 
 import importlib
 import inspect
-import os
 import pkgutil
-import uuid
 from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
 
 import pandas as pd
 import pytest
-from sqlalchemy import event, select, text
+from sqlalchemy import event, select
 from sqlmodel import Session
 
 import worksmith.commands as commands_package
-from tests.db.conftest import PG_URL, TODAY, _pg_reachable
+from tests.db.conftest import TODAY, migrated_engine
 from worksmith import demo
 from worksmith.commands import access, core
 from worksmith.commands.core import Actor
@@ -35,7 +33,6 @@ from worksmith.commands.plan_import import Prepared
 from worksmith.errors import PermissionDenied, WorksmithError
 from worksmith.exchange.backup import restore_json
 from worksmith.store import models as m
-from worksmith.store.db import get_engine, upgrade
 from worksmith.views import people as people_view
 from worksmith.views.changes import Change
 
@@ -267,33 +264,9 @@ LOOSE = {"goals.restore_goal", "operations.run_request_rules", "operations.updat
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])
 def seeded(request, tmp_path_factory):
     """The seeded demo, once per database for the whole module (every call below is rolled back)."""
-    if request.param == "sqlite":
-        eng = get_engine(f"sqlite:///{tmp_path_factory.mktemp('matrix') / 'demo.db'}")
-        upgrade(eng)
+    with migrated_engine(request.param, tmp_path_factory.mktemp("matrix")) as eng:
         demo.seed(eng, "S", today=TODAY)
         yield eng
-        eng.dispose()
-        return
-    problem = _pg_reachable()
-    if problem:
-        if os.environ.get("WORKSMITH_REQUIRE_PG") == "1":
-            pytest.fail(f"PostgreSQL at {PG_URL} is required here but unreachable: {problem}")
-        pytest.skip(f"PostgreSQL at {PG_URL} unreachable ({problem})")
-    schema = f"t_{uuid.uuid4().hex[:12]}"
-    admin = get_engine(PG_URL)
-    with admin.begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    sep = "&" if "?" in PG_URL else "?"
-    eng = get_engine(f"{PG_URL}{sep}options=-csearch_path%3D{schema}")
-    upgrade(eng)
-    demo.seed(eng, "S", today=TODAY)
-    try:
-        yield eng
-    finally:
-        eng.dispose()
-        with admin.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
 
 
 def call(engine, name: str, role: str) -> tuple[BaseException | None, list[str]]:
