@@ -223,6 +223,22 @@ def test_free_capacity_of_a_whole_team_is_the_sum_of_its_people(engine, today):
             assert got.loc[key, name] == pytest.approx(value, rel=1e-9, abs=1e-9), (column, key)
 
 
+def test_free_capacity_of_some_teams_equals_theirs_in_the_whole_workspace(engine, today):
+    """The ranking reads only the teams its candidates need: each keeps its figures, the others are left out."""
+    demo.seed(engine, "S", today=today)
+    with write_session(engine) as s:  # somebody without a team, so "No team" is a team the ranking may need
+        create(s, m.Person, {"name": "Loner", "weekly_hours": 40}, actor=ALICE)
+    start, end = date(today.year, today.month, 1), date(today.year + 1, 3, 31)
+    whole = read(engine, initiatives.free_capacity, start=start, end=end, today=today)
+    teams = sorted(set(whole["team_id"]))
+    assert NO_TEAM in teams and len(teams) > 3
+    some = {teams[0], teams[-1], NO_TEAM}
+    got = read(engine, initiatives.free_capacity, start=start, end=end, today=today, teams=some)
+    assert set(got["team_id"]) == some
+    pd.testing.assert_frame_equal(got, whole[whole["team_id"].isin(some)].reset_index(drop=True))
+    assert read(engine, initiatives.free_capacity, start=start, end=end, today=today, teams=set()).empty
+
+
 # --- the months the work falls in ----------------------------------------------------------------------------------
 
 

@@ -18,7 +18,7 @@ from worksmith.domain.evm import (
     planned_value_curve,
 )
 from worksmith.domain.goals import STATUSES, expected_progress, goal_status, kr_progress, roll_up
-from worksmith.domain.initiatives import capacity_cut_line_detail, rank_initiatives
+from worksmith.domain.initiatives import capacity_cut_line_detail, rank_initiatives, spread_monthly
 from worksmith.domain.money import safe_div
 
 # database=None: no example database in the repo; 100 examples keep the whole file at a few seconds
@@ -127,6 +127,27 @@ def test_initiative_scores_between_0_and_100(cands, w):
         mine = out.set_index("id")["score"]
         for cid, score in fewer.items():
             assert (score is None and mine[cid] is None) or math.isclose(score, mine[cid], abs_tol=1e-9)
+
+
+spread_items = st.lists(st.tuples(
+    st.sampled_from(["a", "b", 3]), days_2026, st.one_of(st.none(), st.integers(0, 120)),
+    st.one_of(st.just(0.0), st.floats(min_value=0, max_value=1e6, allow_nan=False), st.integers(0, 500))),
+    max_size=30)
+
+
+@FAST
+@given(spread_items, st.lists(days_2026, max_size=10))
+def test_spread_monthly_whole_arrays_equal_row_by_row(items, holidays):
+    """The vectorised spread (plain dates, numeric hours) gives exactly the rows of the row-by-row one (taken for
+    hours of object dtype), and keeps every item's hours."""
+    frame = pd.DataFrame({"key": [k for k, *_ in items], "start": [d for _, d, _, _ in items],
+                          "finish": [None if n is None else d + timedelta(days=n) for _, d, n, _ in items],
+                          "hours": pd.Series([float(h) for *_, h in items], dtype=float)})
+    fast = spread_monthly(frame, holidays)
+    slow = spread_monthly(frame.astype({"hours": object}), holidays)
+    assert fast.to_dict("records") == slow.to_dict("records")
+    assert list(fast.columns) == list(slow.columns)
+    assert math.isclose(fast["hours"].sum(), frame["hours"].sum(), rel_tol=1e-9, abs_tol=1e-6)
 
 
 @FAST

@@ -459,6 +459,9 @@ def spread_monthly(items: pd.DataFrame, holidays: Iterable[date] = ()) -> pd.Dat
     require_columns(items, ["start", "finish", "hours"], "Work to spread")
     keys = [c for c in items.columns if c not in ("start", "finish", "hours")]
     cal = np.busdaycalendar(weekmask="1111100", holidays=_holiday_days(holidays))
+    fast = _spread_dated(items, keys, cal)
+    if fast is not None:
+        return fast
     rows: list[dict[str, Any]] = []
     for row, rec in enumerate(items.to_dict("records")):
         hours = _number(rec["hours"], "hours", default=0.0)
@@ -482,6 +485,49 @@ def spread_monthly(items: pd.DataFrame, holidays: Iterable[date] = ()) -> pd.Dat
         rows.extend({**key, "month": mo, "hours": hours * n / total}
                     for mo, n in zip(months, counts, strict=True) if n)
     return pd.DataFrame(rows, columns=[*keys, "month", "hours"])
+
+
+def _spread_dated(items: pd.DataFrame, keys: list[str], cal: np.busdaycalendar) -> pd.DataFrame | None:
+    """:func:`spread_monthly` for whole arrays at once, when every item with hours is plain (numeric hours ≥ 0,
+    dates as ``date`` objects, finish missing or not before start): the same rows and figures. ``None`` otherwise,
+    so that the row-by-row path words the first problem."""
+    if not pd.api.types.is_numeric_dtype(items["hours"]) or pd.api.types.is_bool_dtype(items["hours"]):
+        return None
+    hours = items["hours"].to_numpy(dtype=float, na_value=np.nan)
+    hours = np.where(np.isnan(hours), 0.0, hours)
+    if not np.isfinite(hours).all() or (hours < 0).any():
+        return None
+    rows = np.flatnonzero(hours > 0)
+    starts = items["start"].to_numpy(dtype=object)[rows]
+    finishes = items["finish"].to_numpy(dtype=object)[rows]
+    if not all(type(d) is date for d in starts):
+        return None
+    finishes = [a if _is_missing(b) else b for a, b in zip(starts, finishes, strict=True)]
+    if not all(type(d) is date for d in finishes):
+        return None
+    start = np.array(starts, dtype="datetime64[D]").reshape(len(rows))
+    finish = np.array(finishes, dtype="datetime64[D]").reshape(len(rows))
+    if (finish < start).any():
+        return None
+    first_month, last_month = start.astype("datetime64[M]"), finish.astype("datetime64[M]")
+    n_months = (last_month - first_month).astype(np.int64) + 1
+    item = np.repeat(np.arange(len(rows)), n_months)  # one entry per item and month of its window
+    offset = np.arange(len(item)) - np.repeat(np.cumsum(n_months) - n_months, n_months)
+    month = first_month[item] + offset
+    days = np.busday_count(np.maximum(month.astype("datetime64[D]"), start[item]),
+                           np.minimum((month + 1).astype("datetime64[D]"), finish[item] + 1), busdaycal=cal)
+    total = np.bincount(item, weights=days, minlength=len(rows))
+    no_day = total[item] == 0  # a window without a working day: everything in the month of its start
+    keep = np.where(no_day, offset == 0, days > 0)
+    item, month, days = item[keep], month[keep], days[keep]
+    share = np.where(no_day[keep], hours[rows][item], hours[rows][item] * days / np.where(total == 0, 1, total)[item])
+    if not len(item):
+        return pd.DataFrame([], columns=[*keys, "month", "hours"])
+    source = rows[item]
+    out = {k: items[k].to_numpy(dtype=object)[source].tolist() for k in keys}
+    out["month"] = month.astype("datetime64[D]").astype(object).tolist()
+    out["hours"] = share.tolist()
+    return pd.DataFrame(out, columns=[*keys, "month", "hours"])
 
 
 def operation_hours(operations: pd.DataFrame, recurring: pd.DataFrame, start: date, end: date,

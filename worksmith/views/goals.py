@@ -28,7 +28,7 @@ from worksmith.domain.initiatives import operation_hours
 from worksmith.status import chip
 from worksmith.store import models as m
 from worksmith.views.metric import Metric
-from worksmith.views.tables import frame
+from worksmith.views.tables import frame, grouped_sum
 from worksmith.views.workspace import is_empty, settings
 
 TOP_LEVEL = "— top-level goal —"
@@ -105,8 +105,7 @@ def _work(session: Session, goals: pd.DataFrame, window: tuple[date, date], holi
     """Live projects and operations with planned hours, budget, goal and whether they are aligned."""
     projects = frame(session, m.Project)
     projects = projects[~projects["status"].isin(CLOSED)]
-    tasks = frame(session, m.Task, columns=["project_id", "estimate_hours"])
-    hours = tasks.groupby("project_id")["estimate_hours"].sum() if len(tasks) else pd.Series(dtype=float)
+    hours = grouped_sum(session, m.Task.estimate_hours, m.Task.project_id)
     ops = frame(session, m.Operation)
     ops = ops[ops["active"].astype(bool)]
     op_hours = operation_hours(ops, frame(session, m.RecurringTask), window[0], window[1], holidays)
@@ -153,17 +152,55 @@ def _delta(now: int, then: int, good_up: bool) -> tuple[str, str, str]:
     return f"{diff:+d} vs last week", "normal" if good_up else "inverse", "auto"
 
 
+@dataclass
+class _Base:
+    """What the goals view and one goal's detail both read."""
+
+    currency: str
+    people: dict[int, str]
+    teams: dict[int, str]
+    goals: pd.DataFrame
+    krs: pd.DataFrame
+    window: tuple[date, date]
+    work: pd.DataFrame
+
+
+def _read_base(session: Session, today: date) -> _Base:
+    people, teams = names(session)
+    goals = frame(session, m.Goal)
+    window = _window(goals, today)
+    work = _work(session, goals, window, workspace_holidays(session), teams)
+    return _Base(settings(session)["currency"], people, teams, goals, live_krs(session), window, work)
+
+
+def _tree(base: _Base, roll: pd.DataFrame) -> pd.DataFrame:
+    """The roll-up with each goal's owner, team, period and the totals of the work serving it directly."""
+    info = base.goals.set_index("id")
+    work = base.work
+    direct = work[work["aligned"]].groupby("goal_id").agg(n_work=("id", "size"), hours=("hours", "sum"),
+                                                          budget=("budget", "sum"))
+    tree = roll.copy()
+    tree["owner"] = [base.people.get(info.at[i, "owner_id"]) for i in tree["id"]]
+    tree["team"] = [base.teams.get(info.at[i, "team_id"]) for i in tree["id"]]
+    for col in ("period_start", "period_end", "weight", "version", "description"):
+        tree[col] = [info.at[i, col] for i in tree["id"]]
+    for col, source in (("owner_id", "owner_id"), ("team_id", "team_id"), ("raw_parent_id", "parent_id")):
+        tree[col] = pd.Series([None if pd.isna(info.at[i, source]) else int(info.at[i, source]) for i in tree["id"]],
+                              index=tree.index, dtype=object)
+    tree["n_work"] = [int(direct["n_work"].get(i, 0)) for i in tree["id"]]
+    tree["hours"] = [float(direct["hours"].get(i, 0.0)) for i in tree["id"]]
+    tree["budget"] = [float(direct["budget"].get(i, 0.0)) for i in tree["id"]]
+    tree["label"] = [("\u2003" * d + "└ " if d else "") + t for d, t in zip(tree["depth"], tree["title"], strict=True)]
+    return tree
+
+
 def goals_view(session: Session, *, today: date) -> GoalsView:
     """Metrics, the goal tree with roll-up and linked work totals, archived goals and unaligned work."""
     if is_empty(session):
         return GoalsView(empty_workspace=True, window=_window(pd.DataFrame(columns=["archived"]), today))
-    currency = settings(session)["currency"]
-    people, teams = names(session)
-    goals = frame(session, m.Goal)
-    krs = live_krs(session)
-    holidays = workspace_holidays(session)
-    window = _window(goals, today)
-    work = _work(session, goals, window, holidays, teams)
+    base = _read_base(session, today)
+    currency, people, teams, goals, krs, window, work = (base.currency, base.people, base.teams, base.goals,
+                                                          base.krs, base.window, base.work)
     unaligned = work[~work["aligned"]].sort_values("hours", ascending=False).reset_index(drop=True)
     total_hours = float(work["hours"].sum())
     lost = float(unaligned["hours"].sum())
@@ -206,21 +243,7 @@ def goals_view(session: Session, *, today: date) -> GoalsView:
                             trend=tuple(float(h[status]) for h in history)))
     view.metrics = [*tiles, unaligned_tile]
 
-    info = goals.set_index("id")
-    direct = work[work["aligned"]].groupby("goal_id").agg(n_work=("id", "size"), hours=("hours", "sum"),
-                                                          budget=("budget", "sum"))
-    tree = roll.copy()
-    tree["owner"] = [people.get(info.at[i, "owner_id"]) for i in tree["id"]]
-    tree["team"] = [teams.get(info.at[i, "team_id"]) for i in tree["id"]]
-    for col in ("period_start", "period_end", "weight", "version", "description"):
-        tree[col] = [info.at[i, col] for i in tree["id"]]
-    for col, source in (("owner_id", "owner_id"), ("team_id", "team_id"), ("raw_parent_id", "parent_id")):
-        tree[col] = pd.Series([None if pd.isna(info.at[i, source]) else int(info.at[i, source]) for i in tree["id"]],
-                              index=tree.index, dtype=object)
-    tree["n_work"] = [int(direct["n_work"].get(i, 0)) for i in tree["id"]]
-    tree["hours"] = [float(direct["hours"].get(i, 0.0)) for i in tree["id"]]
-    tree["budget"] = [float(direct["budget"].get(i, 0.0)) for i in tree["id"]]
-    tree["label"] = [("\u2003" * d + "└ " if d else "") + t for d, t in zip(tree["depth"], tree["title"], strict=True)]
+    tree = _tree(base, roll)
     view.tree = tree
     view.tree_title = _tree_title(roll)
     view.labels = {int(i): f"{chip(st)} · {t}" for i, st, t in zip(tree["id"], tree["status"], tree["title"],
@@ -253,16 +276,20 @@ def _tree_title(roll: pd.DataFrame) -> str:
 
 def goal_detail(session: Session, *, goal_id: int, today: date) -> GoalDetail | None:
     """One goal: its KRs with progress, expected value by today and check-ins, the work serving it and why."""
-    view = goals_view(session, today=today)
-    if view.tree.empty or goal_id not in set(view.tree["id"]):
+    if is_empty(session):
         return None
-    tree = view.tree.set_index("id")
-    goal = {"id": goal_id, **tree.loc[goal_id].to_dict()}
-    krs = live_krs(session)
-    krs = g.kr_frame(krs[krs["goal_id"] == goal_id].reset_index(drop=True))
+    base = _read_base(session, today)
+    goals = base.goals
+    if goals.empty or goals["archived"].astype(bool).all():
+        return None
+    full_tree = _tree(base, g.roll_up(goals, base.krs, today))
+    if goal_id not in set(full_tree["id"]):
+        return None
+    goal = {"id": goal_id, **full_tree.set_index("id").loc[goal_id].to_dict()}
+    krs = g.kr_frame(base.krs[base.krs["goal_id"] == goal_id].reset_index(drop=True))
     check_ins = frame(session, m.CheckIn, m.CheckIn.key_result_id.in_([int(k) for k in krs["id"]]),
                       order_by=[m.CheckIn.day, m.CheckIn.id])
-    check_ins["author"] = check_ins["author_id"].map(view.people)
+    check_ins["author"] = check_ins["author_id"].map(base.people)
     expected = float(goal["expected"])
     rows = []
     for kr in krs.itertuples():
@@ -283,8 +310,8 @@ def goal_detail(session: Session, *, goal_id: int, today: date) -> GoalDetail | 
     krs = pd.concat([krs, pd.DataFrame(rows, index=krs.index)], axis=1) if rows else krs.assign(
         expected_value=[], status=[], caption=[], last_day=[], confidence=[], note=[], chart_title=[])
     # work serving this goal, directly or through its child goals
-    tree_ids = _descendants(view.tree, goal_id)
-    work = _work(session, frame(session, m.Goal), view.window, workspace_holidays(session), view.teams)
+    tree_ids = _descendants(full_tree, goal_id)
+    work = base.work
     work = work[work["aligned"] & work["goal_id"].isin(tree_ids)].copy()
     work["via"] = ["direct" if gid == goal_id else f"child goal '{t}'" for gid, t in zip(work["goal_id"], work["goal"],
                                                                                 strict=True)]
@@ -292,7 +319,7 @@ def goal_detail(session: Session, *, goal_id: int, today: date) -> GoalDetail | 
         "direct", "") if c.name == "via" else c).reset_index(drop=True)
     work_title = (f"{len(work)} item{'s serve' if len(work) != 1 else ' serves'} this goal: "
                   f"{fmt.hours(work['hours'].sum())}"
-                  f", {fmt.money(work['budget'].sum(), view.currency)}" if len(work)
+                  f", {fmt.money(work['budget'].sum(), base.currency)}" if len(work)
                   else "No project or operation serves this goal yet")
     why = f"{FORMULA}\n\n**{goal['title']}**: {goal['explanation']}"
     goal["chip"] = chip(goal["status"])
@@ -304,7 +331,7 @@ def goal_detail(session: Session, *, goal_id: int, today: date) -> GoalDetail | 
         "Start": krs["start_value"], "Target": krs["target_value"], "Current": krs["current_value"],
         "Unit": krs["unit"], "Progress": (100 * krs["progress"].astype(float)).round(),
         "How": krs["explanation"], "Weight": krs["weight"], "Status": [chip(x) for x in krs["status"]]})
-    return GoalDetail(goal, krs, check_ins, work, why, work_title, _work_table(work, view.currency), kr_table)
+    return GoalDetail(goal, krs, check_ins, work, why, work_title, _work_table(work, base.currency), kr_table)
 
 
 def _descendants(tree: pd.DataFrame, goal_id: int) -> set[int]:

@@ -17,6 +17,7 @@ Definitions used on the page
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -33,7 +34,7 @@ from worksmith.status import NOT_STARTED, OFF_TRACK, ON_TRACK, chip
 from worksmith.store import models as m
 from worksmith.values import month_starts
 from worksmith.views.goals import live_krs, names, workspace_holidays
-from worksmith.views.tables import frame
+from worksmith.views.tables import frame, grouped_sum
 from worksmith.views.workload_data import NO_TEAM, compute_workload, workload_inputs
 from worksmith.views.workspace import settings
 
@@ -73,17 +74,24 @@ def _quarter_label(start: date) -> str:
     return f"Q{(start.month - 1) // 3 + 1} {start.year}"
 
 
-def free_capacity(session: Session, *, start: date, end: date, today: date) -> pd.DataFrame:
+def free_capacity(session: Session, *, start: date, end: date, today: date,
+                  teams: Collection[str] | None = None) -> pd.DataFrame:
     """Free hours per team and month in ``start..end``: [team_id (the team's name), month, free_hours, capacity, load].
 
     The committed work is what the Workload page loads (``views.workload_data.workload_inputs``: projects active or
     approved, active operations); a person-week's free hours, ``max(capacity − load, 0)``, are split over months by
-    its working days, like the candidates' demand.
+    its working days, like the candidates' demand. ``teams`` (names; ``NO_TEAM`` for the people without one): only
+    those teams, each with the same figures as in the whole workspace.
     """
     monday = start - timedelta(days=start.weekday())
     weeks = (end - timedelta(days=end.weekday()) - monday).days // 7 + 1
+    wanted = None
+    if teams is not None:
+        named = frame(session, m.Team, columns=["id", "name"])
+        wanted = [int(i) for i, n in zip(named["id"], named["name"], strict=True) if n in teams]
+        wanted += [None] if NO_TEAM in teams else []
     # only the tasks that can load the horizon (as views.workload_data.load_cells): the same cells
-    inputs = workload_inputs(session, until=monday + timedelta(days=7 * weeks - 1))
+    inputs = workload_inputs(session, teams=wanted, until=monday + timedelta(days=7 * weeks - 1))
     load = compute_workload(inputs, start=monday, weeks=weeks, today=today)
     people = inputs.people
     team_of = dict(zip(people["id"], people["team"].fillna(NO_TEAM), strict=True))
@@ -106,14 +114,14 @@ def free_capacity(session: Session, *, start: date, end: date, today: date) -> p
     return out.rename(columns={"free": "free_hours"})[["team_id", "month", "free_hours", "capacity", "load"]]
 
 
-def _references(session: Session, projects: pd.DataFrame, tasks: pd.DataFrame) -> tuple[dict[str, float], str]:
+def _references(session: Session, projects: pd.DataFrame) -> tuple[dict[str, float], str]:
     """Cost and effort at which those criteria score ½: the medians of the workspace's committed projects (not
     proposed, not cancelled) that have them, else ``ini.DEFAULT_REFERENCES``; and a sentence saying which."""
     committed = projects[~projects["status"].isin(["proposed", "cancelled"])]
     budgets = committed["budget"].astype(float)
     budgets = budgets[budgets > 0]
-    hours = tasks[tasks["project_id"].isin(committed["id"])].groupby("project_id")["estimate_hours"].sum()
-    hours = hours[hours > 0]
+    hours = grouped_sum(session, m.Task.estimate_hours, m.Task.project_id)
+    hours = hours[hours.index.isin(committed["id"]) & (hours > 0)]
     refs = dict(ini.DEFAULT_REFERENCES)
     currency = settings(session)["currency"]
     parts = []
@@ -166,10 +174,10 @@ def ranking(session: Session, *, today: date, weights: tuple[tuple[str, float], 
         roll = roll_up(goals, live_krs(session), today)
         status = dict(zip(roll["id"], roll["status"], strict=True))
     titles = {i: t for i, t, a in zip(goals["id"], goals["title"], goals["archived"], strict=True) if not a}
-    all_tasks = frame(session, m.Task, columns=["id", "project_id", "assignee_id", "estimate_hours", "percent_complete",
-                                                "start_date", "finish_date"])
-    refs, result.references = _references(session, projects, all_tasks)
-    tasks = all_tasks[all_tasks["project_id"].isin(cands["id"])]
+    tasks = frame(session, m.Task, m.Task.project_id.in_([int(i) for i in cands["id"]]),
+                  columns=["id", "project_id", "name", "assignee_id", "estimate_hours", "percent_complete",
+                           "start_date", "finish_date"])
+    refs, result.references = _references(session, projects)
     effort = tasks.groupby("project_id")["estimate_hours"].sum()
     holidays = workspace_holidays(session)
     late = _late_days(tasks, cands, holidays)
@@ -213,7 +221,9 @@ def ranking(session: Session, *, today: date, weights: tuple[tuple[str, float], 
     months = sorted(set(month_starts(q_start, q_end)) | set(need_months))
     first = today if months[0] <= this_month else months[0]
     last = (months[-1] + timedelta(days=32)).replace(day=1) - timedelta(days=1)
-    free = free_capacity(session, start=first, end=last, today=today)
+    # the cut line and the chart look at the teams the candidates need, nothing else
+    free = free_capacity(session, start=first, end=last, today=today, teams=set(demand.loc[demand["hours"] > 0,
+                                                                                           "team_id"]))
     free = free[free["month"].isin(months)].reset_index(drop=True)
     free["free_hours"] = (free["free_hours"] * (1 - reserve / 100)).round(0)
     cut = ini.capacity_cut_line(demand, free)

@@ -5,8 +5,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
+import numpy as np
 import pandas as pd
-from sqlalchemy import Result, select
+from sqlalchemy import Date, DateTime, Result, Select, func, select
+from sqlalchemy.types import TypeEngine
 from sqlmodel import Session, SQLModel
 
 from worksmith.store import models as m
@@ -38,13 +40,53 @@ def frame(session: Session, model: type[SQLModel], *where, order_by=None,
     for clause in where:
         stmt = stmt.where(clause)
     stmt = stmt.order_by(*(order_by if order_by is not None else table.primary_key.columns))
-    return rows_frame(session.connection().execute(stmt))
+    return read(session, stmt)
 
 
 def rows_frame(result: Result) -> pd.DataFrame:
     """A query's rows as a DataFrame, one column per selected column. Built from plain tuples: pandas probing
     SQLAlchemy ``Row`` objects one by one is several times slower on large tables."""
     return pd.DataFrame([tuple(row) for row in result], columns=list(result.keys()))
+
+
+def read(session: Session, stmt: Select) -> pd.DataFrame:
+    """The rows of ``stmt`` as a DataFrame, one column per selected column, with the values SQLAlchemy would give.
+
+    On SQLite the driver's rows are taken as they are and only the columns whose type converts stored values (dates,
+    booleans, JSON, timestamps) are converted, a whole column at a time: SQLAlchemy's row-by-row fetching and
+    processing is about half the time of reading 50,000 budget lines. Other databases go through SQLAlchemy."""
+    connection = session.connection()
+    result = connection.execute(stmt)
+    if connection.dialect.name != "sqlite":
+        return rows_frame(result)
+    keys = list(result.keys())
+    rows = result.cursor.fetchall()
+    result.close()
+    df = pd.DataFrame(rows, columns=keys)
+    for position, column in enumerate(stmt.selected_columns if rows else ()):
+        convert = column.type._cached_result_processor(connection.dialect, None)
+        if convert is not None:
+            df.isetitem(position, _converted([row[position] for row in rows], column.type, convert))
+    return df
+
+
+def _converted(values: list, kind: TypeEngine, convert) -> list:
+    if isinstance(kind, Date) and not isinstance(kind, DateTime):
+        try:  # ISO days, as SQLAlchemy stores them: numpy reads a whole column at once
+            return np.array(values, dtype="datetime64[D]").astype(object).tolist()
+        except ValueError:
+            pass  # not a plain ISO day: SQLAlchemy's own conversion words the problem
+    return [convert(v) for v in values]
+
+
+def grouped_sum(session: Session, column, by, *where) -> pd.Series:
+    """Σ ``column`` per value of ``by`` (an SQL GROUP BY; rows missing from the table are missing from the Series,
+    NULLs count 0): e.g. the task hours of every project without reading 30,000 tasks into pandas."""
+    stmt = select(by, func.sum(column)).group_by(by)
+    for clause in where:
+        stmt = stmt.where(clause)
+    rows = session.connection().execute(stmt).all()
+    return pd.Series([float(total or 0.0) for _, total in rows], index=[key for key, _ in rows], dtype=float)
 
 
 def all_frames(session: Session) -> dict[str, pd.DataFrame]:
@@ -75,6 +117,6 @@ def labour_cost(session: Session, *, until: date | None = None) -> pd.DataFrame:
             .join(person, person.c.id == te.c.person_id).outerjoin(task, task.c.id == te.c.task_id))
     if until is not None:
         stmt = stmt.where(te.c.day <= until)
-    df = rows_frame(session.connection().execute(stmt))
+    df = read(session, stmt)
     df["cost"] = df["hours"].astype(float) * df["cost_rate"].astype(float) if len(df) else pd.Series(dtype=float)
     return df

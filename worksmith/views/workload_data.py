@@ -29,7 +29,7 @@ from sqlmodel import Session
 from worksmith.domain.workload import Workload, compute_load
 from worksmith.errors import ValidationError
 from worksmith.store import models as m
-from worksmith.views.tables import frame, rows_frame
+from worksmith.views.tables import frame, read
 
 __all__ = ["LOAD_STATUSES", "NO_TEAM", "WorkloadInputs", "compute_workload", "load_cells", "load_workload",
            "people_frame", "team_capacity", "workload_inputs"]
@@ -73,7 +73,7 @@ class WorkloadInputs:
 
 
 def _read(session: Session, stmt) -> pd.DataFrame:
-    return rows_frame(session.connection().execute(stmt))
+    return read(session, stmt)
 
 
 def _tasks_frame(session: Session, assignees: list[int] | None = None, *, until: date | None = None) -> pd.DataFrame:
