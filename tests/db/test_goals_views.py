@@ -296,6 +296,18 @@ def test_a_delayed_candidate_is_judged_on_the_months_it_falls_in(engine, today):
     assert "23 working days after its target end" in rank.why["Capacity"].iloc[0]
 
 
+def test_a_candidate_task_without_dates_is_named_in_a_note(engine, today):
+    with write_session(engine) as s:
+        team, ann = _core(s)
+        _work(s, team, ann, "Portal", "proposed", date(2027, 2, 1), date(2027, 2, 5), 20, 5)
+        portal = s.exec(select(m.Project).where(m.Project.name == "Portal")).scalars().one()
+        create(s, m.Task, {"project_id": portal.id, "name": "Portal testing", "duration_days": 3,
+                           "estimate_hours": 24}, actor=ALICE)
+    rank = read(engine, initiatives.ranking, today=today)
+    assert "1 candidate task(s) have no dates yet and are not in the check: Portal testing" in rank.notes
+    assert rank.candidates.set_index("name").loc["Portal", "effort_hours"] == 44
+
+
 def test_overview_goal_reasons_lead_with_plain_words(seeded, today):
     view = read(seeded, overview.overview, today=today)
     reasons = dict(zip(view.attention["item"], view.attention["why"], strict=True))
