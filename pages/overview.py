@@ -40,8 +40,8 @@ else:
     if len(rows) > SHOWN:
         with st.expander(f"{len(rows) - SHOWN} more"):  # one table: hundreds of rows at L draw in one element
             rest = data.attention.iloc[SHOWN:]
-            st.dataframe(ui.style_status(rest.assign(link=[ui.page_url(r.page, r.params) for r in rows[SHOWN:]]),
-                                         "status"),
+            links = ui.page_urls(zip(rest["page"], rest["params"], strict=True))
+            st.dataframe(ui.style_status(rest[["status", "item", "why"]].assign(link=links), "status"),
                          hide_index=True, width="stretch", column_order=["status", "item", "why", "link"],
                          column_config={"status": "Status", "item": st.column_config.TextColumn("Item", width="medium"),
                                         "why": st.column_config.TextColumn("Why", width="large"),

@@ -6,7 +6,7 @@ keys are declared once in ``STATE_DEFAULTS``.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from functools import partial
 from typing import Any, TypeVar
 from urllib.parse import urlencode
@@ -383,13 +383,17 @@ def status_label(text: str) -> str:
     return f":{MARKDOWN_COLOURS[status]}[**{text}**]" if status else text
 
 
-def page_url(page: str, params: Mapping[str, str] | None = None) -> str:
-    """A link to ``pages/<page>.py`` for a table's link column that keeps who one acts as and the scenario or
-    sandbox one works in (a link column opens a new tab: a new session that reads them from the URL)."""
-    keep = {k: st.query_params[k] for k in (ACTOR_PARAM, workspace.SCENARIO, workspace.SANDBOX_PARAM)
-            if k in st.query_params}
-    query = urlencode({**(params or {}), **keep})
-    return f"/{page}" + (f"?{query}" if query else "")
+def page_urls(links: Iterable[tuple[str, Mapping[str, str] | None]]) -> list[str]:
+    """Links to ``pages/<page>.py`` (with ``params``) for a table's link column that keep who one acts as and the
+    scenario or sandbox one works in (a link column opens a new tab: a new session that reads them from the URL).
+    The URL's parameters are read once for all the links: each read of ``st.query_params`` costs."""
+    current = st.query_params.to_dict()
+    keep = {k: current[k] for k in (ACTOR_PARAM, workspace.SCENARIO, workspace.SANDBOX_PARAM) if k in current}
+    out = []
+    for page, params in links:
+        query = urlencode({**(params or {}), **keep})
+        out.append(f"/{page}" + (f"?{query}" if query else ""))
+    return out
 
 
 def style_status(frame, column: str):
