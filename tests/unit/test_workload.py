@@ -24,6 +24,17 @@ class TestComputeLoadChange:
         assert wl.weeks == (W07, W08)
         assert wl.horizon_end == d(22)
 
+    def test_cells_only_gives_the_same_cells_and_empty_detail(self):
+        from worksmith.bench import workload_data
+
+        data = workload_data(n_people=40, n_tasks=600, weeks=8, seed=3)
+        full, cells = compute_load(**data), compute_load(**data, cells_only=True)
+        pd.testing.assert_frame_equal(cells.cells, full.cells, check_exact=True)
+        assert len(full.contributions) and len(full.unassigned)
+        for got, want in ((cells.contributions, full.contributions), (cells.unassigned, full.unassigned)):
+            assert got.empty and list(got.columns) == list(want.columns)
+        pd.testing.assert_frame_equal(cells.unscheduled, full.unscheduled)
+
     def test_task_spanning_holiday_spreads_over_working_days(self):
         # Mon 9 – Fri 13 Feb, Wednesday 11 a holiday: 4 working days, 40 h -> 10 h/day, all in W07.
         # Capacity 40 h × 100 % × 4 days / 5 = 32 h -> over by 8 h.

@@ -282,6 +282,8 @@ def compute_load(
     horizon_start: date,
     weeks: int,
     today: date,
+    *,
+    cells_only: bool = False,
 ) -> Workload:
     """Spread change and run work over people and ISO weeks and compare it with capacity.
 
@@ -306,6 +308,9 @@ def compute_load(
         The horizon is ``weeks`` ISO weeks from the week containing ``horizon_start``.
     today
         Remaining change work is never placed before today (see the module docstring).
+    cells_only
+        Leave ``contributions`` and ``unassigned`` empty (their columns only): for callers that need the cells, such
+        as free capacity per team, building the work behind every cell is most of the time at L.
 
     Returns
     -------
@@ -379,8 +384,8 @@ def compute_load(
     }, columns=CELL_COLUMNS)
     return Workload(
         cells=cells,
-        contributions=contrib.build(CONTRIBUTION_COLUMNS, grid, ppl.ids),
-        unassigned=unassigned.build(UNASSIGNED_COLUMNS, grid),
+        contributions=(_Parts() if cells_only else contrib).build(CONTRIBUTION_COLUMNS, grid, ppl.ids),
+        unassigned=(_Parts() if cells_only else unassigned).build(UNASSIGNED_COLUMNS, grid),
         unscheduled=unscheduled,
         weeks=grid.weeks,
         today=today,

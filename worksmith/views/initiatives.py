@@ -92,7 +92,7 @@ def free_capacity(session: Session, *, start: date, end: date, today: date,
         wanted += [None] if NO_TEAM in teams else []
     # only the tasks that can load the horizon (as views.workload_data.load_cells): the same cells
     inputs = workload_inputs(session, teams=wanted, until=monday + timedelta(days=7 * weeks - 1))
-    load = compute_workload(inputs, start=monday, weeks=weeks, today=today)
+    load = compute_workload(inputs, start=monday, weeks=weeks, today=today, cells_only=True)
     people = inputs.people
     team_of = dict(zip(people["id"], people["team"].fillna(NO_TEAM), strict=True))
     cells = load.cells

@@ -80,7 +80,7 @@ def _week_load(session: Session, person: m.Person, today: date) -> tuple[float, 
         everyone = workload_inputs(session)
         inputs = replace(everyone, people=everyone.people[everyone.people["id"] == person.id],
                          operations=everyone.operations.iloc[0:0])
-    wl = compute_workload(inputs, start=today, weeks=1, today=today)
+    wl = compute_workload(inputs, start=today, weeks=1, today=today, cells_only=True)
     cell = wl.cells[wl.cells["person_id"] == person.id]
     return (float(cell["load"].sum()), float(cell["capacity"].sum())) if len(cell) else (0.0, 0.0)
 

@@ -144,10 +144,12 @@ def workload_inputs(session: Session, team_id: int | None = None, *, teams: Iter
                           recurring=rec, operations=ops, teams=teams_frame, float_days=floats)
 
 
-def compute_workload(inputs: WorkloadInputs, *, start: date, weeks: int, today: date) -> Workload:
-    """Run the engine on ``inputs``: ``weeks`` ISO weeks from the week holding ``start``."""
+def compute_workload(inputs: WorkloadInputs, *, start: date, weeks: int, today: date,
+                     cells_only: bool = False) -> Workload:
+    """Run the engine on ``inputs``: ``weeks`` ISO weeks from the week holding ``start`` (``cells_only``: as
+    :func:`~worksmith.domain.workload.compute_load`)."""
     return compute_load(inputs.tasks, inputs.people, inputs.time_off, inputs.holidays, inputs.recurring,
-                                  inputs.operations, start, weeks, today)
+                        inputs.operations, start, weeks, today, cells_only=cells_only)
 
 
 def load_workload(session: Session, *, start: date, weeks: int, today: date,
@@ -165,7 +167,7 @@ def load_cells(session: Session, *, start: date, weeks: int, today: date,
     more."""
     last_day = start - timedelta(days=start.weekday()) + timedelta(days=7 * weeks - 1)
     return compute_workload(workload_inputs(session, teams=teams, until=last_day), start=start, weeks=weeks,
-                            today=today).cells
+                            today=today, cells_only=True).cells
 
 
 def team_capacity(session: Session, *, start: date, weeks: int, today: date,
@@ -178,7 +180,7 @@ def team_capacity(session: Session, *, start: date, weeks: int, today: date,
     without a team form a row with a missing ``team_id`` and team "No team".
     """
     inputs = workload_inputs(session)
-    wl = compute_workload(inputs, start=start, weeks=weeks, today=today)
+    wl = compute_workload(inputs, start=start, weeks=weeks, today=today, cells_only=True)
     cells = wl.cells.merge(inputs.people[["id", "team_id", "team"]].rename(columns={"id": "person_id"}),
                            on="person_id", how="left")
     cols = ["team_id", "team", "period", "capacity", "load", "free"]
