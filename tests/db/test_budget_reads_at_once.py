@@ -50,3 +50,17 @@ def test_every_project_has_evm_of_figures_and_the_reads_are_unchanged(seeded, wh
         pd.testing.assert_frame_equal(getattr(new_org, name), getattr(old_org, name), check_exact=True)
     assert (new_org.team_title, new_org.category_title, new_org.over_budget_title) == (
         old_org.team_title, old_org.category_title, old_org.over_budget_title)
+
+
+def test_project_rows_of_some_statuses_are_those_rows_of_all(seeded, today):
+    """The Overview computes earned value for the projects its alerts look at only: the same figures and alerts."""
+    with read_session(seeded) as s:
+        data = budgets.load(s, today)
+    every = budgets.project_rows(data)
+    some = budgets.project_rows(data, budgets.ALERT_STATUSES)
+    want = [(p, e) for p, e in every if p["status"] in budgets.ALERT_STATUSES]
+    assert 0 < len(some) < len(every)
+    assert [p["id"] for p, _ in some] == [p["id"] for p, _ in want]
+    for (p, got), (_, ref) in zip(some, want, strict=True):
+        assert legacy.evm_differences(got, ref) == [], p["name"]
+    pd.testing.assert_frame_equal(budgets.alerts_of(data, some), budgets.alerts_of(data, every), check_exact=True)

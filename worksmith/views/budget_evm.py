@@ -5,7 +5,7 @@ figures, without pandas calls per project. Re-exported by :mod:`worksmith.views.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -173,11 +173,12 @@ class _Figures:
     default_rate: np.ndarray
 
 
-def project_rows(data: BudgetData) -> list[tuple[Mapping[str, Any], Evm]]:
-    """(project record, Evm) for every project in ``data.projects`` order: :func:`evm_of`'s figures, computed for all
-    projects at once; the Evm frames are empty (see :class:`Evm`). A project whose values the arrays cannot take
-    goes through :func:`evm_of` (which names a bad value)."""
-    projects = data.projects.to_dict("records")
+def project_rows(data: BudgetData, statuses: Collection[str] | None = None) -> list[tuple[Mapping[str, Any], Evm]]:
+    """(project record, Evm) for every project in ``data.projects`` order (only those with one of ``statuses`` when
+    given: a project's figures do not depend on the others): :func:`evm_of`'s figures, computed for all projects at
+    once; the Evm frames are empty (see :class:`Evm`). A project whose values the arrays cannot take goes through
+    :func:`evm_of` (which names a bad value)."""
+    projects = [p for p in data.projects.to_dict("records") if statuses is None or p["status"] in statuses]
     figures = _figures(data, projects) if projects else None
     if figures is None:
         return [(p, evm_of(data, p)) for p in projects]

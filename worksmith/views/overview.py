@@ -61,7 +61,8 @@ def overview(session: Session, *, today: date) -> Overview:
     week = load_cells(session, start=today, weeks=1, today=today)
     over = week[week["over"]]
     names = frame(session, m.Person).set_index("id")["name"]
-    money_alerts = budgets.alerts_of(money, budgets.project_rows(money))
+    # alerts look at active and on-hold projects only: the others' earned value is not computed
+    money_alerts = budgets.alerts_of(money, budgets.project_rows(money, budgets.ALERT_STATUSES))
     metrics = [
         Metric("Active projects", f"{len(active)}",
                f"{int((health['status'] == 'proposed').sum())} proposed", "off", delta_arrow="off",
