@@ -19,7 +19,8 @@ def _both(session, stmt) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 
 def test_every_table_reads_as_sqlalchemy_gives_it(engine, today):
-    """Dates, booleans, JSON, timestamps, NULLs and text: the same values, types and dtypes for every table."""
+    """Dates, booleans, JSON, timestamps, NULLs and text: the same values, types and dtypes for every table; then
+    filtered, joined, labelled and empty reads, and SQL sums (one seeded demo for all)."""
     demo.seed(engine, "S", today=today)
     with read_session(engine) as s:
         for model in EXPORT_TABLES:
@@ -28,10 +29,11 @@ def test_every_table_reads_as_sqlalchemy_gives_it(engine, today):
             pd.testing.assert_frame_equal(got, want, check_exact=True, obj=model.__tablename__)
             for column in want.columns:
                 assert [type(v) for v in got[column].tolist()] == [type(v) for v in want[column].tolist()], column
+    _filtered_joined_labelled_and_empty_reads(engine, today)
+    _grouped_sum_is_pandas_sum_per_key(engine)
 
 
-def test_filtered_joined_labelled_and_empty_reads(engine, today):
-    demo.seed(engine, "S", today=today)
+def _filtered_joined_labelled_and_empty_reads(engine, today):
     task, project = m.Task.__table__, m.Project.__table__
     with read_session(engine) as s:
         joined = (select(task.c.id, task.c.start_date.label("start"), task.c.critical, project.c.name.label("project"))
@@ -67,8 +69,7 @@ def test_missing_dates_and_a_day_sqlalchemy_cannot_read(engine):
         assert str(ours.value) == str(theirs.value)
 
 
-def test_grouped_sum_is_pandas_sum_per_key(engine, today):
-    demo.seed(engine, "S", today=today)
+def _grouped_sum_is_pandas_sum_per_key(engine):
     with read_session(engine) as s:
         tasks = read(s, select(m.Task.__table__.c.project_id, m.Task.__table__.c.estimate_hours))
         got = grouped_sum(s, m.Task.estimate_hours, m.Task.project_id)

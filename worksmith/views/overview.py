@@ -60,7 +60,7 @@ def overview(session: Session, *, today: date) -> Overview:
     goals_behind = goals[goals["status"].isin(["at risk", "off track"])]
     week = load_cells(session, start=today, weeks=1, today=today)
     over = week[week["over"]]
-    names = frame(session, m.Person).set_index("id")["name"]
+    names = frame(session, m.Person, columns=["id", "name"]).set_index("id")["name"]
     # alerts look at active and on-hold projects only: the others' earned value is not computed
     money_alerts = budgets.alerts_of(money, budgets.project_rows(money, budgets.ALERT_STATUSES))
     metrics = [
@@ -129,7 +129,7 @@ def overview(session: Session, *, today: date) -> Overview:
         "vs_target": [fmt.days(d) for d in health["slip_days"]],
         "budget": [fmt.money(b, currency) for b in health["budget"]],
         "budget_used": health["budget_used"] * 100,
-        "goal": health["goal"].fillna(UNALIGNED),
+        "goal": [g if isinstance(g, str) else UNALIGNED for g in health["goal"]],  # all-missing reads as floats
         "reasons": ["; ".join(r) for r in health["reasons"]],
     })
     order = {"active": 0, "on hold": 1, "approved": 2, "proposed": 3, "done": 4, "cancelled": 5}
