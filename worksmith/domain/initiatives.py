@@ -505,8 +505,8 @@ def _spread_dated(items: pd.DataFrame, keys: list[str], cal: np.busdaycalendar) 
     finishes = [a if _is_missing(b) else b for a, b in zip(starts, finishes, strict=True)]
     if not all(type(d) is date for d in finishes):
         return None
-    start = np.array(starts, dtype="datetime64[D]").reshape(len(rows))
-    finish = np.array(finishes, dtype="datetime64[D]").reshape(len(rows))
+    start = np.array(starts, dtype="datetime64[D]")
+    finish = np.array(finishes, dtype="datetime64[D]")
     if (finish < start).any():
         return None
     first_month, last_month = start.astype("datetime64[M]"), finish.astype("datetime64[M]")
@@ -520,7 +520,8 @@ def _spread_dated(items: pd.DataFrame, keys: list[str], cal: np.busdaycalendar) 
     no_day = total[item] == 0  # a window without a working day: everything in the month of its start
     keep = np.where(no_day, offset == 0, days > 0)
     item, month, days = item[keep], month[keep], days[keep]
-    share = np.where(no_day[keep], hours[rows][item], hours[rows][item] * days / np.where(total == 0, 1, total)[item])
+    whole = hours[rows][item]
+    share = np.where(no_day[keep], whole, whole * days / np.where(total == 0, 1, total)[item])
     if not len(item):
         return pd.DataFrame([], columns=[*keys, "month", "hours"])
     source = rows[item]

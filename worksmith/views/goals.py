@@ -164,6 +164,10 @@ class _Base:
     window: tuple[date, date]
     work: pd.DataFrame
 
+    @property
+    def has_live_goals(self) -> bool:
+        return bool(len(self.goals)) and not self.goals["archived"].astype(bool).all()
+
 
 def _read_base(session: Session, today: date) -> _Base:
     people, teams = names(session)
@@ -219,7 +223,7 @@ def goals_view(session: Session, *, today: date) -> GoalsView:
     unaligned_tile = Metric("Unaligned work", fmt.hours(lost), f"{share} of planned hours", "off", "off",
                             help="Planned hours of live projects and operations that serve no (active) goal; "
                                  "operations counted within the planning period.")
-    if goals.empty or goals["archived"].astype(bool).all():
+    if not base.has_live_goals:
         view.metrics = [*(Metric(f"Goals {st}", "0") for st in ("on track", "at risk", "off track")), unaligned_tile]
         view.tree = pd.DataFrame()
         view.tree_title = "No goals yet"
@@ -279,10 +283,9 @@ def goal_detail(session: Session, *, goal_id: int, today: date) -> GoalDetail | 
     if is_empty(session):
         return None
     base = _read_base(session, today)
-    goals = base.goals
-    if goals.empty or goals["archived"].astype(bool).all():
+    if not base.has_live_goals:
         return None
-    full_tree = _tree(base, g.roll_up(goals, base.krs, today))
+    full_tree = _tree(base, g.roll_up(base.goals, base.krs, today))
     if goal_id not in set(full_tree["id"]):
         return None
     goal = {"id": goal_id, **full_tree.set_index("id").loc[goal_id].to_dict()}

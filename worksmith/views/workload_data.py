@@ -72,10 +72,6 @@ class WorkloadInputs:
     float_days: dict[Any, int] = field(default_factory=dict)
 
 
-def _read(session: Session, stmt) -> pd.DataFrame:
-    return read(session, stmt)
-
-
 def _tasks_frame(session: Session, assignees: list[int] | None = None, *, until: date | None = None) -> pd.DataFrame:
     """Tasks of projects in ``LOAD_STATUSES``; with ``until``, only those that can still load a day up to it (not
     done, and starting by then or not scheduled): what a horizon ending on ``until`` needs."""
@@ -93,7 +89,7 @@ def _tasks_frame(session: Session, assignees: list[int] | None = None, *, until:
         stmt = stmt.where(or_(t.c.status.is_(None), t.c.status != "done"),
                           or_(t.c.percent_complete.is_(None), t.c.percent_complete < 100),
                           or_(t.c.start_date.is_(None), t.c.start_date <= until))
-    tasks = _read(session, stmt)
+    tasks = read(session, stmt)
     if len(tasks):
         done = tasks["status"].eq("done").to_numpy(bool)
         tasks["percent_complete"] = np.where(done, 100.0, tasks["percent_complete"].astype(float))
