@@ -142,12 +142,43 @@ def with_actor(url: str, acting_as: str) -> str:
     return urlunsplit(parts._replace(query=urlencode([*query, ("as", acting_as)])))
 
 
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
+    """Keep each phase's report on the item, so a fixture's teardown knows whether the test failed."""
+    report = yield
+    setattr(item, f"report_{report.when}", report)
+    return report
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Browser tests first, all on one xdist worker (``--dist loadgroup``): they wait on the app more than they
+    compute, so the other worker runs the rest meanwhile; starting them last would leave one worker idle at the
+    end."""
+    browser_tests = [i for i in items if i.get_closest_marker("e2e")]
+    for item in browser_tests:
+        item.add_marker(pytest.mark.xdist_group("e2e"))
+    items[:] = browser_tests + [i for i in items if not i.get_closest_marker("e2e")]
+
+
+def report_failure(page, test_name: str) -> None:
+    """What a failed browser test left on screen: URL, open tab, exceptions and error boxes, and a screenshot."""
+    try:
+        url = page.url
+        tabs = page.locator("[role=tab][aria-selected=true]").all_inner_texts()
+        boxes = page.locator("[data-testid='stException'], [data-testid='stAlertContentError']").all_inner_texts()
+        shot = save_screenshot(page, test_name, "failure")
+    except Exception as error:  # noqa: BLE001 - a closed page must not hide the test's own failure
+        print(f"--- page at failure: unreadable ({error})")
+        return
+    print(f"--- page at failure: {url}\nselected tabs: {tabs}\nexceptions and errors: {boxes}\nscreenshot: {shot}")
+
+
 @pytest.fixture
-def new_page(browser):
+def new_page(browser, request: pytest.FixtureRequest):
     """``new_page()`` opens a page in a fresh browser context (a new Streamlit session); all are closed after.
 
     Its ``goto`` acts as the demo's first person (``?as=1``) so tests may write; ``new_page(acting_as=None)``
-    starts as nobody."""
+    starts as nobody. When the test fails, each page's state is printed (see :func:`report_failure`)."""
     contexts = []
 
     def open_page(acting_as: str | None = ACTING_AS):
@@ -161,6 +192,11 @@ def new_page(browser):
         return page
 
     yield open_page
+    report = getattr(request.node, "report_call", None)
+    if report is not None and report.failed:
+        for context in contexts:
+            for page in context.pages:
+                report_failure(page, request.node.name)
     for context in contexts:
         context.close()
 
