@@ -32,8 +32,9 @@ tree = view.tree
 ids = tree["id"].tolist() if len(tree) else []
 if ids:
     st.altair_chart(charts.goal_tree(tree, view.tree_title), width="stretch")
-    st.dataframe(ui.style_status(view.tree_table, "Status"), hide_index=True, width="stretch",
-                 column_config={"Progress": PCT("Progress", format="%d %%", max_value=100)})
+    st.dataframe(view.tree_table.assign(Status=ui.status_pills(view.tree_table["Status"])), hide_index=True,
+                 width="stretch", column_config={"Progress": PCT("Progress", format="%d %%", max_value=100),
+                                                 "Status": ui.status_column("Status")})
 else:
     st.info("No active goals yet — create the first one under **New goal** below.", icon=":material/flag:")
 

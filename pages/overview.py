@@ -41,9 +41,10 @@ else:
         with st.expander(f"{len(rows) - SHOWN} more"):  # one table: hundreds of rows at L draw in one element
             rest = data.attention.iloc[SHOWN:]
             links = ui.page_urls(zip(rest["page"], rest["params"], strict=True))
-            st.dataframe(ui.style_status(rest[["status", "item", "why"]].assign(link=links), "status"),
+            st.dataframe(rest[["status", "item", "why"]].assign(status=ui.status_pills(rest["status"]), link=links),
                          hide_index=True, width="stretch", column_order=["status", "item", "why", "link"],
-                         column_config={"status": "Status", "item": st.column_config.TextColumn("Item", width="medium"),
+                         column_config={"status": ui.status_column("Status"),
+                                        "item": st.column_config.TextColumn("Item", width="medium"),
                                         "why": st.column_config.TextColumn("Why", width="large"),
                                         "link": st.column_config.LinkColumn("Open", display_text="Open")})
 
@@ -56,13 +57,13 @@ else:
 
 st.subheader("Portfolio")
 st.dataframe(
-    ui.style_status(data.portfolio, "health"), hide_index=True, width="stretch",
+    data.portfolio.assign(health=ui.status_pills(data.portfolio["health"])), hide_index=True, width="stretch",
     # "Why" next to the health it explains, so it is on screen (not behind a scroll) at 1280 px
     column_order=["project", "health", "reasons", "percent_complete", "finish", "p80_finish", "vs_target",
                   "budget_used", "budget", "goal", "status", "team", "manager"],
     column_config={
         "project": st.column_config.TextColumn("Project", width="medium", pinned=True),
-        "health": st.column_config.TextColumn("Health"),
+        "health": ui.status_column("Health"),
         "status": st.column_config.TextColumn("Status"),
         "team": st.column_config.TextColumn("Team"),
         "manager": st.column_config.TextColumn("Manager"),

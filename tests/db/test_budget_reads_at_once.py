@@ -12,7 +12,7 @@ import pytest
 from tests.db import legacy_budgets as legacy
 from worksmith import demo
 from worksmith.store.db import read_session
-from worksmith.views import budget_roi, budgets
+from worksmith.views import budget_roi, budgets, portfolio
 
 
 @pytest.fixture(params=["S", "M"])
@@ -65,3 +65,35 @@ def test_project_rows_of_some_statuses_are_those_rows_of_all(engine, today):
     for (p, got), (_, ref) in zip(some, want, strict=True):
         assert legacy.evm_differences(got, ref) == [], p["name"]
     pd.testing.assert_frame_equal(budgets.alerts_of(data, some), budgets.alerts_of(data, every), check_exact=True)
+
+
+def test_the_figures_read_without_what_editing_needs_are_the_same(engine, today):
+    """The organisation's views load lines and expenses without ids, versions and notes: every figure is equal."""
+    demo.seed(engine, "S", today=today)
+    with read_session(engine) as s:
+        full, lean = budgets.load(s, today), budgets.load(s, today, editing=False)
+        assert {"id", "version"} <= set(full.lines) and "note" in full.expenses
+        assert not {"id", "version"} & set(lean.lines) and "note" not in lean.expenses
+        pd.testing.assert_frame_equal(portfolio.portfolio(s, today=today, money=lean),
+                                      portfolio.portfolio(s, today=today, money=full), check_exact=True)
+    rows, ref = budgets.project_rows(lean), budgets.project_rows(full)
+    for (p, got), (_, want) in zip(rows, ref, strict=True):
+        assert legacy.evm_differences(got, want) == [], p["name"]
+    pd.testing.assert_frame_equal(budgets.alerts_of(lean, rows), budgets.alerts_of(full, ref), check_exact=True)
+    pd.testing.assert_frame_equal(budget_roi.roi_rows(lean, rows), budget_roi.roi_rows(full, ref), check_exact=True)
+    assert budgets.year_to_date(lean) == budgets.year_to_date(full)
+    assert budgets.organisation_of(lean, rows).metrics == budgets.organisation_of(full, ref).metrics
+    pd.testing.assert_frame_equal(portfolio.spend_by_month(lean, year=today.year),
+                                  portfolio.spend_by_month(full, year=today.year), check_exact=True)
+
+
+def test_spend_by_month_over_day_numbers_is_the_row_by_row_sum(engine, today):
+    """Spend by month groups the costs' day numbers; the path for a day that is not a plain date gives the same."""
+    demo.seed(engine, "S", today=today)
+    with read_session(engine) as s:
+        data = budgets.load(s, today)
+    fast = portfolio.spend_by_month(data, year=today.year)
+    data.__dict__["cost_arrays"] = (None, data.cost_arrays[1])  # as when one day is not a plain date
+    slow = portfolio.spend_by_month(data, year=today.year)
+    assert (fast["kind"] == "actual").sum() >= 6 and isinstance(fast["month"].iloc[-1], date)
+    pd.testing.assert_frame_equal(fast, slow, check_exact=True)

@@ -18,7 +18,7 @@ from worksmith import demo, fmt
 from worksmith.commands import access as rights
 from worksmith.commands.core import ANONYMOUS, NO_ACTOR, Actor, is_anonymous
 from worksmith.errors import WorksmithError
-from worksmith.status import MARKDOWN_COLOURS, STATUS_COLOURS, status_of
+from worksmith.status import MARKDOWN_COLOURS, STATUS_COLOURS, chip, status_of
 from worksmith.store.db import describe, read_session, run_in_transaction
 from worksmith.ui import router, workspace
 from worksmith.ui.markdown import md  # noqa: F401 - pages escape user text with ui.md
@@ -396,14 +396,19 @@ def page_urls(links: Iterable[tuple[str, Mapping[str, str] | None]]) -> list[str
     return out
 
 
-def style_status(frame, column: str):
-    """A Styler colouring ``column`` (values like '● on track') with the status colours."""
+STATUS_OPTIONS = [chip(status) for status in STATUS_COLOURS]
 
-    def colour(value: object) -> str:
-        status = status_of(str(value))
-        return f"color: {STATUS_COLOURS[status]}; font-weight: 600" if status else ""
 
-    return frame.style.map(colour, subset=[column])
+def status_pills(values: Iterable[str]) -> list[list[str]]:
+    """Status chips ('▲ at risk') as the one-pill lists a :func:`status_column` shows."""
+    return [[str(value)] for value in values]
+
+
+def status_column(label: str, **kwargs: Any) -> Any:
+    """A table column of status pills in the status colours (its values from :func:`status_pills`). The grid colours
+    them itself: a pandas Styler colours cell by cell in Python, a tenth of the Overview's render at L."""
+    return st.column_config.MultiselectColumn(label, options=STATUS_OPTIONS, disabled=True,
+                                              color=[STATUS_COLOURS[status] for status in STATUS_COLOURS], **kwargs)
 
 
 def empty_state(message: str) -> None:

@@ -157,14 +157,21 @@ def _owners(projects: pd.DataFrame, operations: pd.DataFrame, teams: pd.Series) 
     return owners
 
 
-def load(session: Session, today: date) -> BudgetData:
+# what the figures read of lines and expenses; editing them also needs ids, versions and notes
+FIGURE_LINE_COLUMNS = ["project_id", "operation_id", "category", "month", "planned"]
+FIGURE_EXPENSE_COLUMNS = ["project_id", "operation_id", "day", "amount", "category"]
+
+
+def load(session: Session, today: date, *, editing: bool = True) -> BudgetData:
+    """The budget data of the workspace. ``editing=False`` leaves out the lines' and expenses' ids, versions and
+    notes, which only editing them needs (the organisation's views): a third less to read at L, the same figures."""
     projects = frame(session, m.Project)
     operations = frame(session, m.Operation)
     owners = _owners(projects, operations, frame(session, m.Team).set_index("id")["name"])
-    lines = frame(session, m.BudgetLine)
+    lines = frame(session, m.BudgetLine, columns=None if editing else FIGURE_LINE_COLUMNS)
     lines["owner"] = _owner_column(lines) if len(lines) else pd.Series(dtype=object)
     lines["planned"] = lines["planned"].astype(float)
-    expenses = frame(session, m.Expense)
+    expenses = frame(session, m.Expense, columns=None if editing else FIGURE_EXPENSE_COLUMNS)
     expenses["owner"] = _owner_column(expenses) if len(expenses) else pd.Series(dtype=object)
     expenses["amount"] = expenses["amount"].astype(float)
     labour = labour_cost(session, until=today)

@@ -119,7 +119,7 @@ def roi_table(session: Session, *, today: date) -> pd.DataFrame:
     cost, ``None`` if never. How cost and benefit are taken: see the module docstring. Sorted by ROI, best first
     (undefined last). The Goals page's initiative ranking reads it.
     """
-    data = load(session, today)
+    data = load(session, today, editing=False)
     return _ranked(roi_rows(data, project_rows(data)))
 
 
@@ -138,7 +138,7 @@ def organisation_and_roi(session: Session, *, today: date) -> tuple[Organisation
     data and one earned-value pass (each alone reads and computes them again)."""
     if is_empty(session):
         return organisation(session, today=today), value_and_roi(session, today=today)
-    data = load(session, today)
+    data = load(session, today, editing=False)
     evms = project_rows(data)
     return organisation_of(data, evms), _roi_view(_ranked(roi_rows(data, evms)), data.currency)
 

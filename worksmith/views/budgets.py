@@ -236,7 +236,7 @@ def alerts(session: Session, *, today: date) -> pd.DataFrame:
     thresholds as :func:`worksmith.domain.budget_plan.budget_alerts`; CPI and forecast messages end with the
     categories that overspend ("Why: services €41,000 spent vs €30,400 planned to date (+35 %)").
     """
-    data = load(session, today)
+    data = load(session, today, editing=False)
     return alerts_of(data, project_rows(data)).reset_index(drop=True)
 
 
@@ -278,7 +278,7 @@ def organisation(session: Session, *, today: date) -> Organisation:
     """The organisation view: this year's plan and spend, by team and category, projects most over budget, alerts."""
     if is_empty(session):
         return Organisation(empty_workspace=True)
-    data = load(session, today)
+    data = load(session, today, editing=False)
     return organisation_of(data, project_rows(data))
 
 

@@ -47,7 +47,8 @@ def overview(session: Session, *, today: date) -> Overview:
     if is_empty(session):
         return Overview(empty_workspace=True)
     currency = settings(session)["currency"]
-    money = budgets.load(session, today)  # read once: health, spend by month and the budget figures share it
+    # read once: health, spend by month and the budget figures share it
+    money = budgets.load(session, today, editing=False)
     health = portfolio_service.portfolio(session, today=today, money=money)
     active = health[health["status"] == "active"]
     off = active[active["health"] == "off track"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import numpy as np
 import pandas as pd
 from sqlalchemy import func, select
 from sqlmodel import Session
@@ -84,11 +85,18 @@ def spend_by_month(money: BudgetData, *, year: int) -> pd.DataFrame:
     lines = money.lines
     lines = lines[pd.to_datetime(lines["month"]).dt.year == year] if len(lines) else lines
     planned = lines.groupby("month")["planned"].sum().rename("amount").reset_index().assign(kind="planned")
-    costs = money.all_costs
-    costs = costs[pd.to_datetime(costs["day"]).dt.year == year] if len(costs) else costs
-    months = [d.replace(day=1) for d in costs["day"]]
-    actual = costs.groupby(pd.Series(months, index=costs.index, dtype=object).rename("month"))["amount"].sum() \
-        .reset_index().assign(kind="actual")
+    days, amounts = money.cost_arrays
+    if days is None:  # a day that is not a plain date: pandas words it
+        costs = money.all_costs
+        costs = costs[pd.to_datetime(costs["day"]).dt.year == year] if len(costs) else costs
+        months = [d.replace(day=1) for d in costs["day"]]
+        actual = costs.groupby(pd.Series(months, index=costs.index, dtype=object).rename("month"))["amount"].sum()
+    else:  # the same groups and sums over day numbers: 24,000 costs a year at L
+        in_year = days.astype("datetime64[Y]") == np.datetime64(str(year), "Y")
+        sums = pd.Series(amounts[in_year]).groupby(days[in_year].astype("datetime64[M]")).sum()
+        actual = pd.Series(sums.to_numpy(), index=pd.Index([m.item() for m in sums.index.to_numpy(
+            dtype="datetime64[D]")], dtype=object, name="month"), name="amount")
+    actual = actual.reset_index().assign(kind="actual")
     return pd.concat([planned, actual], ignore_index=True)[["month", "kind", "amount"]]
 
 
