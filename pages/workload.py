@@ -99,49 +99,56 @@ if len(view.over):
             "over_by": "Over by", "utilisation": "Utilisation",
             "work": st.column_config.TextColumn("Work behind it", width="large")})
 
-teams_tab, skills_tab, off_tab, capacity_tab = st.tabs(["Teams", "Skills", "Time off", "Capacity"])
-with teams_tab:
-    if len(view.team_heat):
-        st.altair_chart(charts.heatmap(view.team_heat, view.team_title, row_title="Team", group_title="Team",
-                                       work_title="Split"), width="content")
-        st.dataframe(view.team_table, hide_index=True, width="stretch", column_config={
-            "team": "Team", "people": "People", "capacity": "Capacity", "load": "Load",
-            "utilisation": st.column_config.ProgressColumn("Utilisation", format="%.0f %%", min_value=0,
-                                                           max_value=100),
-            "run_share": "Run share", "over_weeks": "Over-allocated person-weeks"})
-with skills_tab:
-    if len(view.skills_heat):
-        st.altair_chart(charts.heatmap(view.skills_heat, view.skills_title, row_title="Skill", group_title="Skill",
-                                       load_title="Demand", capacity_title="Supply", work_title="Demand vs supply",
-                                       colour_title="Demand ÷ supply"),
-                        width="content")
-    st.caption(view.skills_note + "Demand = remaining task hours that need the skill (assigned or not); supply = "
-               "the capacity of everybody holding it (a person with several skills counts for each).")
+# only the open tab runs: a second and third heatmap, a time-off editor and 500 people's capacity are a fifth
+# of a cold render at L
+teams_tab, skills_tab, off_tab, capacity_tab = st.tabs(["Teams", "Skills", "Time off", "Capacity"],
+                                                       key="workload_tab", on_change="rerun")
+if teams_tab.open:
+    with teams_tab:
+        if len(view.team_heat):
+            st.altair_chart(charts.heatmap(view.team_heat, view.team_title, row_title="Team", group_title="Team",
+                                           work_title="Split"), width="content")
+            st.dataframe(view.team_table, hide_index=True, width="stretch", column_config={
+                "team": "Team", "people": "People", "capacity": "Capacity", "load": "Load",
+                "utilisation": st.column_config.ProgressColumn("Utilisation", format="%.0f %%", min_value=0,
+                                                               max_value=100),
+                "run_share": "Run share", "over_weeks": "Over-allocated person-weeks"})
+if skills_tab.open:
+    with skills_tab:
+        if len(view.skills_heat):
+            st.altair_chart(charts.heatmap(view.skills_heat, view.skills_title, row_title="Skill", group_title="Skill",
+                                           load_title="Demand", capacity_title="Supply", work_title="Demand vs supply",
+                                           colour_title="Demand ÷ supply"),
+                            width="content")
+        st.caption(view.skills_note + "Demand = remaining task hours that need the skill (assigned or not); supply = "
+                   "the capacity of everybody holding it (a person with several skills counts for each).")
 
-with off_tab:
-    time_off_editor("workload", "workload_editor_rev", "Add, change or delete time off, then save.")
+if off_tab.open:
+    with off_tab:
+        time_off_editor("workload", "workload_editor_rev", "Add, change or delete time off, then save.")
 
-with capacity_tab:
-    rev = st.session_state.setdefault("workload_editor_rev", 0)  # shared with the time-off editor
-    people = ui.query(views.capacity_table)
-    st.caption("Capacity for planned work = weekly hours × availability. Skills are comma-separated.")
-    st.page_link("pages/people.py", label="Add people, teams or cost rates on the People page",
-                 icon=":material/person_add:")
-    edited_people = st.data_editor(
-        people, hide_index=True, width="stretch", key=f"workload_capacity_editor_{rev}",
-        height=min(36 * (len(people) + 1) + 3, 640),
-        disabled=["name", "role", "capacity"], column_config={
-            "id": None, "version": None,
-            "name": st.column_config.TextColumn("Person", width="medium"),
-            "team": st.column_config.SelectboxColumn("Team",
-                                                     options=list(dict.fromkeys([*view.teams, views.NO_TEAM]))),
-            "role": "Role",
-            "weekly_hours": st.column_config.NumberColumn("Weekly hours", format="%.0f h"),
-            "availability": st.column_config.NumberColumn("Availability %", format="%.0f %%",
-                                                          help="Share of the week for planned work"),
-            "capacity": st.column_config.NumberColumn("Capacity (h/week)", format="%.1f h"),
-            "skills": st.column_config.TextColumn("Skills", width="medium"),
-            "active": st.column_config.CheckboxColumn("Active", width="small")})
-    if st.button("Save capacity", key="workload_capacity_save", type="primary"):
-        if (summary := ui.run(commands.save_capacity, original=people, edited=edited_people)) is not None:
-            ui.flash(summary, workload_editor_rev=rev + 1)
+if capacity_tab.open:
+    with capacity_tab:
+        rev = st.session_state.setdefault("workload_editor_rev", 0)  # shared with the time-off editor
+        people = ui.query(views.capacity_table)
+        st.caption("Capacity for planned work = weekly hours × availability. Skills are comma-separated.")
+        st.page_link("pages/people.py", label="Add people, teams or cost rates on the People page",
+                     icon=":material/person_add:")
+        edited_people = st.data_editor(
+            people, hide_index=True, width="stretch", key=f"workload_capacity_editor_{rev}",
+            height=min(36 * (len(people) + 1) + 3, 640),
+            disabled=["name", "role", "capacity"], column_config={
+                "id": None, "version": None,
+                "name": st.column_config.TextColumn("Person", width="medium"),
+                "team": st.column_config.SelectboxColumn("Team",
+                                                         options=list(dict.fromkeys([*view.teams, views.NO_TEAM]))),
+                "role": "Role",
+                "weekly_hours": st.column_config.NumberColumn("Weekly hours", format="%.0f h"),
+                "availability": st.column_config.NumberColumn("Availability %", format="%.0f %%",
+                                                              help="Share of the week for planned work"),
+                "capacity": st.column_config.NumberColumn("Capacity (h/week)", format="%.1f h"),
+                "skills": st.column_config.TextColumn("Skills", width="medium"),
+                "active": st.column_config.CheckboxColumn("Active", width="small")})
+        if st.button("Save capacity", key="workload_capacity_save", type="primary"):
+            if (summary := ui.run(commands.save_capacity, original=people, edited=edited_people)) is not None:
+                ui.flash(summary, workload_editor_rev=rev + 1)

@@ -90,6 +90,8 @@ def test_add_a_person_then_see_them_in_workload(app: AppTest, workspace) -> None
     assert one(m.ActivityLog, m.ActivityLog.entity == "person", m.ActivityLog.entity_id == nora.id).actor == \
         "Ava Thompson"  # the default ?as=1 of tests/app/conftest.py
     app.switch_page("pages/workload.py").run()
+    app.session_state["workload_tab"] = "Capacity"  # as a click on the tab: only the open tab runs
+    app.run()
     _ok(app)
     capacity = [df.value for df in app.data_editor if "weekly_hours" in df.value.columns]
     assert "Nora Quinn" in capacity[0]["name"].tolist()
