@@ -28,6 +28,7 @@ if owners.empty:
 
 st.session_state.update(st.session_state.pop("_budgets_reset", {}))
 ORG = "all"
+SHOWN_ALERTS = 5  # alert cards before "more"
 labels = {ORG: "Whole organisation"} | {o: f"{k.capitalize()} · {n}" for o, k, n in
                                          zip(owners["owner"], owners["kind"], owners["name"], strict=True)}
 param = st.query_params.get("owner") or ORG
@@ -67,13 +68,23 @@ if selected == ORG:
     ui.metric_row(org.metrics)
     if len(org.alerts):
         st.subheader(f"Alerts · {len(org.alerts)}")
-        for i, alert in enumerate(org.alerts.to_dict("records")):
+        for i, alert in enumerate(org.alerts.head(SHOWN_ALERTS).to_dict("records")):  # critical first
             text, button = st.columns([6, 1], vertical_alignment="center")  # "Open" whole at 1280 px
             text.warning(f"**{ui.md(alert['name'])} — {alert['rule']}** ({alert['severity']}): "
                          f"{ui.md(alert['message'])}",
                          icon=":material/warning:")
             button.button("Open", key=f"budgets_alert_open_{i}", on_click=open_view, args=(alert["owner"],),
                           icon=":material/arrow_forward:", width="stretch")
+        if len(org.alerts) > SHOWN_ALERTS:
+            rest = org.alerts.iloc[SHOWN_ALERTS:]
+            with st.expander(f"{len(rest)} more alerts"):  # one table: at L a hundred cards fill screens
+                links = ui.page_urls(("budgets", {"owner": owner}) for owner in rest["owner"])
+                st.dataframe(rest[["severity", "name", "rule", "message"]].assign(link=links), hide_index=True,
+                             width="stretch", key="budgets_more_alerts",
+                             column_config={"severity": "Severity", "name": st.column_config.TextColumn(
+                                 "Budget", width="medium"), "rule": "Rule",
+                                 "message": st.column_config.TextColumn("Why", width="large"),
+                                 "link": st.column_config.LinkColumn("Open", display_text="Open")})
     else:
         st.success("No budget alert: every active project and operation is within the thresholds.")
     c1, c2 = st.columns(2)

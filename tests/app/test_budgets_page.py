@@ -5,13 +5,15 @@ from __future__ import annotations
 
 import os
 import re
+from datetime import date
 
 import pytest
 from sqlalchemy import func, select
 from streamlit.testing.v1 import AppTest
 
+from worksmith import demo
 from worksmith.store import models as m
-from worksmith.store.db import get_engine, read_session
+from worksmith.store.db import get_engine, read_session, upgrade
 
 PAGE = "pages/budgets.py"
 
@@ -153,3 +155,22 @@ def test_empty_workspace_explains_the_next_step(app, workspace):
     assert not app.error and not app.exception
     assert "No projects or operations yet" in app.info[0].value
     assert not app.metric
+
+
+def test_many_alerts_show_five_cards_and_the_rest_in_one_table(app, workspace):
+    """At M and L there are dozens of alerts: five cards (critical first), the others in one table with links."""
+    workspace(demo=False)
+    engine = get_engine(os.environ["DATABASE_URL"])
+    try:
+        upgrade(engine)
+        demo.seed(engine, "M", today=date.fromisoformat(os.environ["WORKSMITH_TODAY"]))
+    finally:
+        engine.dispose()
+    open_budgets(app)
+    assert not app.error, [e.value for e in app.error]
+    total = int(next(x.value for x in app.metric if x.label == "Budget alerts"))
+    cards = [b for b in app.button if (b.key or "").startswith("budgets_alert_open_")]
+    table = next(d.value for d in app.dataframe if "message" in d.value.columns)
+    assert total > 5 and len(cards) == 5 and len(table) == total - 5
+    assert [shown(w.value) for w in app.warning][0].split("(")[1].startswith("■ critical")
+    assert all("owner=" in link for link in table["link"])
