@@ -403,11 +403,10 @@ st.dataframe(by)
 st.altair_chart(alt.Chart(by).mark_bar().encode(x="bucket:O", y="count:Q"))
 """
 RENDER_GOAL, RERUN_GOAL = 6.0, 3.0  # × the floor's cold render / warm rerun
-# Query timings are the best of 3, page renders the best of 5: on this shared 2-core machine one run in several is
-# 30–50 % slower for reasons outside the process (the same read measured 0.41 s and 0.73 s in two runs an hour
-# apart; the floor page 0.09 s and 0.15 s in two runs minutes apart)
-REPEAT = 3
-RENDER_REPEAT = 5
+# Query and page timings are the best of 5: on this shared 2-core machine one run in several is 30–50 % slower for
+# reasons outside the process (the same read measured 0.41 s and 0.73 s in two runs an hour apart; the floor page
+# 0.09 s and 0.15 s in two runs minutes apart)
+REPEAT = 5
 QUERY_GOAL = 0.5  # seconds, Overview, Budgets and Goals at L
 P80_GOAL = 1.0  # store_p80 of every project at L: part of every demo seed and restore (issue 16)
 PAGE_GOAL_QUERIES = ("Overview", "Budgets", "Goals")
@@ -441,7 +440,7 @@ def _acting(app: AppTest) -> AppTest:
     return app
 
 
-def _render_pages(url: str, today: date, repeat: int = RENDER_REPEAT) -> list[tuple[str, float, str]]:
+def _render_pages(url: str, today: date, repeat: int = REPEAT) -> list[tuple[str, float, str]]:
     """Every page's cold render and warm rerun (best of ``repeat``) against the floor page's.
 
     This machine's speed drifts by a third over minutes, so each page is measured in pairs with the floor (floor,
