@@ -61,7 +61,7 @@ selected = left.selectbox("View", list(labels), key="budgets_owner", format_func
 right.download_button("Budget report (Excel)", lambda: ui.query(budget_report.report_workbook, today=today),
                       file_name=f"budget-report-{today:%Y-%m-%d}.xlsx", icon=":material/download:",
                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                      key="budgets_export", width="stretch")
+                      key="budgets_export", width="stretch", on_click="ignore")
 
 if selected == ORG:
     org, roi = ui.query(budget_roi.organisation_and_roi, today=today)  # one read of the budget data for both

@@ -37,13 +37,14 @@ with exp:
         if st.session_state.get("data_xlsx"):
             st.download_button("Download worksmith.xlsx", st.session_state["data_xlsx"],
                                file_name=f"worksmith-{today:%Y-%m-%d}.xlsx", type="primary",
-                               mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+                               mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                               on_click="ignore")
     with c2:
         st.markdown("**One table** as CSV.")
         names = [model.__tablename__ for model in EXPORT_TABLES]
         table = st.selectbox("Table", names, key="data_csv_table")
         st.download_button(f"Download {table}.csv", ui.deferred(export.table_csv, table=table),
-                           file_name=f"{table}.csv", mime="text/csv", key="data_csv_download")
+                           file_name=f"{table}.csv", mime="text/csv", key="data_csv_download", on_click="ignore")
 with backup_tab:
     c1, c2 = st.columns(2)
     with c1:
@@ -52,7 +53,8 @@ with backup_tab:
             st.session_state["data_backup"] = json.dumps(ui.query(backup_json)).encode("utf-8")
         if st.session_state.get("data_backup"):
             st.download_button("Download backup.json", st.session_state["data_backup"], type="primary",
-                               file_name=f"worksmith-backup-{today:%Y-%m-%d}.json", mime="application/json")
+                               file_name=f"worksmith-backup-{today:%Y-%m-%d}.json", mime="application/json",
+                               on_click="ignore")
     with c2:
         if ws.public_demo():
             st.info(PUBLIC_DEMO_OFF.format(what="restoring a backup"), icon=":material/block:")

@@ -197,6 +197,10 @@ def new_page(browser, request: pytest.FixtureRequest):
         for context in contexts:
             for page in context.pages:
                 report_failure(page, request.node.name)
+        for name in ("app_server", "fresh_server"):
+            if name in request.fixturenames:
+                server = request.getfixturevalue(name)
+                print(f"--- {name} log, last lines ({server.log_path}) ---\n{server.log()[-3000:]}")
     for context in contexts:
         context.close()
 

@@ -28,10 +28,11 @@ def _pick_table() -> str:
     table = c1.selectbox("What the file holds", list(tables.TABLES), key="data_wizard_table",
                          format_func=lambda t: tables.TABLES[t].label)
     c2.download_button("Template (CSV)", tables.template_csv(table), file_name=f"{table}-template.csv",
-                       mime="text/csv", key=f"data_wizard_tpl_csv_{table}", icon=":material/download:")
+                       mime="text/csv", key=f"data_wizard_tpl_csv_{table}", icon=":material/download:",
+                       on_click="ignore")
     c3.download_button("Template (Excel)", tables.template_xlsx(table), file_name=f"{table}-template.xlsx",
                        key=f"data_wizard_tpl_xlsx_{table}", icon=":material/download:",
-                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", on_click="ignore")
     return table
 
 
@@ -120,7 +121,8 @@ def _preview(prepared: tables.Prepared) -> None:
 def project_calendar(project_id: int, name: str) -> None:
     st.download_button("Calendar (.ics)", ui.deferred(ical.project_ics, project_id=project_id), mime=ICS,
                        file_name=f"{name[:60]}.ics", key=f"ics_project_{project_id}", icon=":material/event:",
-                       help="Milestones and task deadlines, for Outlook, Google or Apple Calendar (import the file).")
+                       help="Milestones and task deadlines, for Outlook, Google or Apple Calendar (import the file).",
+                       on_click="ignore")
 
 
 def person_calendar(people: dict[int, str]) -> None:
@@ -130,9 +132,11 @@ def person_calendar(people: dict[int, str]) -> None:
     pid = c1.selectbox("Calendar of", list(people), format_func=people.get, key="ics_person_pick")
     c2.download_button("Download .ics", ui.deferred(ical.person_ics, person_id=pid), mime=ICS,
                        file_name=f"{people[pid][:60]}.ics", key="ics_person", icon=":material/event:",
-                       help="Their tasks and recurring work (repeating events), for any calendar app.")
+                       help="Their tasks and recurring work (repeating events), for any calendar app.",
+                       on_click="ignore")
 
 
 def workspace_calendar() -> None:
     st.download_button("Milestones of every project (.ics)", ui.deferred(ical.workspace_ics), mime=ICS,
-                       file_name="worksmith-milestones.ics", key="ics_workspace", icon=":material/event:")
+                       file_name="worksmith-milestones.ics", key="ics_workspace", icon=":material/event:",
+                       on_click="ignore")

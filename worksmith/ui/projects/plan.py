@@ -147,13 +147,14 @@ def plan_grid(pid: int, d: vpp.ProjectDetail, people: dict[int, str], today: dat
         export = ui.query(vpp.plan_export, project_id=pid)
         c4.download_button("Download plan (CSV)", plan_bytes(export, "csv"),
                            f"{d.project['name']}-plan.csv", "text/csv", key="projects_plan_download",
-                           icon=":material/download:")
+                           icon=":material/download:", on_click="ignore")
         c5.download_button("Download as MS Project XML", partial(
             table_mspdi, export, d.project["start"] or today, ui.query(project_calendar, project_id=pid),
             str(d.project["name"])), f"{d.project['name']}-plan.xml", "application/xml",
             key="projects_plan_download_xml", icon=":material/download:",
             help="MS Project XML (MSPDI): tasks, links with type and lag, 'not before' dates, milestones and phases "
-                 "(as summary tasks), scheduled on the project calendar; MS Project and ProjectLibre open it.")
+                 "(as summary tasks), scheduled on the project calendar; MS Project and ProjectLibre open it.",
+            on_click="ignore")
         if effects is not None:
             st.caption("Last save — " + " · ".join(ui.md(text) for _label, text in effects.effects()))
     st.caption("Edit cells, add rows at the bottom, delete with the row checkbox; **Save** checks everything at "

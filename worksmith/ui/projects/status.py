@@ -49,9 +49,9 @@ def status(pid: int, d: vpp.ProjectDetail, today: date) -> None:
         files = ui.query(status_report, project_id=pid, today=today)
         slug = p["name"].lower().replace(" ", "-")
         st.download_button("Status report (HTML)", files["html"], f"{slug}-status-{today}.html", "text/html",
-                           type="primary", key="projects_report_html", icon=":material/download:")
+                           type="primary", key="projects_report_html", icon=":material/download:", on_click="ignore")
         st.download_button("Markdown version", files["md"], f"{slug}-status-{today}.md", "text/markdown",
-                           key="projects_report_md")
+                           key="projects_report_md", on_click="ignore")
         with st.form("projects_status_form", clear_on_submit=True):
             new_rag = st.selectbox("RAG", vp.RAG, vp.RAG.index(rag) if rag in vp.RAG else 0,
                                    key=f"projects_status_rag_{pid}")
