@@ -99,7 +99,7 @@ if len(view.over):
             "over_by": "Over by", "utilisation": "Utilisation",
             "work": st.column_config.TextColumn("Work behind it", width="large")})
 
-# only the open tab runs: a second and third heatmap, a time-off editor and 500 people's capacity are a fifth
+# only the open tab runs: a second and third heatmap, a time-off editor and 500 people's capacity are a third
 # of a cold render at L
 teams_tab, skills_tab, off_tab, capacity_tab = st.tabs(["Teams", "Skills", "Time off", "Capacity"],
                                                        key="workload_tab", on_change="rerun")

@@ -396,7 +396,7 @@ def page_urls(links: Iterable[tuple[str, Mapping[str, str] | None]]) -> list[str
     return out
 
 
-STATUS_OPTIONS = [chip(status) for status in STATUS_COLOURS]
+STATUS_OPTIONS = [chip(status) for status in STATUS_COLOURS]  # each pill in its status's colour, in this order
 
 
 def status_pills(values: Iterable[str]) -> list[list[str]]:
@@ -407,8 +407,8 @@ def status_pills(values: Iterable[str]) -> list[list[str]]:
 def status_column(label: str, **kwargs: Any) -> Any:
     """A table column of status pills in the status colours (its values from :func:`status_pills`). The grid colours
     them itself: a pandas Styler colours cell by cell in Python, a tenth of the Overview's render at L."""
-    return st.column_config.MultiselectColumn(label, options=STATUS_OPTIONS, disabled=True,
-                                              color=[STATUS_COLOURS[status] for status in STATUS_COLOURS], **kwargs)
+    return st.column_config.MultiselectColumn(label, options=STATUS_OPTIONS, color=list(STATUS_COLOURS.values()),
+                                              disabled=True, **kwargs)
 
 
 def empty_state(message: str) -> None:

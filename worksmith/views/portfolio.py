@@ -94,8 +94,8 @@ def spend_by_month(money: BudgetData, *, year: int) -> pd.DataFrame:
     else:  # the same groups and sums over day numbers: 24,000 costs a year at L
         in_year = days.astype("datetime64[Y]") == np.datetime64(str(year), "Y")
         sums = pd.Series(amounts[in_year]).groupby(days[in_year].astype("datetime64[M]")).sum()
-        actual = pd.Series(sums.to_numpy(), index=pd.Index([m.item() for m in sums.index.to_numpy(
-            dtype="datetime64[D]")], dtype=object, name="month"), name="amount")
+        months = sums.index.to_numpy(dtype="datetime64[D]").astype(object)  # dates, as the row path gives
+        actual = pd.Series(sums.to_numpy(), index=pd.Index(months, dtype=object, name="month"), name="amount")
     actual = actual.reset_index().assign(kind="actual")
     return pd.concat([planned, actual], ignore_index=True)[["month", "kind", "amount"]]
 
