@@ -38,14 +38,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from datetime import date, timedelta
-from functools import partial
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from worksmith import fmt
 from worksmith.domain.evm_all import bottom_up_figures, non_labour_left
+from worksmith.domain.evm_formulas import Formulas
 from worksmith.domain.money import (
     add_months,
     checked_number,
@@ -98,50 +97,20 @@ def earned_value(bac: float, pv: float, ev: float, ac: float) -> dict[str, Any]:
     ev = checked_number(ev, "EV", minimum=0)
     ac = checked_number(ac, "AC", minimum=0)
     m: dict[str, Any] = {"BAC": bac, "PV": pv, "EV": ev, "AC": ac}
-    f: dict[str, str] = {}
-    money, ratio = partial(fmt.money, currency="", cents=True), fmt.ratio
-
     m["CV"] = finite_or_none(ev - ac)
-    f["CV"] = f"CV = EV − AC = {money(ev)} − {money(ac)} = {money(m['CV'])}"
     m["SV"] = finite_or_none(ev - pv)
-    f["SV"] = f"SV = EV − PV = {money(ev)} − {money(pv)} = {money(m['SV'])}"
     m["CPI"] = safe_div(ev, ac)
-    f["CPI"] = f"CPI = EV / AC = {money(ev)} / {money(ac)} = {ratio(m['CPI'])}"
-    if ac == 0:
-        f["CPI"] += " (nothing spent yet)"
     m["SPI"] = safe_div(ev, pv)
-    f["SPI"] = f"SPI = EV / PV = {money(ev)} / {money(pv)} = {ratio(m['SPI'])}"
-    if pv == 0:
-        f["SPI"] += " (nothing planned yet)"
-
     if ac == 0:
         m["EAC"] = bac
-        f["EAC"] = (f"EAC = BAC = {money(bac)} (nothing spent yet, so CPI is undefined and the forecast "
-                    "assumes the plan)")
     else:
         remaining = safe_div(max(bac - ev, 0.0), m["CPI"])
         m["EAC"] = None if remaining is None else finite_or_none(ac + remaining)
-        if m["CPI"] == 0 or m["CPI"] is None:
-            f["EAC"] = (f"EAC = AC + (BAC − EV) / CPI = {fmt.DASH}: CPI is {ratio(m['CPI'])} ({money(ac)} spent, "
-                        "nothing earned yet), so the cost-performance forecast has no limit")
-        else:
-            f["EAC"] = (f"EAC = AC + (BAC − EV) / CPI = {money(ac)} + ({money(bac)} − {money(ev)}) / "
-                        f"{ratio(m['CPI'], 3)} = {money(m['EAC'])}")
-            if ev > bac:
-                f["EAC"] += " (EV beyond BAC: nothing left to do, so EAC = AC)"
     eac = m["EAC"]
     m["ETC"] = None if eac is None else finite_or_none(eac - ac)
-    f["ETC"] = f"ETC = EAC − AC = {money(eac)} − {money(ac)} = {money(m['ETC'])}"
     m["VAC"] = None if eac is None else finite_or_none(bac - eac)
-    f["VAC"] = f"VAC = BAC − EAC = {money(bac)} − {money(eac)} = {money(m['VAC'])}"
     m["TCPI"] = safe_div(bac - ev, bac - ac)
-    f["TCPI"] = (f"TCPI = (BAC − EV) / (BAC − AC) = ({money(bac)} − {money(ev)}) / ({money(bac)} − {money(ac)}) "
-                 f"= {ratio(m['TCPI'])}")
-    if bac == ac:
-        f["TCPI"] += " (BAC − AC = 0: the budget is used up)"
-    elif ac > bac:
-        f["TCPI"] += " (already over budget: no efficiency finishes within BAC)"
-    m["formulas"] = f
+    m["formulas"] = Formulas(m)
     return m
 
 

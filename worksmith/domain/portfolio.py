@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date
+from itertools import compress
 
 import numpy as np
 import pandas as pd
@@ -30,6 +31,7 @@ import pandas as pd
 from worksmith import fmt
 from worksmith.domain.calendar import WorkCalendar
 from worksmith.domain.money import planned_to_date  # noqa: F401 - re-exported: lines [owner, month, planned]
+from worksmith.values import is_missing
 
 SLIP_RED_DAYS = 5
 COST_RED, COST_AMBER = 1.15, 1.05
@@ -85,7 +87,7 @@ def project_health(projects: pd.DataFrame, tasks: pd.DataFrame, spent: pd.Series
     unfinished = t[(t["percent_complete"] < 100) & t["finish_date"].notna()]
     overdue = unfinished[unfinished["finish_date"] < today].groupby("project_id").size()
     out["percent_complete"] = out["id"].map(complete).astype(float)
-    out["forecast_finish"] = out["id"].map(g["finish_date"].max())
+    out["forecast_finish"] = out["id"].map(_latest(t["finish_date"], t["project_id"], g))
     out["tasks"] = out["id"].map(g.size()).fillna(0).astype(int)
     out["overdue_tasks"] = out["id"].map(overdue).fillna(0).astype(int)
     out["spent"] = out["id"].map(spent).fillna(0.0).astype(float)
@@ -105,6 +107,19 @@ def project_health(projects: pd.DataFrame, tasks: pd.DataFrame, spent: pd.Series
     out["health"] = healths
     out["reasons"] = reasons
     return out
+
+
+def _latest(finish: pd.Series, project: pd.Series, groups) -> pd.Series:
+    """The latest finish date per project (missing dates left out): on day numbers when every finish is a plain date
+    or missing, the same dates as the groupby of date objects, which compares them one pair at a time."""
+    values = finish.tolist()
+    is_day = np.fromiter((type(v) is date for v in values), dtype=bool, count=len(values))
+    if not all(is_day[k] or is_missing(values[k]) for k in np.flatnonzero(~is_day).tolist()):
+        return groups["finish_date"].max()
+    ordinals = pd.Series(np.fromiter((v.toordinal() for v in compress(values, is_day)), dtype=np.int64,
+                                     count=int(is_day.sum())))
+    latest = ordinals.groupby(project.to_numpy()[is_day]).max()
+    return pd.Series([date.fromordinal(o) for o in latest.tolist()], index=latest.index, dtype=object)
 
 
 def next_steps(row) -> list[str]:

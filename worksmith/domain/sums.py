@@ -39,7 +39,13 @@ def clean_floats(column: Iterable[Any], default: float) -> np.ndarray | None:
 
 
 def day_array(column: Iterable[Any]) -> np.ndarray | None:
-    """Dates as datetime64[D]; None when one is missing or not a plain ``date``."""
+    """Dates as datetime64[D]; None when one is missing or not a plain ``date``. A datetime64 column (days this
+    function gave before) is taken as it is when every value is a whole day."""
+    dtype = getattr(column, "dtype", None)
+    if isinstance(dtype, np.dtype) and dtype.kind == "M":
+        stamps = np.asarray(column)
+        days = stamps.astype("datetime64[D]")
+        return None if np.isnat(days).any() or bool((days != stamps).any()) else days
     to_list = getattr(column, "tolist", None)  # an object column's own list: much faster than iterating it
     values = to_list() if to_list is not None and str(getattr(column, "dtype", "")) == "object" else list(column)
     if not all(type(v) is date for v in values):

@@ -67,6 +67,7 @@ from worksmith.domain.workload_inputs import (
     require_columns,
 )
 from worksmith.errors import ValidationError
+from worksmith.values import is_missing
 
 __all__ = [
     "CELL_COLUMNS",
@@ -437,15 +438,18 @@ def _operation_demand(ops: pd.DataFrame, ppl: PeopleArrays, grid: WeekGrid, run:
     demand = np.nan_to_num(pd.to_numeric(ops["demand_hours_per_week"], errors="coerce").to_numpy(float), nan=0.0)
     weekly = grid.working_days / 5.0
     all_weeks = np.arange(grid.n)
-    team_of = pd.Series(ppl.team_ids, dtype=object)
+    members_of: dict[Any, list[int]] = {}  # team → its active people's positions, ascending
+    for position in np.flatnonzero(ppl.active).tolist():
+        team = ppl.team_ids[position]
+        if not is_missing(team):
+            members_of.setdefault(team, []).append(position)
     for op_id, name, team, hours in zip(objects(ops["id"]), objects(ops["name"]), objects(ops["team_id"]), demand,
                                         strict=True):
         if hours <= 0:
             continue
         per_week = hours * weekly
         keep = per_week > EPS
-        members = (np.flatnonzero(team_of.eq(team).to_numpy(bool) & ppl.active) if team is not None
-                   else np.array([], dtype=np.int64))
+        members = np.array(members_of.get(team, []) if team is not None else [], dtype=np.int64)
         if len(members) == 0:
             n = int(keep.sum())
             unassigned.add(week_idx=all_weeks[keep], kind=_const("run", n), source=_const("operation", n),

@@ -266,14 +266,16 @@ def _figures(data: BudgetData, projects: list[dict]) -> _Figures | None:
     def spoil(at: np.ndarray, ok: np.ndarray) -> None:
         exact[at[~ok]] = False
 
-    lines, li = rows(data.lines)
-    months = day_array(lines["month"])
+    li = index.get_indexer(data.lines["owner"]) if len(data.lines) else np.zeros(0, dtype=np.int64)
+    mine = li >= 0
+    lines, li = data.lines[mine], li[mine]
+    months = day_array(lines["month"]) if data.line_months is None else data.line_months[mine]
     planned = lines["planned"].to_numpy(dtype="float64")
     if months is None:
         return None
     clean = _finite(planned)
     spoil(li, clean)
-    amounts = planned_to_date(pd.DataFrame({"month": lines["month"].to_numpy(), "planned": np.where(
+    amounts = planned_to_date(pd.DataFrame({"month": months, "planned": np.where(
         clean, planned, 0.0)}), today, None).to_numpy(dtype="float64") if len(lines) else np.zeros(0)
     line_total = group_sums(li, np.where(np.isnan(planned), 0.0, planned), n)
     bac = np.array([float(float(p["budget"] or 0) or line_total[i]) for i, p in enumerate(projects)])
@@ -359,13 +361,14 @@ def _earned(data: BudgetData, projects: list[dict], tasks: pd.DataFrame, exact: 
 
 def _task_ids(keys: list) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Snapshot keys → (task id, -1 when the key is not a number; str(task id), the sort tie-break; ok)."""
-    text = np.array(keys, dtype=object).astype(str) if keys else np.zeros(0, dtype=str)
-    if all(type(k) is str for k in keys) and np.char.isdigit(text).all():
-        try:  # the usual snapshot: every key a task id in ASCII digits
-            ids = text.astype(np.int64)
-            return ids, ids.astype(str), np.ones(len(keys), dtype=bool)
-        except (ValueError, OverflowError):
-            pass  # a digit int() does not read ("²"): one by one below
+    if all(type(k) is str and k for k in keys):
+        joined = "".join(keys)
+        if joined.isascii() and joined.isdigit():  # the usual snapshot: every key a task id in ASCII digits
+            try:
+                ids = np.fromiter(map(int, keys), dtype=np.int64, count=len(keys))
+                return ids, ids.astype(str), np.ones(len(keys), dtype=bool)
+            except OverflowError:
+                pass  # beyond 64 bits: one by one below
     ids = np.full(len(keys), -1, dtype=np.int64)
     sort_key, ok = [], np.ones(len(keys), dtype=bool)
     for k, key in enumerate(keys):

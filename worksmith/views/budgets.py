@@ -60,7 +60,7 @@ from worksmith.domain.budget_plan import (
 )
 from worksmith.domain.expenses import parse_expense_csv
 from worksmith.domain.money import safe_div
-from worksmith.domain.sums import day_array, group_sums
+from worksmith.domain.sums import group_sums
 from worksmith.errors import NotFoundError
 from worksmith.status import STATUS_ICONS
 from worksmith.store import models as m
@@ -159,7 +159,7 @@ def _plan_actual(lines: pd.DataFrame, costs: pd.DataFrame, today: date, by: str,
 def month_figures_of(data: BudgetData, owners: list[str]) -> dict[str, tuple[float, float]]:
     """:func:`month_figures` of each of ``owners`` (distinct keys), for all at once: the same floats."""
     days, amounts = data.cost_arrays
-    months = day_array(data.lines["month"])
+    months = data.line_months
     if days is None or months is None:  # a day that is not a plain date: one owner at a time
         return {owner: month_figures(data, owner) for owner in owners}
     today, index, n = data.today, pd.Index(owners), len(owners)
@@ -286,7 +286,7 @@ def year_to_date(data: BudgetData) -> dict[str, float]:
     """This year's figures over every budget (projects and operations): ``plan_year``, ``plan_ytd`` (planned to
     date), ``actual_ytd`` (spent since 1 January), ``variance`` (= actual − planned) — for Budgets and Overview."""
     first = date(data.today.year, 1, 1)
-    lines = data.lines[pd.to_datetime(data.lines["month"]).dt.year == first.year] if len(data.lines) else data.lines
+    lines = data.lines_of_year(first.year)
     costs = data.costs()
     plan_ytd = float(planned_to_date(lines, data.today, None).sum())
     actual_ytd = float(costs.loc[costs["day"] >= first, "amount"].sum())
@@ -310,7 +310,7 @@ def organisation_of(data: BudgetData, evms: list[tuple[Mapping[str, Any], Evm]])
     today = data.today
     cur, year = data.currency, today.year
     first = date(year, 1, 1)
-    lines = data.lines[pd.to_datetime(data.lines["month"]).dt.year == year] if len(data.lines) else data.lines
+    lines = data.lines_of_year(year)
     costs = data.costs()
     costs = costs[costs["day"] >= first]
     ytd = year_to_date(data)

@@ -24,8 +24,10 @@ def _money_of(money: BudgetData) -> tuple[pd.Series, pd.DataFrame]:
     costs = costs[costs["owner"].astype(str).str.startswith("project:")]
     spent = costs.groupby("owner")["amount"].sum()
     spent.index = [int(o.split(":")[1]) for o in spent.index]
-    lines = money.lines[money.lines["project_id"].notna()]
-    return spent, lines[["project_id", "month", "planned"]]
+    keep = money.lines["project_id"].notna().to_numpy()
+    lines = money.lines.loc[keep, ["project_id", "month", "planned"]]
+    months = money.line_months  # the days read once, not every line's date object again
+    return spent, lines if months is None else lines.assign(month=months[keep])
 
 
 def project_money(session: Session, today: date,
@@ -70,9 +72,9 @@ def portfolio(session: Session, *, today: date, money: BudgetData | None = None)
     planned = planned_to_date(lines.rename(columns={"project_id": "owner"}), today)
     out = project_health(projects, tasks, spent, planned, today, settings(session)["currency"], holidays=holidays)
     names = {
-        "goal": frame(session, m.Goal).set_index("id")["title"],
-        "manager": frame(session, m.Person).set_index("id")["name"],
-        "team": frame(session, m.Team).set_index("id")["name"],
+        "goal": frame(session, m.Goal, columns=["id", "title"]).set_index("id")["title"],
+        "manager": frame(session, m.Person, columns=["id", "name"]).set_index("id")["name"],
+        "team": frame(session, m.Team, columns=["id", "name"]).set_index("id")["name"],
     }
     out["goal"] = out["goal_id"].map(names["goal"])
     out["manager"] = out["manager_id"].map(names["manager"])
@@ -82,8 +84,7 @@ def portfolio(session: Session, *, today: date, money: BudgetData | None = None)
 
 def spend_by_month(money: BudgetData, *, year: int) -> pd.DataFrame:
     """Planned (budget lines) and actual (expenses + labour) per month of ``year``: [month, kind, amount]."""
-    lines = money.lines
-    lines = lines[pd.to_datetime(lines["month"]).dt.year == year] if len(lines) else lines
+    lines = money.lines_of_year(year)
     planned = lines.groupby("month")["planned"].sum().rename("amount").reset_index().assign(kind="planned")
     days, amounts = money.cost_arrays
     if days is None:  # a day that is not a plain date: pandas words it

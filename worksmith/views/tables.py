@@ -108,12 +108,12 @@ def people(session: Session) -> pd.DataFrame:
     return people.merge(teams, on="team_id", how="left")
 
 
-def labour_cost(session: Session, *, until: date | None = None) -> pd.DataFrame:
+def labour_cost(session: Session, *, until: date | None = None, who: bool = True) -> pd.DataFrame:
     """Booked hours priced at each person's cost rate: [person_id, task_id, operation_id, project_id, day, hours,
-    cost_rate, cost]."""
+    cost_rate, cost]; without person_id and task_id when not ``who`` (the figures need neither)."""
     te, task, person = m.TimeEntry.__table__, m.Task.__table__, m.Person.__table__
-    stmt = (select(te.c.person_id, te.c.task_id, te.c.operation_id, task.c.project_id, te.c.day, te.c.hours,
-                   person.c.cost_rate)
+    stmt = (select(*((te.c.person_id, te.c.task_id) if who else ()), te.c.operation_id, task.c.project_id, te.c.day,
+                   te.c.hours, person.c.cost_rate)
             .join(person, person.c.id == te.c.person_id).outerjoin(task, task.c.id == te.c.task_id))
     if until is not None:
         stmt = stmt.where(te.c.day <= until)
