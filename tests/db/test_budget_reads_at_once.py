@@ -67,21 +67,43 @@ def test_project_rows_of_some_statuses_are_those_rows_of_all(engine, today):
     pd.testing.assert_frame_equal(budgets.alerts_of(data, some), budgets.alerts_of(data, every), check_exact=True)
 
 
-def test_the_figures_read_without_what_editing_needs_are_the_same(engine, today):
-    """The organisation's views load lines and expenses without ids, versions and notes: every figure is equal."""
+def _close(a, b) -> bool:
+    """Equal, or floats within a relative 1e-12: the figure loads add later years' budget lines as sums, so a sum
+    may round in its last digit where the lines are not whole amounts (the S demo's pro rata months are not)."""
+    if isinstance(a, float) and isinstance(b, float):
+        return a == pytest.approx(b, rel=1e-12, abs=1e-9) or (a != a and b != b)
+    return type(a) is type(b) and a == b
+
+
+def _frames_close(got: pd.DataFrame, want: pd.DataFrame) -> None:
+    pd.testing.assert_frame_equal(got, want, check_exact=False, rtol=1e-12, atol=1e-9)
+
+
+def test_the_figures_read_for_the_organisation_are_the_same(engine, today):
+    """The organisation's views load lines and expenses without ids, versions and notes, and later years' lines
+    summed per owner and category: every figure is the same to a relative 1e-12, every text the same."""
     demo.seed(engine, "S", today=today)
     with read_session(engine) as s:
         full, lean = budgets.load(s, today), budgets.load(s, today, editing=False)
         assert {"id", "version"} <= set(full.lines) and "note" in full.expenses
         assert not {"id", "version"} & set(lean.lines) and "note" not in lean.expenses
-        pd.testing.assert_frame_equal(portfolio.portfolio(s, today=today, money=lean),
-                                      portfolio.portfolio(s, today=today, money=full), check_exact=True)
+        later = full.lines["month"] >= date(today.year + 1, 1, 1)
+        assert later.sum() > 3 * (lean.lines["month"] >= date(today.year + 1, 1, 1)).sum() > 0  # summed
+        _frames_close(portfolio.portfolio(s, today=today, money=lean),
+                      portfolio.portfolio(s, today=today, money=full))
     rows, ref = budgets.project_rows(lean), budgets.project_rows(full)
     for (p, got), (_, want) in zip(rows, ref, strict=True):
-        assert legacy.evm_differences(got, want) == [], p["name"]
-    pd.testing.assert_frame_equal(budgets.alerts_of(lean, rows), budgets.alerts_of(full, ref), check_exact=True)
-    pd.testing.assert_frame_equal(budget_roi.roi_rows(lean, rows), budget_roi.roi_rows(full, ref), check_exact=True)
-    assert budgets.year_to_date(lean) == budgets.year_to_date(full)
+        for name in ("bac", "pv", "ev", "ac", "method", "start", "planned_finish", "forecast_finish",
+                     "ev_projection"):
+            assert _close(getattr(got, name), getattr(want, name)), (p["name"], name)
+        for key, value in want.metrics.items():
+            if key != "formulas":
+                assert _close(got.metrics[key], value), (p["name"], key)
+        assert dict(got.metrics["formulas"]) == dict(want.metrics["formulas"]), p["name"]  # to the cent
+        assert all(_close(got.bottom_up[k], v) for k, v in want.bottom_up.items()), p["name"]
+    _frames_close(budgets.alerts_of(lean, rows), budgets.alerts_of(full, ref))
+    _frames_close(budget_roi.roi_rows(lean, rows), budget_roi.roi_rows(full, ref))
+    assert budgets.year_to_date(lean) == budgets.year_to_date(full)  # this year's lines: the same, added alike
     assert budgets.organisation_of(lean, rows).metrics == budgets.organisation_of(full, ref).metrics
     pd.testing.assert_frame_equal(portfolio.spend_by_month(lean, year=today.year),
                                   portfolio.spend_by_month(full, year=today.year), check_exact=True)

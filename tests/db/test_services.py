@@ -35,7 +35,7 @@ def make_task(engine, project_id: int, **extra) -> tuple[int, int]:
 
 
 def test_upgrade_creates_every_table_at_head(engine):
-    assert current_revision(engine) == head() == "0007"
+    assert current_revision(engine) == head() == "0008"
     with read_session(engine) as s:
         for model in (m.Task, m.Person, m.BudgetLine, m.ActivityLog, m.Request):
             assert s.exec(select(func.count()).select_from(model)).one()[0] == 0

@@ -324,7 +324,10 @@ def capacity_cut_line(ranked: pd.DataFrame, free: pd.DataFrame) -> pd.DataFrame:
     ValidationError
         A missing column, a non-numeric or negative number of hours, or a month that is not a date.
     """
-    summary, _ = _cut_line(ranked, free)
+    return _summary_frame(_cut_line(ranked, free)[0])
+
+
+def _summary_frame(summary: list[dict[str, Any]]) -> pd.DataFrame:
     return typed_frame(summary, CUT_LINE_COLUMNS,
                        objects=("id", "shortfall_team", "shortfall_month", "shortfall_hours"),
                        ints=("rank",), floats=("hours", "committed_hours"), bools=("fits", "above_line"))
@@ -351,10 +354,19 @@ def capacity_cut_line_detail(ranked: pd.DataFrame, free: pd.DataFrame) -> pd.Dat
     ValidationError
         As for ``capacity_cut_line``.
     """
-    _, detail = _cut_line(ranked, free)
+    return _detail_frame(_cut_line(ranked, free)[1])
+
+
+def _detail_frame(detail: list[dict[str, Any]]) -> pd.DataFrame:
     return typed_frame(detail, CUT_LINE_DETAIL_COLUMNS, objects=("id", "team_id", "month"), ints=("rank",),
                        floats=("hours", "free_hours", "committed_before", "committed_after", "short_hours"),
                        bools=("fits",))
+
+
+def capacity_cut_line_and_detail(ranked: pd.DataFrame, free: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(:func:`capacity_cut_line`, :func:`capacity_cut_line_detail`) from one walk down the list."""
+    summary, detail = _cut_line(ranked, free)
+    return _summary_frame(summary), _detail_frame(detail)
 
 
 # --- inputs for ranking and the capacity check ----------------------------------------------------------------

@@ -716,7 +716,10 @@ class BudgetLine(BudgetLineBase, Versioned, table=True):
     __tablename__ = "budget_line"
     id: int | None = Field(default=None, primary_key=True)
     __table_args__ = (Index("uq_budget_line_owner_category_month", func.coalesce(text("project_id"), 0),
-                            func.coalesce(text("operation_id"), 0), "category", "month", unique=True),)
+                            func.coalesce(text("operation_id"), 0), "category", "month", unique=True),
+                      # the figures sum other years' lines per owner and category from it (migration 0008)
+                      Index("ix_budget_line_owner_category", "project_id", "operation_id", "category", "month",
+                            "planned"))
 
 
 class BudgetLineCreate(BudgetLineBase):

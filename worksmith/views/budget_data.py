@@ -10,12 +10,13 @@ from functools import cached_property
 
 import numpy as np
 import pandas as pd
+from sqlalchemy import func, select
 from sqlmodel import Session
 
 from worksmith.domain.sums import day_array
 from worksmith.errors import ValidationError
 from worksmith.store import models as m
-from worksmith.views.tables import frame, labour_cost
+from worksmith.views.tables import frame, labour_cost, read
 from worksmith.views.workspace import settings
 
 # --- loading --------------------------------------------------------------------------------------------------
@@ -52,7 +53,7 @@ class BudgetData:
     projects: pd.DataFrame
     operations: pd.DataFrame
     owners: pd.DataFrame
-    lines: pd.DataFrame  # owner, id, version, category, month, planned
+    lines: pd.DataFrame  # owner, id, version, category, month, planned (editing; else figure_lines)
     expenses: pd.DataFrame  # owner, id, version, day, category, amount, note
     labour: pd.DataFrame  # owner, day, hours, cost_rate, cost (and person_id, task_id when editing)
     tasks: pd.DataFrame
@@ -179,13 +180,36 @@ FIGURE_LINE_COLUMNS = ["project_id", "operation_id", "category", "month", "plann
 FIGURE_EXPENSE_COLUMNS = ["project_id", "operation_id", "day", "amount", "category"]
 
 
+def figure_lines(session: Session, today: date) -> pd.DataFrame:
+    """Budget lines [FIGURE_LINE_COLUMNS] as the organisation's figures take them: every line up to the end of this
+    year as it is, then the lines of later years summed per owner and category, each sum dated by its first month.
+
+    A figure looks at the months up to this year one by one (planned to date, the spend chart, year to date, this
+    month) and takes later years only as totals (BAC without a budget, the non-labour budget left) and as a first
+    month (a project's start without one): the sums give the same figures from under half the rows at L. Planned to
+    date adds the same lines in the same order; a total adds the later years' sums, not their lines (the same float
+    when the amounts are whole, within a rounding of the last digit otherwise)."""
+    bl = m.BudgetLine.__table__
+    next_year = date(today.year + 1, 1, 1)
+    owner = (bl.c.project_id, bl.c.operation_id, bl.c.category)  # ix_budget_line_owner_category's order
+    near = frame(session, m.BudgetLine, bl.c.month < next_year, columns=FIGURE_LINE_COLUMNS)
+    later = read(session, select(*owner, func.min(bl.c.month).label("month"), func.sum(bl.c.planned).label(
+        "planned")).where(bl.c.month >= next_year).group_by(*owner).order_by(*owner))
+    if not len(later):
+        return near
+    parts = [p.astype({c: "float64" for c in ("project_id", "operation_id") if p[c].dtype == object})  # all None
+             for p in (near, later) if len(p)]
+    return pd.concat(parts, ignore_index=True)
+
+
 def load(session: Session, today: date, *, editing: bool = True) -> BudgetData:
-    """The budget data of the workspace. ``editing=False`` leaves out the lines' and expenses' ids, versions and
-    notes, which only editing them needs (the organisation's views): a third less to read at L, the same figures."""
+    """The budget data of the workspace. ``editing=False`` is what the organisation's figures need (Overview,
+    Budgets, ROI): the lines of later years summed (:func:`figure_lines`), and no ids, versions or notes, which only
+    editing needs — under half the rows at L, the same figures."""
     projects = frame(session, m.Project)
     operations = frame(session, m.Operation)
     owners = _owners(projects, operations, frame(session, m.Team).set_index("id")["name"])
-    lines = frame(session, m.BudgetLine, columns=None if editing else FIGURE_LINE_COLUMNS)
+    lines = frame(session, m.BudgetLine) if editing else figure_lines(session, today)
     lines["owner"] = _owner_column(lines) if len(lines) else pd.Series(dtype=object)
     lines["planned"] = lines["planned"].astype(float)
     expenses = frame(session, m.Expense, columns=None if editing else FIGURE_EXPENSE_COLUMNS)

@@ -226,8 +226,7 @@ def ranking(session: Session, *, today: date, weights: tuple[tuple[str, float], 
                                                                                            "team_id"]))
     free = free[free["month"].isin(months)].reset_index(drop=True)
     free["free_hours"] = (free["free_hours"] * (1 - reserve / 100)).round(0)
-    cut = ini.capacity_cut_line(demand, free)
-    detail = ini.capacity_cut_line_detail(demand, free)
+    cut, detail = ini.capacity_cut_line_and_detail(demand, free)
     detail = detail[detail["hours"] > 0].reset_index(drop=True)
     ranked = ranked.merge(cut[["id", "hours", "fits", "above_line", "shortfall_team", "shortfall_month",
                                "shortfall_hours", "explanation"]].rename(
