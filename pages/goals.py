@@ -50,7 +50,7 @@ detail = None
 if ids:
     chosen = st.selectbox("Goal", ids, format_func=view.labels.get, key="goals_goal")
     st.query_params["goal"] = st.session_state["goals_url"] = str(chosen)
-    detail = ui.query(views.goal_detail, goal_id=chosen, today=today)
+    detail = views.detail_of(view, chosen)  # from what the view read: no second read of the goals and work
 if detail is not None:
     goal = detail.goal
     st.subheader(ui.md(goal["title"]))

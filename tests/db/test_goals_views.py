@@ -92,6 +92,20 @@ def test_goal_detail_explains_the_status_and_lists_the_work(seeded, today):
     assert detail.work_title.startswith("3 items serve this goal")
 
 
+def test_the_page_detail_from_the_view_is_the_goal_detail_read_alone(seeded, today):
+    """The Goals page takes the chosen goal's detail from what goals_view read (detail_of): every goal's detail is
+    the one goal_detail reads on its own, and an unknown goal has none."""
+    view = read(seeded, goals.goals_view, today=today)
+    assert len(view.tree) >= 5
+    for gid in view.tree["id"]:
+        alone, shared = read(seeded, goals.goal_detail, goal_id=int(gid), today=today), goals.detail_of(view, int(gid))
+        assert shared.goal == alone.goal and (shared.why, shared.work_title) == (alone.why, alone.work_title)
+        for name in ("krs", "check_ins", "work", "work_table", "kr_table"):
+            pd.testing.assert_frame_equal(getattr(shared, name), getattr(alone, name), check_exact=True)
+    assert goals.detail_of(view, 10_000) is None
+    assert len(goals.detail_of(view, goal_id(seeded, "Delight our customers")).check_ins) >= 3 * 13
+
+
 def test_parent_goal_lists_work_of_its_child_goals(seeded, today):
     detail = read(seeded, goals.goal_detail, goal_id=goal_id(seeded, "Grow online revenue"), today=today)
     via = dict(zip(detail.work["name"], detail.work["via"], strict=True))

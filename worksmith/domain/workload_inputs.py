@@ -152,9 +152,20 @@ def prepare_tasks(tasks: pd.DataFrame, people: PeopleArrays) -> TaskArrays:
     assignees = objects(tasks["assignee_id"])
     person = people.index.get_indexer(pd.Index(assignees, dtype=object)) if len(people) else np.full(len(tasks), -1)
     raw_skill = column_or(tasks, "required_skill", "").tolist()
+    known: dict[Any, str] = {}  # a handful of skills among thousands of tasks: each worked out once
+
+    def key_of(value: Any) -> str:
+        try:
+            return known[value]
+        except KeyError:
+            known[value] = skill_key(value)
+            return known[value]
+        except TypeError:  # not hashable
+            return skill_key(value)
+
+    skills = [key_of(s) for s in raw_skill]
     labels: dict[str, str] = {}
-    for s in raw_skill:
-        key = skill_key(s)
+    for s, key in zip(raw_skill, skills, strict=True):
         if key:
             labels.setdefault(key, str(s).strip())
     return TaskArrays(
@@ -162,7 +173,7 @@ def prepare_tasks(tasks: pd.DataFrame, people: PeopleArrays) -> TaskArrays:
         assignee_ids=assignees, person=np.asarray(person, dtype=np.int64), start=start, finish=finish,
         remaining=remaining_hours(pd.to_numeric(tasks["estimate_hours"], errors="coerce"),
                                   pd.to_numeric(tasks["percent_complete"], errors="coerce")),
-        skills=np.array([skill_key(s) for s in raw_skill], dtype=object), skill_labels=labels,
+        skills=np.array(skills, dtype=object), skill_labels=labels,
     )
 
 

@@ -60,6 +60,7 @@ class GoalsView:
     people: dict[int, str] = field(default_factory=dict)
     teams: dict[int, str] = field(default_factory=dict)
     currency: str = "€"
+    detail_inputs: tuple[Any, pd.DataFrame] | None = None  # (_Base, every check-in): for :func:`detail_of`
 
 
 @dataclass
@@ -249,6 +250,7 @@ def goals_view(session: Session, *, today: date) -> GoalsView:
 
     tree = _tree(base, roll)
     view.tree = tree
+    view.detail_inputs = (base, check_ins)
     view.tree_title = _tree_title(roll)
     view.labels = {int(i): f"{chip(st)} · {t}" for i, st, t in zip(tree["id"], tree["status"], tree["title"],
                                                                     strict=True)}
@@ -288,10 +290,25 @@ def goal_detail(session: Session, *, goal_id: int, today: date) -> GoalDetail | 
     full_tree = _tree(base, g.roll_up(base.goals, base.krs, today))
     if goal_id not in set(full_tree["id"]):
         return None
+    kr_ids = [int(k) for k in base.krs.loc[base.krs["goal_id"] == goal_id, "id"]]
+    return _detail(base, full_tree, frame(session, m.CheckIn, m.CheckIn.key_result_id.in_(kr_ids)), goal_id)
+
+
+def detail_of(view: GoalsView, goal_id: int) -> GoalDetail | None:
+    """:func:`goal_detail` from what :func:`goals_view` read (the goals, their work and every check-in): the page
+    shows the chosen goal without reading them again."""
+    if view.detail_inputs is None or goal_id not in set(view.tree["id"]):
+        return None
+    base, check_ins = view.detail_inputs
+    return _detail(base, view.tree, check_ins, goal_id)
+
+
+def _detail(base: _Base, full_tree: pd.DataFrame, check_ins: pd.DataFrame, goal_id: int) -> GoalDetail:
+    """One goal's detail from the goals' tree and check-ins (any superset of the goal's: they are picked here)."""
     goal = {"id": goal_id, **full_tree.set_index("id").loc[goal_id].to_dict()}
     krs = g.kr_frame(base.krs[base.krs["goal_id"] == goal_id].reset_index(drop=True))
-    check_ins = frame(session, m.CheckIn, m.CheckIn.key_result_id.in_([int(k) for k in krs["id"]]),
-                      order_by=[m.CheckIn.day, m.CheckIn.id])
+    check_ins = check_ins[check_ins["key_result_id"].isin([int(k) for k in krs["id"]])]
+    check_ins = check_ins.sort_values(["day", "id"], kind="stable").reset_index(drop=True)
     check_ins["author"] = check_ins["author_id"].map(base.people)
     expected = float(goal["expected"])
     rows = []
