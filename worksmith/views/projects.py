@@ -126,9 +126,9 @@ def portfolio_view(session: Session, *, today: date) -> PortfolioView:
         "finish": [fmt.day(d) for d in health["forecast_finish"]],
         "vs_target": [fmt.days(s) for s in health["slip_days"]],
         "budget_used": (health["budget_used"].astype(float) * 100).round(),
-        "goal": health["goal"].fillna(fmt.DASH),
-        "team": health["team"].fillna(fmt.DASH),
-        "manager": health["manager"].fillna(fmt.DASH),
+        "goal": health["goal"].astype(object).fillna(fmt.DASH),  # all missing reads as floats
+        "team": health["team"].astype(object).fillna(fmt.DASH),
+        "manager": health["manager"].astype(object).fillna(fmt.DASH),
         "reasons": ["; ".join(r) for r in health["reasons"]],
         "priority": health["priority"],
     })

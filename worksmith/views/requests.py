@@ -53,14 +53,14 @@ def requests_frame(session: Session, *, today: date) -> pd.DataFrame:
     if df.empty:
         return df.assign(requester="", goal="", operation="", decided_by="", status_label="", age_days=0, outcome="",
                          project="", project_status="")
-    df["requester"] = df["requester_id"].map(people).fillna(fmt.DASH)
-    df["goal"] = df["goal_id"].map(goals).fillna(UNALIGNED)
-    df["operation"] = df["operation_id"].map(opn).fillna(fmt.DASH)
-    df["decided_by"] = df["decided_by_id"].map(people).fillna("")
+    df["requester"] = df["requester_id"].map(people).astype(object).fillna(fmt.DASH)
+    df["goal"] = df["goal_id"].map(goals).astype(object).fillna(UNALIGNED)
+    df["operation"] = df["operation_id"].map(opn).astype(object).fillna(fmt.DASH)
+    df["decided_by"] = df["decided_by_id"].map(people).astype(object).fillna("")
     df["status_label"] = df["status"].map(STATUS_LABELS)
     df["age_days"] = ops.request_age_days(df["submitted_at"], today).to_numpy()
-    df["project"] = df["project_id"].map(proj_names).fillna("")
-    df["project_status"] = df["project_id"].map(proj_status).fillna("")
+    df["project"] = df["project_id"].map(proj_names).astype(object).fillna("")
+    df["project_status"] = df["project_id"].map(proj_status).astype(object).fillna("")
     outcome = []
     for r in df.itertuples():
         if r.project:
