@@ -1,6 +1,7 @@
 """Earned value for all projects at once (issue 16) gives every project exactly evm_of's figures, and the budget
 reads built on it (alerts, organisation, value and ROI) are unchanged against frozen copies of the per-owner
-loops — on the S and M demo, SQLite and PostgreSQL."""
+loops — on the S and M demo, SQLite and PostgreSQL. The organisation's load (later years' lines summed) gives the
+same figures as the full load, to a relative 1e-12, and the same texts."""
 
 from __future__ import annotations
 
@@ -11,8 +12,12 @@ import pytest
 
 from tests.db import legacy_budgets as legacy
 from worksmith import demo
-from worksmith.store.db import read_session
+from worksmith.commands.core import Actor, create
+from worksmith.store import models as m
+from worksmith.store.db import read_session, write_session
 from worksmith.views import budget_roi, budgets, portfolio
+
+ALICE = Actor(None, "Alice")
 
 
 @pytest.fixture(params=["S", "M"])
@@ -107,6 +112,39 @@ def test_the_figures_read_for_the_organisation_are_the_same(engine, today):
     assert budgets.organisation_of(lean, rows).metrics == budgets.organisation_of(full, ref).metrics
     pd.testing.assert_frame_equal(portfolio.spend_by_month(lean, year=today.year),
                                   portfolio.spend_by_month(full, year=today.year), check_exact=True)
+
+
+def test_later_years_summed_give_a_project_without_budget_or_start_its_total_and_first_month(engine):
+    """A proposed project with no budget and no start whose lines are all in later years, an operation with lines
+    this year and later, amounts in cents: the organisation's load sums the later years per owner and category
+    (fewer rows), and BAC (the lines' total), start (the first month), PV and the bottom-up figures are those of
+    the full load."""
+    today = date(2026, 12, 5)
+    with write_session(engine) as s:
+        project = create(s, m.Project, {"name": "Later", "status": "active"}, actor=ALICE)
+        op = create(s, m.Operation, {"name": "Run"}, actor=ALICE)
+        for owner, month, category, planned in [
+                ({"project_id": project.id}, date(2027, 3, 1), "services", 1_000.10),
+                ({"project_id": project.id}, date(2027, 4, 1), "services", 2_000.20),
+                ({"project_id": project.id}, date(2028, 1, 1), "labour", 3_000.30),
+                ({"project_id": project.id}, date(2027, 2, 1), "travel", 400.45),
+                ({"operation_id": op.id}, date(2026, 12, 1), "other", 310.0),
+                ({"operation_id": op.id}, date(2027, 1, 1), "other", 120.5),
+                ({"operation_id": op.id}, date(2029, 6, 1), "other", 80.25)]:
+            create(s, m.BudgetLine, {**owner, "month": month, "category": category, "planned": planned}, actor=ALICE)
+    with read_session(engine) as s:
+        full, lean = budgets.load(s, today), budgets.load(s, today, editing=False)
+    assert (len(full.lines), len(lean.lines)) == (7, 5)  # 4 project lines → 3 sums; the operation's 2 later → 1
+    first = lean.lines.set_index(["owner", "category"]).loc[(f"project:{project.id}", "services")]
+    assert (first["month"], first["planned"]) == (date(2027, 3, 1), pytest.approx(3_000.30))
+    (_, got), = budgets.project_rows(lean)
+    (_, want), = budgets.project_rows(full)
+    assert got.bac == pytest.approx(want.bac) == pytest.approx(6_401.05)
+    assert got.start == want.start == date(2027, 2, 1)  # the first month of its lines
+    assert got.pv == want.pv == 0.0
+    assert got.bottom_up == pytest.approx(want.bottom_up)
+    assert budgets.month_figures_of(lean, [f"operation:{op.id}"]) == budgets.month_figures_of(full, [
+        f"operation:{op.id}"])
 
 
 def test_spend_by_month_over_day_numbers_is_the_row_by_row_sum(engine, today):
