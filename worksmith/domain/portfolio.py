@@ -23,7 +23,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date
-from itertools import compress
 
 import numpy as np
 import pandas as pd
@@ -31,7 +30,7 @@ import pandas as pd
 from worksmith import fmt
 from worksmith.domain.calendar import WorkCalendar
 from worksmith.domain.money import planned_to_date  # noqa: F401 - re-exported: lines [owner, month, planned]
-from worksmith.values import is_missing
+from worksmith.domain.sums import day_array_with_gaps
 
 SLIP_RED_DAYS = 5
 COST_RED, COST_AMBER = 1.15, 1.05
@@ -112,14 +111,12 @@ def project_health(projects: pd.DataFrame, tasks: pd.DataFrame, spent: pd.Series
 def _latest(finish: pd.Series, project: pd.Series, groups) -> pd.Series:
     """The latest finish date per project (missing dates left out): on day numbers when every finish is a plain date
     or missing, the same dates as the groupby of date objects, which compares them one pair at a time."""
-    values = finish.tolist()
-    is_day = np.fromiter((type(v) is date for v in values), dtype=bool, count=len(values))
-    if not all(is_day[k] or is_missing(values[k]) for k in np.flatnonzero(~is_day).tolist()):
+    days, ok = day_array_with_gaps(finish.tolist())
+    if not ok.all():
         return groups["finish_date"].max()
-    ordinals = pd.Series(np.fromiter((v.toordinal() for v in compress(values, is_day)), dtype=np.int64,
-                                     count=int(is_day.sum())))
-    latest = ordinals.groupby(project.to_numpy()[is_day]).max()
-    return pd.Series([date.fromordinal(o) for o in latest.tolist()], index=latest.index, dtype=object)
+    dated = ~np.isnat(days)
+    latest = pd.Series(days[dated]).groupby(project.to_numpy()[dated]).max()
+    return pd.Series(latest.to_numpy().astype("datetime64[D]").astype(object), index=latest.index, dtype=object)
 
 
 def next_steps(row) -> list[str]:

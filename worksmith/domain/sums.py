@@ -20,6 +20,8 @@ from typing import Any
 
 import numpy as np
 
+from worksmith.values import is_missing
+
 _UNIX_DAY_ONE = date(1970, 1, 1).toordinal()
 
 
@@ -53,6 +55,18 @@ def day_array(column: Iterable[Any]) -> np.ndarray | None:
     # day numbers from the ordinals: numpy converting date objects one by one is ~15× slower
     ordinals = np.fromiter((v.toordinal() for v in values), dtype=np.int64, count=len(values))
     return (ordinals - _UNIX_DAY_ONE).astype("datetime64[D]")
+
+
+def day_array_with_gaps(values: list) -> tuple[np.ndarray, np.ndarray]:
+    """(datetime64[D] with NaT where a value is not a plain date, ok): ok where a value is a plain date or missing —
+    :func:`day_array` for a column that may have gaps."""
+    is_day = np.array([type(v) is date for v in values], dtype=bool)
+    ok = is_day | np.array([v is None or is_missing(v) for v in values], dtype=bool) if not is_day.all() else is_day
+    ordinals = np.array([v.toordinal() if d else 0 for v, d in zip(values, is_day.tolist(), strict=True)],
+                        dtype=np.int64)
+    days = (ordinals - _UNIX_DAY_ONE).astype("datetime64[D]")
+    days[~is_day] = np.datetime64("NaT")
+    return days, ok
 
 
 def cumulative(when: np.ndarray, amounts: np.ndarray, days: list[date]) -> list[float]:

@@ -717,7 +717,7 @@ class BudgetLine(BudgetLineBase, Versioned, table=True):
     id: int | None = Field(default=None, primary_key=True)
     __table_args__ = (Index("uq_budget_line_owner_category_month", func.coalesce(text("project_id"), 0),
                             func.coalesce(text("operation_id"), 0), "category", "month", unique=True),
-                      # the figures sum other years' lines per owner and category from it (migration 0008)
+                      # the figures sum later years' lines per owner and category from it (migration 0008)
                       Index("ix_budget_line_owner_category", "project_id", "operation_id", "category", "month",
                             "planned"))
 

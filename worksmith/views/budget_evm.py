@@ -35,7 +35,7 @@ from worksmith.domain.evm_all import (
     percent_complete_all,
     task_budgets_all,
 )
-from worksmith.domain.sums import day_array, group_latest, group_sums
+from worksmith.domain.sums import day_array, day_array_with_gaps, group_latest, group_sums
 from worksmith.errors import ValidationError
 from worksmith.values import is_missing
 from worksmith.views.budget_data import BudgetData, owner_key
@@ -242,17 +242,6 @@ def _finite(values: Any, low: float = 0.0, high: float = np.inf) -> np.ndarray:
         return np.isfinite(values) & (values >= low) & (values <= high)
 
 
-def _dates(values: list) -> tuple[np.ndarray, np.ndarray]:
-    """(datetime64[D] with NaT for missing, ok): ok where a value is a plain date or missing."""
-    is_day = np.array([type(v) is date for v in values], dtype=bool)
-    ok = is_day | np.array([v is None or is_missing(v) for v in values], dtype=bool) if not is_day.all() else is_day
-    ordinals = np.array([v.toordinal() if d else 0 for v, d in zip(values, is_day.tolist(), strict=True)],
-                        dtype=np.int64)
-    days = (ordinals - date(1970, 1, 1).toordinal()).astype("datetime64[D]")
-    days[~is_day] = np.datetime64("NaT")
-    return days, ok
-
-
 def _figures(data: BudgetData, projects: list[dict]) -> _Figures | None:
     """The arrays of every project; None when a whole table needs the one-project path (a day that is not a date)."""
     n, today = len(projects), data.today
@@ -305,7 +294,7 @@ def _figures(data: BudgetData, projects: list[dict]) -> _Figures | None:
     estimate, duration, pct = (tasks[c].to_numpy(dtype="float64")[mine]
                                for c in ("estimate_hours", "duration_days", "percent_complete"))
     rates = data.task_rates[mine] if len(tasks) else np.zeros(0)
-    finish, ok = _dates(tasks["finish_date"].tolist())
+    finish, ok = day_array_with_gaps(tasks["finish_date"].tolist())
     finish = finish[mine]
     spoil(ti, ok[mine])
     overall = percent_complete_all(ti, estimate, duration, pct, n)

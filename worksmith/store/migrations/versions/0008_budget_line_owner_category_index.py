@@ -1,8 +1,8 @@
 """budget_line: an index in owner, category and month order that holds the planned amount
 
-The organisation's figures (Overview, Budgets, ROI) take the budget lines of years other than this one as sums per
-owner and category (``views.budget_data.figure_lines``). With this index the database sums them from the index
-alone, in its order, without reading the table or sorting: at L, a quarter of the rows reach Python.
+The organisation's figures (Overview, Budgets, ROI) take the budget lines of years after this one as sums per owner
+and category (``views.budget_data.figure_lines``). With this index the database sums them from the index alone, in
+its order, without reading the table or sorting: at L, under half the rows reach Python.
 
 Revision ID: 0008
 Revises: 0007
